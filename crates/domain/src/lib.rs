@@ -1,0 +1,13 @@
+//! Vinculo's domain: the types and rules every other layer speaks, with no I/O.
+//!
+//! A tour:
+//! - [`ids`]: UUIDv7 newtype ids, one per entity, so a `UserId` can never be passed as a `TeamId`.
+//! - [`auth`]: roles, the permission matrix, API-token scopes, e-mail and password rules.
+//! - [`workspaces`]: the tenant boundary: workspace names and slugs.
+//! - [`audit`]: what a change looked like before and after, field by field.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod auth;
+pub mod ids;
+pub mod workspaces;
