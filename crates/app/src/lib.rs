@@ -1,1 +1,79 @@
-//! placeholder
+//! Vinculo's use cases. Each public function is one thing a person or a system does
+//! ("log in", "invite a user", "revoke a token"): it opens the transaction, applies the
+//! domain rules, writes, records the audit entry in the same transaction, and commits.
+//! This is the only layer that knows the order of side effects.
+//!
+//! A tour:
+//! - [`App`]: the database plus the in-process caches and limits the use cases share.
+//! - [`principal`]: who is acting, and the permission check every use case starts with.
+//! - [`secrets`]: random secrets, their hashes, and argon2id password hashing.
+//! - [`auth`]: first-run setup, login and sessions, API-token authentication, password change.
+//! - [`users`], [`teams`], [`tokens`], [`audit`]: administration of a workspace.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod auth;
+mod error;
+pub mod principal;
+mod ratelimit;
+pub mod secrets;
+pub mod teams;
+pub mod tokens;
+pub mod users;
+
+pub use error::AppError;
+pub use principal::{Principal, Via};
+
+use std::sync::Arc;
+use vinculo_store::Db;
+
+/// Tunables of the use cases.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// argon2id memory cost in KiB (OWASP's 19 MiB by default; tests lower it).
+    pub password_memory_kib: u32,
+    /// How long a browser session lasts without use.
+    pub session_idle: time::Duration,
+    /// How long an invitation link stays valid.
+    pub invite_ttl: time::Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            password_memory_kib: 19 * 1024,
+            session_idle: time::Duration::days(14),
+            invite_ttl: time::Duration::days(7),
+        }
+    }
+}
+
+/// The shared state of every use case. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub config: Arc<AppConfig>,
+    pub(crate) token_cache: Arc<auth::TokenCache>,
+    pub(crate) login_limiter: Arc<ratelimit::LoginLimiter>,
+}
+
+impl App {
+    pub fn new(db: Db, config: AppConfig) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            token_cache: Arc::new(auth::TokenCache::default()),
+            login_limiter: Arc::new(ratelimit::LoginLimiter::default()),
+        }
+    }
+
+    /// Forgets every cached principal: called whenever roles, memberships or tokens change,
+    /// so a revoked token or a demoted user loses access on their next request.
+    pub(crate) fn invalidate_principals(&self) {
+        self.token_cache.clear();
+    }
+}
+
+pub(crate) fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}

@@ -68,14 +68,23 @@ impl ChangeSet {
                 av => {
                     out.insert(
                         k.clone(),
-                        FieldChange { before: Some(bv.clone()), after: av.cloned() },
+                        FieldChange {
+                            before: Some(bv.clone()),
+                            after: av.cloned(),
+                        },
                     );
                 }
             }
         }
         for (k, av) in a {
             if !b.contains_key(k) {
-                out.insert(k.clone(), FieldChange { before: None, after: Some(av.clone()) });
+                out.insert(
+                    k.clone(),
+                    FieldChange {
+                        before: None,
+                        after: Some(av.clone()),
+                    },
+                );
             }
         }
         Self(out)
@@ -100,7 +109,10 @@ mod tests {
         let before = json!({"name": "Ana", "role": "agent", "locale": "es"});
         let after = json!({"name": "Ana", "role": "manager", "team": "Norte"});
         let c = ChangeSet::diff(&before, &after);
-        assert_eq!(c.fields().collect::<Vec<_>>(), vec!["locale", "role", "team"]);
+        assert_eq!(
+            c.fields().collect::<Vec<_>>(),
+            vec!["locale", "role", "team"]
+        );
         assert_eq!(c.0["role"].before, Some(json!("agent")));
         assert_eq!(c.0["role"].after, Some(json!("manager")));
         assert_eq!(c.0["locale"].after, None);

@@ -108,7 +108,10 @@ mod tests {
 
     #[test]
     fn slugs_from_spanish_names_drop_accents_and_punctuation() {
-        assert_eq!(Slug::from_name("Café Núñez S.A.").as_str(), "cafe-nunez-s-a");
+        assert_eq!(
+            Slug::from_name("Café Núñez S.A.").as_str(),
+            "cafe-nunez-s-a"
+        );
         assert_eq!(Slug::from_name("  Ventas  Norte ").as_str(), "ventas-norte");
         assert_eq!(Slug::from_name("X").as_str(), "ws-x");
     }

@@ -1,1 +1,27 @@
-//! placeholder
+//! Vinculo's persistence: one schema on SQLite (embedded default) and PostgreSQL.
+//!
+//! A tour:
+//! - [`db`]: connecting, migrating, and [`Conn`], the one handle every store function takes;
+//!   statements are built once with sea-query and rendered for the backend in use.
+//! - [`error`]: [`StoreError`], with unique violations turned into `Conflict { constraint }`.
+//! - One module per context (`workspaces`, `users`, `teams`, `sessions`, `tokens`, `invites`,
+//!   `audit`, `idempotency`). Every function that touches tenant data takes the
+//!   [`WorkspaceId`](vinculo_domain::ids::WorkspaceId) as a parameter: the tenant boundary is
+//!   enforced here, never left to handlers.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod idempotency;
+pub mod invites;
+pub mod page;
+pub mod sessions;
+pub mod teams;
+pub mod tokens;
+pub mod users;
+pub mod workspaces;
+
+pub use db::{Backend, Conn, Db, DbConfig};
+pub use error::StoreError;
+pub use page::{Cursor, Page};

@@ -31,13 +31,17 @@ impl Scope {
             None => access(&s).map(|access| Scope { area: None, access }),
             Some((area, a)) => Area::parse(area)
                 .zip(access(a))
-                .map(|(area, access)| Scope { area: Some(area), access }),
+                .map(|(area, access)| Scope {
+                    area: Some(area),
+                    access,
+                }),
         };
         parsed.ok_or_else(|| ScopeError::Unknown(raw.trim().to_owned()))
     }
 
     fn grants(self, area: Area, access: Access) -> bool {
-        self.area.is_none_or(|a| a == area) && (self.access == Access::Write || access == Access::Read)
+        self.area.is_none_or(|a| a == area)
+            && (self.access == Access::Write || access == Access::Read)
     }
 }
 
@@ -129,8 +133,14 @@ mod tests {
     #[test]
     fn unknown_and_empty_scopes_are_rejected() {
         assert_eq!(Scopes::parse(" , "), Err(ScopeError::Empty));
-        assert!(matches!(Scopes::parse("admin"), Err(ScopeError::Unknown(_))));
-        assert!(matches!(Scopes::parse("orders:read"), Err(ScopeError::Unknown(_))));
+        assert!(matches!(
+            Scopes::parse("admin"),
+            Err(ScopeError::Unknown(_))
+        ));
+        assert!(matches!(
+            Scopes::parse("orders:read"),
+            Err(ScopeError::Unknown(_))
+        ));
     }
 
     proptest::proptest! {
