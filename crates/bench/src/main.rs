@@ -1,1 +1,197 @@
-//! placeholder
+//! vinculo-bench: reproducible startup, memory and load benchmarks of the `vinculo` binary; prints figures, never asserts.
+#![forbid(unsafe_code)]
+
+mod builtin;
+mod http;
+mod load;
+mod machine;
+mod memory;
+mod report;
+mod server;
+mod setup;
+mod startup;
+mod stats;
+mod wrk;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use clap::{Args, Parser, Subcommand};
+
+use load::{LoadOpts, Tool};
+use machine::Machine;
+use server::ServeCmd;
+
+#[derive(Parser)]
+#[command(
+    name = "vinculo-bench",
+    version,
+    about = "Benchmarks of the vinculo binary; loopback only, figures are printed, never asserted"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Cold start: spawn of `vinculo serve` to first 200 on GET /healthz (first start vs restart).
+    Startup {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        runs: Runs,
+    },
+    /// Idle resident memory (VmRSS, VmHWM) after a handful of requests.
+    Memory {
+        #[command(flatten)]
+        target: Target,
+        /// Also measure memory after one load run on GET /api/v1/me (uses the load options).
+        #[arg(long)]
+        after_load: bool,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+    /// Throughput and latency of GET /api/v1/me (bearer token) vs GET /healthz.
+    Load {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+    /// Runs startup, memory and load, then prints a markdown snippet for docs/performance.md.
+    All {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        runs: Runs,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+}
+
+#[derive(Args)]
+struct Target {
+    /// The vinculo binary under test (build with `cargo build --release -p vinculo`).
+    #[arg(long, default_value = "target/release/vinculo")]
+    bin: PathBuf,
+    /// Extra argument appended to `vinculo serve` (repeatable).
+    #[arg(long = "serve-arg", allow_hyphen_values = true)]
+    serve_args: Vec<String>,
+}
+
+#[derive(Args)]
+struct Runs {
+    /// Starts measured per case.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+}
+
+#[derive(Args)]
+struct LoadArgs {
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    concurrency: u32,
+    /// Seconds per measured run.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    duration: u64,
+    /// Repetitions per endpoint; medians are reported.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    reps: u32,
+    /// Load generator.
+    #[arg(long, value_enum, default_value_t = Tool::Auto)]
+    tool: Tool,
+    /// wrk threads (-t).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    wrk_threads: u32,
+}
+
+impl Target {
+    fn serve_cmd(&self) -> Result<ServeCmd> {
+        if !self.bin.is_file() {
+            bail!(
+                "{} not found; build it with `cargo build --release -p vinculo` or pass --bin",
+                self.bin.display()
+            );
+        }
+        Ok(ServeCmd {
+            bin: self.bin.clone(),
+            extra: self.serve_args.clone(),
+        })
+    }
+}
+
+impl LoadArgs {
+    fn opts(&self) -> LoadOpts {
+        LoadOpts {
+            concurrency: self.concurrency as usize,
+            duration: Duration::from_secs(self.duration),
+            reps: self.reps as usize,
+            tool: self.tool,
+            wrk_threads: self.wrk_threads as usize,
+        }
+    }
+}
+
+fn header(machine: &Machine, serve: &ServeCmd) {
+    println!("{machine}");
+    println!("binary: {}", serve.bin.display());
+    println!();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Print the cause chain without a backtrace: the causes carry the server's log tail.
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let machine = Machine::detect();
+    match cli.cmd {
+        Cmd::Startup { target, runs } => {
+            let serve = target.serve_cmd()?;
+            let report = startup::run(&serve, runs.runs as usize)?;
+            header(&machine, &serve);
+            println!("{report}");
+        }
+        Cmd::Memory {
+            target,
+            after_load,
+            load,
+        } => {
+            let serve = target.serve_cmd()?;
+            let opts = load.opts();
+            let report = memory::run(&serve, after_load.then_some(&opts))?;
+            header(&machine, &serve);
+            println!("{report}");
+        }
+        Cmd::Load { target, load } => {
+            let serve = target.serve_cmd()?;
+            let report = load::run(&serve, &load.opts())?;
+            header(&machine, &serve);
+            println!("{report}");
+        }
+        Cmd::All { target, runs, load } => {
+            let serve = target.serve_cmd()?;
+            let s = startup::run(&serve, runs.runs as usize)?;
+            let m = memory::run(&serve, None)?;
+            let l = load::run(&serve, &load.opts())?;
+            header(&machine, &serve);
+            println!("{s}\n\n{m}\n\n{l}\n");
+            println!("## markdown for docs/performance.md\n");
+            print!("{}", report::markdown(&machine, &s, &m, &l));
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,86 @@
-fn main() {}
+//! The `vinculo` binary: `serve`, `migrate`, `user create`, `token create`, `backup`,
+//! `restore`. Configuration comes from defaults, then `vinculo.toml`, then `VINCULO_*`
+//! environment variables, then flags; each later source wins.
+#![forbid(unsafe_code)]
+
+mod accounts;
+mod backup;
+mod config;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use config::DbArgs;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "vinculo", version, about = "Vinculo: one customer across every channel.", long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve(serve::ServeArgs),
+    /// Apply pending database migrations, or list them with --status.
+    Migrate {
+        /// List every migration and whether it is applied, without changing anything.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Manage users.
+    #[command(subcommand)]
+    User(accounts::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(accounts::TokenCommand),
+    /// Take a consistent online backup (SQLite: a single file; PostgreSQL: pg_dump).
+    Backup {
+        /// Where to write the backup (must not exist yet).
+        path: std::path::PathBuf,
+    },
+    /// Restore a SQLite backup into the data directory (stop the server first).
+    Restore {
+        path: std::path::PathBuf,
+        /// Replace an existing database (it is kept aside as vinculo.db.before-restore-<time>).
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = config::FileConfig::load(cli.db.config.as_deref())?;
+    let db_config = cli.db.resolve(&file)?;
+    match cli.command {
+        Command::Serve(args) => serve::run(args, db_config, &file).await,
+        Command::Migrate { status } => config::migrate(&db_config, status).await,
+        Command::User(cmd) => accounts::user(cmd, &db_config).await,
+        Command::Token(cmd) => accounts::token(cmd, &db_config).await,
+        Command::Backup { path } => backup::backup(&db_config, &path).await,
+        Command::Restore { path, force } => backup::restore(&db_config, &path, force).await,
+    }
+}

@@ -278,6 +278,19 @@ impl Db {
         }
     }
 
+    /// `PRAGMA integrity_check` on a SQLite database (true when it reports `ok`).
+    pub async fn sqlite_integrity_check(&self) -> Result<bool, StoreError> {
+        match self {
+            Db::Sqlite { read, .. } => {
+                let r: String = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_one(read)
+                    .await?;
+                Ok(r == "ok")
+            }
+            Db::Postgres(_) => Ok(true),
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite { write, read, .. } => {

@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod invites;
 pub mod page;
 pub mod sessions;
+pub mod settings;
 pub mod teams;
 pub mod tokens;
 pub mod users;

@@ -136,3 +136,16 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
     let (n,): (i64,) = conn.fetch_one(&stmt).await?;
     Ok(n)
 }
+
+/// Every workspace, oldest first (operator commands; never exposed to tenants).
+pub async fn all(conn: &mut Conn) -> Result<Vec<Workspace>, StoreError> {
+    let stmt = select()
+        .order_by((Workspaces::Table, Workspaces::CreatedAt), Order::Asc)
+        .to_owned();
+    Ok(conn
+        .fetch_all::<WorkspaceRow, _>(&stmt)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}

@@ -1,1 +1,248 @@
-//! placeholder
+//! Vinculo's HTTP face, on axum.
+//!
+//! A tour:
+//! - [`router`] assembles everything: the REST API under `/api/v1` ([`api`]), the HTML pages,
+//!   health and metrics, embedded assets, and the layers every request passes (request id,
+//!   tracing span, security headers, metrics).
+//! - One module per context, each with `api.rs` (JSON handlers) and `pages.rs` (HTML):
+//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`].
+//! - [`extract`]: who is calling (token or session), JSON/query/path extraction whose
+//!   failures are problem+json; [`csrf`]: the form protection; [`idempotency`]: retry-safe POST.
+//! - [`error`]: RFC 9457 problem documents; [`i18n`]: Spanish and English strings.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod csrf;
+mod docs;
+pub mod error;
+pub mod extract;
+mod health;
+pub mod i18n;
+pub mod idempotency;
+pub mod metrics;
+pub mod pages;
+pub mod state;
+pub mod teams;
+pub mod tokens;
+pub mod users;
+
+pub use state::{AppState, WebConfig};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine as _;
+use rand::RngCore;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use vinculo_app::{App, AppError};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The Content-Security-Policy of every response: our own scripts and styles only.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// Prepares the shared state: loads (or creates) the CSRF signing key, and when nobody can
+/// log in yet, a one-time setup secret for the first-run page.
+pub async fn build_state(
+    app: App,
+    web: WebConfig,
+    secret_key: Option<String>,
+) -> Result<AppState, AppError> {
+    let key = match secret_key.filter(|k| !k.is_empty()) {
+        Some(k) => k,
+        None => {
+            let mut bytes = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            let fresh = base64::engine::general_purpose::STANDARD.encode(bytes);
+            let mut tx = app.db.begin().await?;
+            let stored =
+                vinculo_store::settings::get_or_insert(&mut tx, "csrf_key", &fresh).await?;
+            tx.commit().await?;
+            stored
+        }
+    };
+    let setup = if vinculo_app::auth::needs_setup(&app).await? {
+        Some(vinculo_app::secrets::new_secret(""))
+    } else {
+        None
+    };
+    Ok(AppState {
+        app,
+        web: Arc::new(web),
+        metrics: Arc::new(metrics::Metrics::default()),
+        csrf_key: Arc::new(key.into_bytes()),
+        setup_token: Arc::new(Mutex::new(setup)),
+    })
+}
+
+fn pages(state: &AppState) -> Router<AppState> {
+    use crate::auth::pages as a;
+    Router::new()
+        .route("/", get(root))
+        .route("/login", get(a::login_page).post(a::login))
+        .route("/logout", post(a::logout))
+        .route("/setup", get(a::setup_page).post(a::setup))
+        .route(
+            "/invite/{secret}",
+            get(a::invite_page).post(a::accept_invite),
+        )
+        .route("/lang/{code}", get(a::set_lang_public))
+        .route("/account/language", post(a::set_lang_account))
+        .route("/workspaces/switch", post(a::switch_workspace))
+        .route("/app", get(pages::home::home))
+        .route("/settings/account", get(a::account).post(a::save_profile))
+        .route("/settings/account/password", post(a::save_password))
+        .route("/settings/users", get(users::pages::users_page))
+        .route("/settings/users/invite", post(users::pages::invite))
+        .route("/settings/users/{id}", post(users::pages::update_member))
+        .route(
+            "/settings/users/invites/{id}/revoke",
+            post(users::pages::revoke_invite),
+        )
+        .route(
+            "/settings/teams",
+            get(teams::pages::teams_page).post(teams::pages::create),
+        )
+        .route(
+            "/settings/teams/{id}",
+            get(teams::pages::edit_page).post(teams::pages::update),
+        )
+        .route("/settings/teams/{id}/delete", post(teams::pages::delete))
+        .route(
+            "/settings/tokens",
+            get(tokens::pages::tokens_page).post(tokens::pages::create),
+        )
+        .route("/settings/tokens/{id}/revoke", post(tokens::pages::revoke))
+        .route("/settings/audit", get(audit::pages::audit_page))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::protect_forms,
+        ))
+}
+
+async fn root(extract::MaybePageAuth(auth): extract::MaybePageAuth) -> Redirect {
+    Redirect::to(if auth.is_some() { "/app" } else { "/login" })
+}
+
+async fn not_found(headers: axum::http::HeaderMap) -> Response {
+    let lang = i18n::Lang::choose(None, &headers);
+    let m = lang.msg();
+    let body = pages::public_layout(
+        lang,
+        m.not_found_title,
+        maud::html! { h1 { (m.not_found_title) } p { (m.not_found_body) } p { a href="/" { (m.back_home) } } },
+    );
+    (StatusCode::NOT_FOUND, body).into_response()
+}
+
+/// Copies the request id into problem+json bodies, so a person reporting an error can
+/// quote it and an operator can find the log line.
+async fn problem_request_id(req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let res = next.run(req).await;
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == b"application/problem+json");
+    let Some(id) = id.filter(|_| is_problem) else {
+        return res;
+    };
+    let (parts, body) = res.into_parts();
+    let bytes = to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(mut v) => {
+            v["request_id"] = serde_json::Value::String(id);
+            serde_json::to_vec(&v).unwrap_or_else(|_| bytes.to_vec())
+        }
+        Err(_) => bytes.to_vec(),
+    };
+    Response::from_parts(parts, Body::from(body))
+}
+
+async fn api_docs(
+    State(doc): State<Arc<utoipa::openapi::OpenApi>>,
+    headers: axum::http::HeaderMap,
+) -> maud::Markup {
+    docs::render(&doc, &headers)
+}
+
+/// Every route of the product, with its layers.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api::router(state.clone());
+    let docs_router = Router::new()
+        .route("/api/docs", get(api_docs))
+        .with_state(Arc::new(doc));
+    let span = |req: &Request| {
+        let id = req
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, route = tracing::field::Empty, user_id = tracing::field::Empty)
+    };
+    Router::new()
+        .merge(pages(&state))
+        .nest("/api/v1", api)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics))
+        .route("/assets/app.css", get(pages::assets::css))
+        .route("/assets/app.js", get(pages::assets::js))
+        .route("/assets/icon.svg", get(pages::assets::icon))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .fallback(not_found)
+        .with_state(state)
+        .merge(docs_router)
+        .layer(middleware::from_fn(problem_request_id))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(span))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -123,3 +123,10 @@ CREATE TABLE idempotency_keys (
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (workspace_id, principal, idem_key)
 );
+
+-- Instance-wide settings (not tenant data), such as the generated key that signs CSRF
+-- tokens: stored here so every process sharing the database agrees on it.
+CREATE TABLE instance_settings (
+    name TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);

@@ -1,0 +1,125 @@
+//! `vinculo backup` and `vinculo restore`.
+//!
+//! SQLite: `VACUUM INTO` writes a consistent snapshot while the server keeps running (one
+//! read transaction, like the online backup API), as a single self-contained file.
+//! PostgreSQL: `pg_dump --format=custom`, restored with `pg_restore` (printed by `restore`).
+use crate::config::connect;
+use anyhow::Context as _;
+use secrecy::ExposeSecret;
+use std::path::Path;
+use vinculo_store::{Backend, Db, DbConfig};
+
+pub async fn backup(cfg: &DbConfig, dest: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !dest.exists(),
+        "{} already exists; choose a new file name",
+        dest.display()
+    );
+    match cfg.backend() {
+        Backend::Sqlite => {
+            let db = connect(cfg).await?;
+            db.sqlite_backup(dest)
+                .await
+                .with_context(|| format!("backup to {} failed", dest.display()))?;
+            db.close().await;
+            let size = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "Backup written to {} ({} KiB). Restore it with `vinculo restore {}`.",
+                dest.display(),
+                size / 1024,
+                dest.display()
+            );
+            Ok(())
+        }
+        Backend::Postgres => pg_dump(cfg, dest),
+    }
+}
+
+fn pg_dump(cfg: &DbConfig, dest: &Path) -> anyhow::Result<()> {
+    let raw = cfg
+        .url
+        .as_ref()
+        .map(|u| u.expose_secret().to_owned())
+        .unwrap_or_default();
+    let mut url = url::Url::parse(&raw).context("the database URL does not parse")?;
+    // The password goes in the environment, not the command line that `ps` shows.
+    let password = url.password().map(str::to_owned);
+    let _ = url.set_password(None);
+    let mut cmd = std::process::Command::new("pg_dump");
+    cmd.arg("--format=custom")
+        .arg("--no-owner")
+        .arg("--file")
+        .arg(dest)
+        .arg("--dbname")
+        .arg(url.as_str());
+    if let Some(p) = password {
+        cmd.env("PGPASSWORD", p);
+    }
+    let status = cmd.status().map_err(|e| {
+        anyhow::anyhow!("cannot run pg_dump ({e}). Install the PostgreSQL client tools (Debian: apt-get install postgresql-client) and run again, or back up with your usual PostgreSQL tooling")
+    })?;
+    anyhow::ensure!(status.success(), "pg_dump failed ({status})");
+    println!("Backup written to {} (pg_dump custom format).\nRestore into an empty database with:\n  pg_restore --no-owner --dbname <postgres-url> {}", dest.display(), dest.display());
+    Ok(())
+}
+
+pub async fn restore(cfg: &DbConfig, src: &Path, force: bool) -> anyhow::Result<()> {
+    let Some(target) = cfg.sqlite_path() else {
+        anyhow::bail!("for PostgreSQL, restore with: pg_restore --no-owner --clean --dbname <postgres-url> {}\n(stop Vinculo first; then start it, and it applies any newer migrations)", src.display());
+    };
+    anyhow::ensure!(src.is_file(), "{} is not a file", src.display());
+    // Check the backup before touching anything: it must open, pass an integrity check and
+    // carry Vinculo's migration table.
+    let check = DbConfig {
+        url: Some(format!("sqlite://{}", src.display()).into()),
+        ..cfg.clone()
+    };
+    let db = Db::connect(&check)
+        .await
+        .with_context(|| format!("{} is not a SQLite database", src.display()))?;
+    let status = db
+        .migration_status()
+        .await
+        .context("cannot read the backup's migrations")?;
+    anyhow::ensure!(
+        status.iter().any(|m| m.applied_at.is_some()),
+        "{} is not a Vinculo backup (no migrations applied)",
+        src.display()
+    );
+    let ok = db.sqlite_integrity_check().await?;
+    db.close().await;
+    anyhow::ensure!(
+        ok,
+        "{} fails SQLite's integrity check; not restoring it",
+        src.display()
+    );
+    if target.exists() {
+        anyhow::ensure!(force, "{} exists; stop the server and add --force to replace it (the current file is kept aside)", target.display());
+        let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let aside = target.with_extension(format!("db.before-restore-{stamp}"));
+        std::fs::rename(&target, &aside)
+            .with_context(|| format!("cannot move {} aside", target.display()))?;
+        for ext in ["db-wal", "db-shm"] {
+            let side = target.with_extension(ext);
+            if side.exists() {
+                std::fs::rename(
+                    &side,
+                    aside.with_extension(format!("{ext}.before-restore-{stamp}")),
+                )
+                .ok();
+            }
+        }
+        println!("The previous database was kept as {}", aside.display());
+    }
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::copy(src, &target)
+        .with_context(|| format!("cannot copy {} to {}", src.display(), target.display()))?;
+    println!(
+        "Restored {} into {}. Start the server as usual.",
+        src.display(),
+        target.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! The REST API under `/api/v1`: routes, the OpenAPI 3.1 document generated from the
+//! handlers' annotations, and the browsable reference at `/api/docs`.
+use crate::error::{ApiError, FieldError, Problem};
+use crate::state::AppState;
+use crate::{audit, auth, idempotency, teams, tokens, users};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::{middleware, Router};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Vinculo API",
+        description = "One customer across every channel. JSON over HTTPS; errors are RFC 9457 problem+json with a stable `code`; lists use cursor pagination (`next_cursor`); POST accepts an `Idempotency-Key` header. Authenticate with `Authorization: Bearer vnc_…` (API tokens are created by admins under Settings → API tokens, or `vinculo token create`).",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    servers((url = "/api/v1")),
+    modifiers(&Security),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "me", description = "The caller"),
+        (name = "users", description = "Members of the workspace and invitations"),
+        (name = "teams", description = "Teams of users"),
+        (name = "tokens", description = "API tokens"),
+        (name = "audit", description = "Who changed what"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("vnc_…")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::extract::SESSION_COOKIE,
+                "The browser session; writes also need the X-CSRF-Token header",
+            ))),
+        );
+    }
+}
+
+/// The API router (to nest at `/api/v1`) and its OpenAPI document.
+pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::api::get_me, auth::api::patch_me))
+        .routes(routes!(auth::api::change_password))
+        .routes(routes!(auth::api::my_workspaces))
+        .routes(routes!(users::api::list_users))
+        .routes(routes!(users::api::get_user, users::api::patch_user))
+        .routes(routes!(users::api::list_invites, users::api::create_invite))
+        .routes(routes!(users::api::revoke_invite))
+        .routes(routes!(teams::api::list_teams, teams::api::create_team))
+        .routes(routes!(
+            teams::api::get_team,
+            teams::api::patch_team,
+            teams::api::delete_team
+        ))
+        .routes(routes!(tokens::api::list_tokens, tokens::api::create_token))
+        .routes(routes!(tokens::api::revoke_token))
+        .routes(routes!(audit::api::list_audit))
+        .split_for_parts();
+    let json = doc.to_json().unwrap_or_default();
+    let router = router
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                std::future::ready(
+                    ([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response(),
+                )
+            }),
+        )
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such API route; see /api/v1/openapi.json",
+            )
+        })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::idempotent,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state,
+            crate::extract::api_authenticate_layer,
+        ));
+    (router, doc)
+}

@@ -1,0 +1,66 @@
+// Vinculo's small progressive enhancements. Every page works without this file.
+"use strict";
+document.documentElement.classList.add("js");
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Phone navigation: the menu button folds the side navigation.
+  const toggle = document.querySelector(".menu-toggle");
+  const nav = document.getElementById("nav");
+  if (toggle && nav) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", () => {
+      const open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+
+  // Only one dropdown open at a time; Escape or a click elsewhere closes it.
+  const dropdowns = [...document.querySelectorAll("details.dropdown")];
+  dropdowns.forEach((d) => d.addEventListener("toggle", () => {
+    if (d.open) dropdowns.filter((o) => o !== d).forEach((o) => { o.open = false; });
+  }));
+  document.addEventListener("click", (e) => {
+    dropdowns.forEach((d) => { if (d.open && !d.contains(e.target)) d.open = false; });
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") dropdowns.forEach((d) => { d.open = false; });
+  });
+
+  // Copy buttons next to one-time secrets.
+  document.querySelectorAll("[data-copy]").forEach((btn) => {
+    btn.hidden = false;
+    btn.addEventListener("click", async () => {
+      const el = document.getElementById(btn.dataset.copy);
+      if (!el) return;
+      try {
+        await navigator.clipboard.writeText(el.textContent.trim());
+        btn.textContent = btn.dataset.copied || "✓";
+      } catch (_) {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+      }
+    });
+  });
+
+  // Forms that change a select submit on change (role pickers in tables).
+  document.querySelectorAll("select[data-autosubmit]").forEach((s) => {
+    s.addEventListener("change", () => s.form && s.form.requestSubmit());
+    const btn = s.form && s.form.querySelector("[data-autosubmit-fallback]");
+    if (btn) btn.hidden = true;
+  });
+
+  // Confirmation for destructive buttons.
+  document.querySelectorAll("[data-confirm]").forEach((b) => {
+    b.addEventListener("click", (e) => { if (!window.confirm(b.dataset.confirm)) e.preventDefault(); });
+  });
+
+  // Drop the one-shot ?flash= from the address bar so a reload does not repeat it.
+  const url = new URL(window.location.href);
+  if (url.searchParams.has("flash")) {
+    url.searchParams.delete("flash");
+    window.history.replaceState(null, "", url.pathname + (url.search || "") + url.hash);
+  }
+});

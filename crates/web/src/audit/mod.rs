@@ -1,0 +1,3 @@
+//! The audit log: who changed what, when, field by field.
+pub mod api;
+pub mod pages;

@@ -1,0 +1,261 @@
+//! UI strings in Spanish and English. Each key is a struct field, so a string missing in
+//! one language is a compile error, not a blank on screen. The language is the user's
+//! preference, else the `lang` cookie, else the browser's Accept-Language, else Spanish.
+use axum::http::{header, HeaderMap};
+use axum_extra::extract::cookie::CookieJar;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Es,
+    En,
+}
+
+pub const LANG_COOKIE: &str = "lang";
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Es => "es",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("es") => Some(Lang::Es),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the language for a request.
+    pub fn choose(user_pref: Option<&str>, headers: &HeaderMap) -> Lang {
+        let jar = CookieJar::from_headers(headers);
+        user_pref
+            .and_then(Lang::parse)
+            .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+            .or_else(|| {
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(from_accept_language)
+            })
+            .unwrap_or(Lang::Es)
+    }
+
+    pub fn msg(self) -> &'static Msg {
+        match self {
+            Lang::Es => &ES,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// The first supported language in an Accept-Language header, by quality.
+fn from_accept_language(v: &str) -> Option<Lang> {
+    let mut best: Option<(f32, Lang)> = None;
+    for part in v.split(',') {
+        let mut it = part.split(';');
+        let tag = it.next().unwrap_or_default();
+        let q = it
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if let Some(l) = Lang::parse(tag) {
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, l));
+            }
+        }
+    }
+    best.map(|(_, l)| l)
+}
+
+macro_rules! messages {
+    ($($key:ident: $en:expr, $es:expr;)*) => {
+        /// Every UI string, one field per key.
+        pub struct Msg { $(pub $key: &'static str,)* }
+        pub static EN: Msg = Msg { $($key: $en,)* };
+        pub static ES: Msg = Msg { $($key: $es,)* };
+    };
+}
+
+messages! {
+    nav_home: "Home", "Inicio";
+    nav_settings: "Settings", "Ajustes";
+    nav_users: "Users", "Usuarios";
+    nav_teams: "Teams", "Equipos";
+    nav_tokens: "API tokens", "Tokens de API";
+    nav_audit: "Audit log", "Registro de auditoría";
+    nav_account: "My account", "Mi cuenta";
+    nav_api_docs: "API reference", "Referencia de la API";
+    menu: "Menu", "Menú";
+    logout: "Log out", "Cerrar sesión";
+    workspace: "Workspace", "Espacio de trabajo";
+    switch_to: "Switch to", "Cambiar a";
+    language: "Language", "Idioma";
+    skip_to_content: "Skip to content", "Saltar al contenido";
+    login_title: "Log in to Vinculo", "Inicia sesión en Vinculo";
+    email: "E-mail", "Correo electrónico";
+    password: "Password", "Contraseña";
+    login_button: "Log in", "Entrar";
+    bad_credentials: "Wrong e-mail or password.", "Correo electrónico o contraseña incorrectos.";
+    rate_limited: "Too many attempts. Wait {n} minutes and try again.", "Demasiados intentos. Espera {n} minutos y vuelve a intentarlo.";
+    setup_title: "Set up Vinculo", "Configura Vinculo";
+    setup_intro: "Create your workspace and the first administrator account. You can invite the rest of your team afterwards.", "Crea tu espacio de trabajo y la primera cuenta de administrador. Después podrás invitar al resto del equipo.";
+    setup_bad_link: "This setup link is not valid. Use the link printed in the server's log when it started.", "Este enlace de configuración no es válido. Usa el enlace que el servidor mostró en su registro al arrancar.";
+    setup_done: "Vinculo is already set up. Log in instead.", "Vinculo ya está configurado. Inicia sesión.";
+    workspace_name: "Company or workspace name", "Nombre de la empresa o del espacio de trabajo";
+    your_name: "Your name", "Tu nombre";
+    password_hint: "At least 10 characters.", "Al menos 10 caracteres.";
+    create_workspace: "Create workspace", "Crear espacio de trabajo";
+    welcome: "Welcome, {name}", "Hola, {name}";
+    home_intro: "You are in {ws} as {role}.", "Estás en {ws} como {role}.";
+    home_members: "Members", "Miembros";
+    home_teams: "Teams", "Equipos";
+    home_tokens: "Active API tokens", "Tokens de API activos";
+    home_next: "Getting started", "Primeros pasos";
+    home_step_invite: "Invite your colleagues and give each a role.", "Invita a tus compañeros y asigna un rol a cada uno.";
+    home_step_teams: "Group them in teams (service, sales, marketing).", "Agrúpalos en equipos (servicio, ventas, marketing).";
+    home_step_token: "Create an API token to connect your other systems.", "Crea un token de API para conectar tus otros sistemas.";
+    role_admin: "Administrator", "Administrador";
+    role_manager: "Manager", "Supervisor";
+    role_agent: "Service agent", "Agente de servicio";
+    role_sales: "Sales rep", "Comercial";
+    role_marketer: "Marketer", "Marketing";
+    role_analyst: "Analyst", "Analista";
+    role: "Role", "Rol";
+    name: "Name", "Nombre";
+    status: "Status", "Estado";
+    actions: "Actions", "Acciones";
+    save: "Save", "Guardar";
+    saved: "Saved.", "Guardado.";
+    cancel: "Cancel", "Cancelar";
+    delete: "Delete", "Eliminar";
+    active: "Active", "Activo";
+    disabled: "Disabled", "Desactivado";
+    disable: "Disable", "Desactivar";
+    enable: "Enable", "Activar";
+    you: "you", "tú";
+    never: "never", "nunca";
+    none_yet: "Nothing here yet.", "Todavía no hay nada aquí.";
+    users_title: "Users", "Usuarios";
+    invite_title: "Invite someone", "Invitar a alguien";
+    invite_button: "Create invitation", "Crear invitación";
+    invite_created: "Invitation created. Send this link to {email}; it works once, for 7 days:", "Invitación creada. Envía este enlace a {email}; sirve una vez, durante 7 días:";
+    invites_pending: "Invitations", "Invitaciones";
+    invite_revoke: "Withdraw", "Retirar";
+    invite_revoked: "Invitation withdrawn.", "Invitación retirada.";
+    invite_status_pending: "pending", "pendiente";
+    invite_status_accepted: "accepted", "aceptada";
+    invite_status_revoked: "withdrawn", "retirada";
+    invite_status_expired: "expired", "caducada";
+    expires: "Expires", "Caduca";
+    copy: "Copy", "Copiar";
+    copied: "Copied", "Copiado";
+    accept_title: "Join {ws}", "Únete a {ws}";
+    accept_intro: "{email} has been invited as {role}.", "Se ha invitado a {email} como {role}.";
+    accept_existing: "You already have a Vinculo account: enter its password to join.", "Ya tienes una cuenta de Vinculo: escribe su contraseña para unirte.";
+    accept_button: "Join", "Unirme";
+    invite_invalid: "This invitation is not valid: it may have been used, withdrawn or have expired. Ask for a new one.", "Esta invitación no es válida: puede que ya se haya usado, se haya retirado o haya caducado. Pide una nueva.";
+    teams_title: "Teams", "Equipos";
+    team_new: "New team", "Nuevo equipo";
+    team_members: "Members", "Miembros";
+    team_create: "Create team", "Crear equipo";
+    team_created: "Team created.", "Equipo creado.";
+    team_deleted: "Team deleted.", "Equipo eliminado.";
+    team_edit: "Edit", "Editar";
+    tokens_title: "API tokens", "Tokens de API";
+    tokens_intro: "A token lets another system use the REST API as one of your users, limited to its scopes. Send it as the header Authorization: Bearer <token>.", "Un token permite a otro sistema usar la API REST como uno de tus usuarios, limitado a sus permisos. Envíalo en la cabecera Authorization: Bearer <token>.";
+    token_new: "New token", "Nuevo token";
+    token_scopes: "Scopes", "Permisos";
+    token_scopes_hint: "read, write, or per area such as customers:read, users:write — separated by commas.", "read, write, o por área como customers:read, users:write — separados por comas.";
+    token_acts_as: "Acts as", "Actúa como";
+    token_create: "Create token", "Crear token";
+    token_created: "Copy this token now: it will not be shown again.", "Copia este token ahora: no se volverá a mostrar.";
+    token_prefix: "Begins with", "Empieza por";
+    token_last_used: "Last used", "Último uso";
+    created: "Created", "Creado";
+    token_revoke: "Revoke", "Revocar";
+    token_revoked: "Token revoked.", "Token revocado.";
+    revoked: "Revoked", "Revocado";
+    audit_title: "Audit log", "Registro de auditoría";
+    audit_when: "When", "Cuándo";
+    audit_who: "Who", "Quién";
+    audit_what: "What", "Qué";
+    audit_changes: "Changes", "Cambios";
+    audit_entity: "Entity", "Entidad";
+    audit_action: "Action", "Acción";
+    audit_any: "Any", "Cualquiera";
+    audit_since: "From", "Desde";
+    audit_until: "Until", "Hasta";
+    audit_filter: "Filter", "Filtrar";
+    audit_older: "Older entries", "Entradas anteriores";
+    audit_newest: "Newest", "Más recientes";
+    action_create: "created", "creó";
+    action_update: "changed", "modificó";
+    action_delete: "deleted", "eliminó";
+    account_title: "My account", "Mi cuenta";
+    profile: "Profile", "Perfil";
+    browser_language: "Browser's language", "Idioma del navegador";
+    change_password: "Change password", "Cambiar contraseña";
+    current_password: "Current password", "Contraseña actual";
+    new_password: "New password", "Contraseña nueva";
+    confirm_password: "Repeat the new password", "Repite la contraseña nueva";
+    passwords_differ: "The two new passwords are not the same.", "Las dos contraseñas nuevas no coinciden.";
+    password_changed: "Password changed. Your other sessions have been closed.", "Contraseña cambiada. Se han cerrado tus otras sesiones.";
+    forbidden_title: "Not allowed", "Sin permiso";
+    forbidden_body: "Your role in this workspace does not allow this. Ask an administrator if you need it.", "Tu rol en este espacio de trabajo no lo permite. Pídeselo a un administrador si lo necesitas.";
+    not_found_title: "Not found", "No encontrado";
+    not_found_body: "This page or record does not exist, or it belongs to another workspace.", "Esta página o registro no existe, o pertenece a otro espacio de trabajo.";
+    error_title: "Something went wrong", "Algo ha fallado";
+    error_body: "The error has been logged. Try again; if it keeps happening, tell your administrator.", "El error ha quedado registrado. Vuelve a intentarlo; si se repite, avisa a tu administrador.";
+    csrf_title: "This form has expired", "Este formulario ha caducado";
+    csrf_body: "Go back, reload the page and send it again.", "Vuelve atrás, recarga la página y envíalo de nuevo.";
+    back_home: "Back to the start", "Volver al inicio";
+    field_error: "Check this field: {msg}", "Revisa este campo: {msg}";
+    already_member: "That person is already a member of this workspace.", "Esa persona ya es miembro de este espacio de trabajo.";
+    name_taken: "That name is already in use.", "Ese nombre ya está en uso.";
+    last_admin: "This is the last administrator: make someone else administrator first.", "Es el último administrador: nombra antes a otra persona administradora.";
+    logged_out: "You have logged out.", "Has cerrado la sesión.";
+}
+
+/// The translated name of a role.
+pub fn role_name(m: &Msg, role: vinculo_domain::auth::Role) -> &'static str {
+    use vinculo_domain::auth::Role;
+    match role {
+        Role::Admin => m.role_admin,
+        Role::Manager => m.role_manager,
+        Role::Agent => m.role_agent,
+        Role::Sales => m.role_sales,
+        Role::Marketer => m.role_marketer,
+        Role::Analyst => m.role_analyst,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_highest_supported_quality() {
+        assert_eq!(
+            from_accept_language("en-US,en;q=0.9,es;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            from_accept_language("fr-FR, es-MX;q=0.7, en;q=0.5"),
+            Some(Lang::Es)
+        );
+        assert_eq!(from_accept_language("fr, de"), None);
+    }
+
+    #[test]
+    fn the_user_preference_wins_over_the_browser() {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, "en".parse().expect("header"));
+        assert_eq!(Lang::choose(Some("es"), &h), Lang::Es);
+        assert_eq!(Lang::choose(None, &h), Lang::En);
+        h.insert(header::COOKIE, "lang=es".parse().expect("header"));
+        assert_eq!(Lang::choose(None, &h), Lang::Es);
+    }
+}

@@ -1,0 +1,3 @@
+//! Teams of users inside a workspace.
+pub mod api;
+pub mod pages;
