@@ -1,0 +1,19 @@
+//! The API and security suite: every test starts a real server on a fresh database, on
+//! SQLite always and on PostgreSQL when `VINCULO_TEST_POSTGRES_URL` is set.
+mod audit;
+mod auth;
+mod csrf;
+mod idempotency;
+mod platform;
+mod security;
+mod teams;
+mod tokens;
+mod users;
+
+use serde_json::Value;
+
+/// Reads a JSON body, failing the test with the body text when it is not JSON.
+pub async fn json(res: reqwest::Response) -> Value {
+    let text = res.text().await.expect("body");
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
