@@ -25,29 +25,32 @@ test('the audit log lists the invitation and the token changes', async () => {
   const rows = await auditRows(page);
   await shot(page, '08-audit');
 
-  const invites = rows.filter((r) => /\binvite\b/.test(r.what));
+  const invites = rows.filter((r) => /invitación/.test(r.what));
   assert.equal(invites.length, 1, `one invite row: ${JSON.stringify(rows, null, 1)}`);
   assert.match(invites[0].what, /creó/);
   assert.match(invites[0].who, new RegExp(ADMIN.name));
   assert.match(invites[0].changes, /luis@example\.com/);
   assert.match(invites[0].changes, /manager/);
 
-  const tokens = rows.filter((r) => /\bapi_token\b/.test(r.what));
+  const tokens = rows.filter((r) => /token de API/.test(r.what));
   assert.ok(tokens.length >= 2, `a create and a revoke row for the token: ${JSON.stringify(tokens, null, 1)}`);
   const created = tokens.find((r) => /creó/.test(r.what));
-  assert.ok(created, 'a "created api_token" row');
+  assert.ok(created, 'a "creó token de API" row');
   assert.match(created.changes, /e2e/);
   assert.match(created.who, new RegExp(ADMIN.name));
-  assert.ok(tokens.some((r) => r !== created), 'the revocation is logged too');
+  const revoked = tokens.find((r) => r !== created);
+  assert.ok(revoked, 'the revocation is logged too');
+  assert.match(revoked.what, /modificó/, 'revoking is a change of state (the token stays listed), not a deletion');
+  assert.match(revoked.changes, /revoked: false → true/);
   // Newest first: the revocation is above the creation.
-  assert.ok(rows.indexOf(tokens.find((r) => r !== created)) < rows.indexOf(created), 'newest entries first');
+  assert.ok(rows.indexOf(revoked) < rows.indexOf(created), 'newest entries first');
 
   // The entity filter narrows the list.
   await page.locator('select[name=entity_type]').selectOption('invite');
   await submitAndWait(page, page.locator('form[action="/settings/audit"] button[type=submit]'));
   assert.match(page.url(), /entity_type=invite/);
   const filtered = await auditRows(page);
-  assert.ok(filtered.length >= 1 && filtered.every((r) => /\binvite\b/.test(r.what)), `only invites: ${JSON.stringify(filtered)}`);
+  assert.ok(filtered.length >= 1 && filtered.every((r) => /invitación/.test(r.what)), `only invites: ${JSON.stringify(filtered)}`);
   await shot(page, '08-audit-filtered');
 
   // The same log is on the API for a token with read scope.

@@ -48,6 +48,9 @@ pub struct NewAccount {
     pub password: String,
     pub role: Role,
     pub locale: Option<String>,
+    /// How the account is being created: `Via::Cli` for the console, `Via::Session` for the
+    /// web setup page (the audit log names the actor accordingly).
+    pub via: Via,
 }
 
 /// Whether anyone can log in yet. With no users, the server offers the setup page.
@@ -139,7 +142,7 @@ pub async fn create_account(
         workspace_slug: ws.slug.clone(),
         workspace_name: ws.name.clone(),
         role: acct.role,
-        via: Via::Cli,
+        via: acct.via,
         request_id: None,
     };
     let after = json!({"email": email.as_str(), "name": name.as_str(), "role": acct.role.as_str()});

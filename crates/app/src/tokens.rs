@@ -88,14 +88,17 @@ pub async fn revoke(app: &App, actor: &Principal, id: TokenId) -> Result<(), App
     if !tokens::revoke(&mut tx, actor.workspace_id, id, now()).await? {
         return Err(AppError::State("this token is already revoked".into()));
     }
+    // Revoked tokens stay listed (for the record): a change of state, not a deletion.
+    let before = json!({"name": token.name, "revoked": false});
+    let after = json!({"name": token.name, "revoked": true});
     audit::record(
         &mut tx,
         actor,
-        AuditAction::Delete,
+        AuditAction::Update,
         "api_token",
         id,
-        &json!({"name": token.name, "scopes": token.scopes.to_string()}),
-        &json!(null),
+        &before,
+        &after,
     )
     .await?;
     tx.commit().await?;

@@ -78,7 +78,11 @@ pub async fn invite(
         revoked_at: None,
     };
     invites::insert(&mut tx, &invite, &sha256(&secret)).await?;
-    let after = json!({"email": invite.email, "role": role.as_str(), "expires_at": invite.expires_at.unix_timestamp()});
+    let expires = invite
+        .expires_at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let after = json!({"email": invite.email, "role": role.as_str(), "expires_at": expires});
     audit::record(
         &mut tx,
         actor,
@@ -105,14 +109,15 @@ pub async fn revoke_invite(app: &App, actor: &Principal, id: InviteId) -> Result
     if !invites::revoke(&mut tx, actor.workspace_id, id, now()).await? {
         return Err(AppError::NotFound("open invitation"));
     }
+    let (before, after) = (json!({"status": "pending"}), json!({"status": "withdrawn"}));
     audit::record(
         &mut tx,
         actor,
-        AuditAction::Delete,
+        AuditAction::Update,
         "invite",
         id,
-        &json!({"status": "open"}),
-        &json!(null),
+        &before,
+        &after,
     )
     .await?;
     tx.commit().await?;

@@ -128,6 +128,7 @@ pub async fn user(cmd: UserCommand, cfg: &DbConfig) -> anyhow::Result<()> {
         password,
         role,
         locale: None,
+        via: Via::Cli,
     };
     let (ws, user_id, created) = auth::create_account(&app, account).await.map_err(explain)?;
     let what = if created {

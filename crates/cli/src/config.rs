@@ -111,7 +111,7 @@ pub async fn migrate(cfg: &DbConfig, status: bool) -> anyhow::Result<()> {
     }
     let list = db.migration_status().await?;
     let pending = list.iter().filter(|m| m.applied_at.is_none()).count();
-    println!("{:<8} {:<28} {}", "VERSION", "APPLIED", "DESCRIPTION");
+    println!("VERSION  APPLIED                      DESCRIPTION");
     for m in &list {
         let applied = m
             .applied_at

@@ -245,8 +245,8 @@ impl Db {
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         match self {
-            Db::Sqlite { read, .. } => drop(sqlx::query("SELECT 1").execute(read).await?),
-            Db::Postgres(pool) => drop(sqlx::query("SELECT 1").execute(pool).await?),
+            Db::Sqlite { read, .. } => sqlx::query("SELECT 1").execute(read).await.map(|_| ())?,
+            Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(|_| ())?,
         }
         Ok(())
     }

@@ -50,11 +50,17 @@ impl Drop for TestApp {
 }
 
 /// A fresh database config, or `None` when PostgreSQL is asked for but not configured.
-pub async fn fresh_db(backend: Backend) -> anyhow::Result<Option<(DbConfig, Option<tempfile::TempDir>)>> {
+pub async fn fresh_db(
+    backend: Backend,
+) -> anyhow::Result<Option<(DbConfig, Option<tempfile::TempDir>)>> {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir()?;
-            let cfg = DbConfig { url: None, data_dir: dir.path().to_path_buf(), max_connections: 5 };
+            let cfg = DbConfig {
+                url: None,
+                data_dir: dir.path().to_path_buf(),
+                max_connections: 5,
+            };
             Ok(Some((cfg, Some(dir))))
         }
         Backend::Postgres => {
@@ -63,11 +69,19 @@ pub async fn fresh_db(backend: Backend) -> anyhow::Result<Option<(DbConfig, Opti
                 return Ok(None);
             };
             let name = format!("vinculo_test_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await.context("connect to VINCULO_TEST_POSTGRES_URL")?;
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
+            let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+                .await
+                .context("connect to VINCULO_TEST_POSTGRES_URL")?;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await?;
             let mut url = url::Url::parse(&admin_url)?;
             url.set_path(&name);
-            let cfg = DbConfig { url: Some(SecretString::from(url.to_string())), data_dir: std::env::temp_dir(), max_connections: 5 };
+            let cfg = DbConfig {
+                url: Some(SecretString::from(url.to_string())),
+                data_dir: std::env::temp_dir(),
+                max_connections: 5,
+            };
             Ok(Some((cfg, None)))
         }
     }
@@ -83,26 +97,50 @@ impl TestApp {
     }
 
     async fn try_spawn(backend: Backend) -> anyhow::Result<Option<TestApp>> {
-        let Some((cfg, dir)) = fresh_db(backend).await? else { return Ok(None) };
+        let Some((cfg, dir)) = fresh_db(backend).await? else {
+            return Ok(None);
+        };
         let db = Db::connect(&cfg).await?;
         db.migrate().await?;
         // Real argon2id, with a small memory cost so hundreds of test users stay fast.
-        let app = App::new(db.clone(), AppConfig { password_memory_kib: 64, ..AppConfig::default() });
+        let app = App::new(
+            db.clone(),
+            AppConfig {
+                password_memory_kib: 64,
+                ..AppConfig::default()
+            },
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let base = format!("http://{addr}");
-        let web = vinculo_web::WebConfig { public_url: base.clone(), secure_cookies: false, trust_forwarded_for: true };
-        let state = vinculo_web::build_state(app.clone(), web, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let web = vinculo_web::WebConfig {
+            public_url: base.clone(),
+            secure_cookies: false,
+            trust_forwarded_for: true,
+        };
+        let state = vinculo_web::build_state(app.clone(), web, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let served = state.clone();
         let server = tokio::spawn(async move {
             let _ = vinculo_web::serve(listener, served, std::future::pending()).await;
         });
-        Ok(Some(TestApp { base, app, db, backend, state, _dir: dir, server }))
+        Ok(Some(TestApp {
+            base,
+            app,
+            db,
+            backend,
+            state,
+            _dir: dir,
+            server,
+        }))
     }
 
     /// The one-time secret of the setup page (what `vinculo serve` prints).
     pub async fn setup_secret(&self) -> String {
-        self.state.setup_token().expect("no setup secret: users exist already")
+        self.state
+            .setup_token()
+            .expect("no setup secret: users exist already")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -119,6 +157,7 @@ impl TestApp {
             password: PASSWORD.to_owned(),
             role,
             locale: Some("en".into()),
+            via: Via::Cli,
         };
         match create_account(&self.app, acct).await {
             Ok((_, id, _)) => id,
@@ -129,9 +168,18 @@ impl TestApp {
     /// A principal acting as `email` in `workspace`, for calling use cases directly.
     pub async fn principal(&self, workspace: &str, email: &str) -> Principal {
         let mut conn = self.db.conn().await.expect("conn");
-        let user = vinculo_store::users::credentials_by_email(&mut conn, email).await.expect("query").expect("user exists");
-        let ws = vinculo_store::workspaces::by_slug(&mut conn, workspace).await.expect("query").expect("workspace exists");
-        let member = vinculo_store::users::member(&mut conn, ws.id, user.id).await.expect("query").expect("member");
+        let user = vinculo_store::users::credentials_by_email(&mut conn, email)
+            .await
+            .expect("query")
+            .expect("user exists");
+        let ws = vinculo_store::workspaces::by_slug(&mut conn, workspace)
+            .await
+            .expect("query")
+            .expect("workspace exists");
+        let member = vinculo_store::users::member(&mut conn, ws.id, user.id)
+            .await
+            .expect("query")
+            .expect("member");
         Principal {
             user_id: user.id,
             user_name: user.name,
@@ -155,7 +203,10 @@ impl TestApp {
             Err(_) => {
                 // Names are unique per workspace: retry with a unique one.
                 let name = format!("test-{}", uuid::Uuid::new_v4().simple());
-                vinculo_app::tokens::create(&self.app, &operator, &name, scopes, None).await.expect("token").secret
+                vinculo_app::tokens::create(&self.app, &operator, &name, scopes, None)
+                    .await
+                    .expect("token")
+                    .secret
             }
         }
     }
@@ -163,13 +214,24 @@ impl TestApp {
     /// An HTTP client sending `Authorization: Bearer <token>`.
     pub fn bearer(&self, token: &str) -> reqwest::Client {
         let mut h = HeaderMap::new();
-        h.insert(reqwest::header::AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}")).expect("header"));
-        reqwest::Client::builder().default_headers(h).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+        h.insert(
+            reqwest::header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {token}")).expect("header"),
+        );
+        reqwest::Client::builder()
+            .default_headers(h)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
     }
 
     /// A browser-like client (cookie jar, no redirects followed) that is not logged in.
     pub fn browser(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
     }
 
     /// Logs a browser-like client in through the real login form; returns it with the CSRF
@@ -177,15 +239,32 @@ impl TestApp {
     pub async fn login(&self, email: &str) -> (reqwest::Client, String) {
         let c = self.browser();
         let csrf = self.csrf_of(&c, "/login").await;
-        let res = c.post(self.url("/login")).form(&[("email", email), ("password", PASSWORD), ("_csrf", &csrf)]).send().await.expect("login");
-        assert_eq!(res.status(), 303, "login of {email} failed: {}", res.text().await.unwrap_or_default());
+        let res = c
+            .post(self.url("/login"))
+            .form(&[("email", email), ("password", PASSWORD), ("_csrf", &csrf)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(
+            res.status(),
+            303,
+            "login of {email} failed: {}",
+            res.text().await.unwrap_or_default()
+        );
         let csrf = self.csrf_of(&c, "/settings/account").await;
         (c, csrf)
     }
 
     /// The `_csrf` value of the first form on a page.
     pub async fn csrf_of(&self, c: &reqwest::Client, path: &str) -> String {
-        let html = c.get(self.url(path)).send().await.expect("get").text().await.expect("body");
+        let html = c
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
         extract_csrf(&html).unwrap_or_else(|| panic!("no CSRF field on {path}: {html}"))
     }
 }

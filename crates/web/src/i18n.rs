@@ -217,6 +217,27 @@ messages! {
     name_taken: "That name is already in use.", "Ese nombre ya está en uso.";
     last_admin: "This is the last administrator: make someone else administrator first.", "Es el último administrador: nombra antes a otra persona administradora.";
     logged_out: "You have logged out.", "Has cerrado la sesión.";
+    entity_member: "member", "miembro";
+    entity_user: "user account", "cuenta de usuario";
+    entity_team: "team", "equipo";
+    entity_invite: "invitation", "invitación";
+    entity_api_token: "API token", "token de API";
+    err_email: "Write a valid e-mail address, like ana@example.com.", "Escribe un correo electrónico válido, como ana@ejemplo.com.";
+    err_password: "The password must have between 10 and 256 characters.", "La contraseña debe tener entre 10 y 256 caracteres.";
+    err_current_password: "The current password is not right.", "La contraseña actual no es correcta.";
+    err_name: "Write a name of 1 to 120 characters.", "Escribe un nombre de 1 a 120 caracteres.";
+    err_team_name: "A team name has 1 to 80 characters.", "El nombre de un equipo tiene de 1 a 80 caracteres.";
+    err_token_name: "A token name has 1 to 80 characters.", "El nombre de un token tiene de 1 a 80 caracteres.";
+    err_scopes: "Unknown permissions. Use read, write, or an area with :read or :write, such as customers:read.", "Permisos desconocidos. Usa read, write, o un área con :read o :write, como customers:read.";
+    err_workspace_name: "Write a workspace name of 1 to 120 characters.", "Escribe un nombre de espacio de trabajo de 1 a 120 caracteres.";
+    err_role: "Choose one of the roles in the list.", "Elige uno de los roles de la lista.";
+    err_members: "One of the chosen people is not a member of this workspace.", "Una de las personas elegidas no es miembro de este espacio de trabajo.";
+    err_existing_password: "That is not the password of this account.", "Esa no es la contraseña de esta cuenta.";
+    docs_parameter: "Parameter", "Parámetro";
+    docs_in: "In", "En";
+    docs_type: "Type", "Tipo";
+    docs_body: "Body", "Cuerpo";
+    docs_schemas: "Schemas", "Esquemas";
 }
 
 /// The translated name of a role.

@@ -16,38 +16,160 @@ struct Fixture {
 
 async fn fixture(t: &TestApp, admin: &reqwest::Client, n: usize) -> Fixture {
     let post = |path: &str, body: Value| admin.post(t.url(path)).json(&body).send();
-    let member = t.user("acme", &format!("target{n}@acme.test"), Role::Agent).await.to_string();
-    let team = json(post("/api/v1/teams", json!({"name": format!("team-{n}")})).await.expect("team")).await["id"].as_str().expect("id").to_owned();
-    let invite = json(post("/api/v1/invites", json!({"email": format!("inv{n}@acme.test"), "role": "agent"})).await.expect("invite")).await["id"].as_str().expect("id").to_owned();
-    let token = json(post("/api/v1/tokens", json!({"name": format!("tok-{n}"), "scopes": "read"})).await.expect("token")).await["id"].as_str().expect("id").to_owned();
-    Fixture { member, team, invite, token }
+    let member = t
+        .user("acme", &format!("target{n}@acme.test"), Role::Agent)
+        .await
+        .to_string();
+    let team = json(
+        post("/api/v1/teams", json!({"name": format!("team-{n}")}))
+            .await
+            .expect("team"),
+    )
+    .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let invite = json(
+        post(
+            "/api/v1/invites",
+            json!({"email": format!("inv{n}@acme.test"), "role": "agent"}),
+        )
+        .await
+        .expect("invite"),
+    )
+    .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let token = json(
+        post(
+            "/api/v1/tokens",
+            json!({"name": format!("tok-{n}"), "scopes": "read"}),
+        )
+        .await
+        .expect("token"),
+    )
+    .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    Fixture {
+        member,
+        team,
+        invite,
+        token,
+    }
 }
 
-/// (method, path, body, area, access) for every API route.
-fn routes(f: &Fixture, n: usize) -> Vec<(&'static str, String, Option<Value>, Option<(Area, Access)>)> {
+/// One API route to try: method, path, body, and the permission it needs (`None`: any caller).
+type RouteCase = (&'static str, String, Option<Value>, Option<(Area, Access)>);
+
+/// Every API route.
+fn routes(f: &Fixture, n: usize) -> Vec<RouteCase> {
     use Access::{Read, Write};
     vec![
         ("GET", "/api/v1/me".into(), None, None),
         ("GET", "/api/v1/me/workspaces".into(), None, None),
-        ("GET", "/api/v1/users".into(), None, Some((Area::Users, Read))),
-        ("GET", format!("/api/v1/users/{}", f.member), None, Some((Area::Users, Read))),
-        ("PATCH", format!("/api/v1/users/{}", f.member), Some(json!({"role": "agent"})), Some((Area::Users, Write))),
-        ("GET", "/api/v1/invites".into(), None, Some((Area::Users, Read))),
-        ("POST", "/api/v1/invites".into(), Some(json!({"email": format!("new{n}@acme.test"), "role": "sales"})), Some((Area::Users, Write))),
-        ("DELETE", format!("/api/v1/invites/{}", f.invite), None, Some((Area::Users, Write))),
-        ("GET", "/api/v1/teams".into(), None, Some((Area::Teams, Read))),
-        ("POST", "/api/v1/teams".into(), Some(json!({"name": format!("new-team-{n}")})), Some((Area::Teams, Write))),
-        ("GET", format!("/api/v1/teams/{}", f.team), None, Some((Area::Teams, Read))),
-        ("PATCH", format!("/api/v1/teams/{}", f.team), Some(json!({"name": format!("renamed-{n}")})), Some((Area::Teams, Write))),
-        ("DELETE", format!("/api/v1/teams/{}", f.team), None, Some((Area::Teams, Write))),
-        ("GET", "/api/v1/tokens".into(), None, Some((Area::Tokens, Read))),
-        ("POST", "/api/v1/tokens".into(), Some(json!({"name": format!("new-tok-{n}"), "scopes": "read"})), Some((Area::Tokens, Write))),
-        ("DELETE", format!("/api/v1/tokens/{}", f.token), None, Some((Area::Tokens, Write))),
-        ("GET", "/api/v1/audit-log".into(), None, Some((Area::Audit, Read))),
+        (
+            "GET",
+            "/api/v1/users".into(),
+            None,
+            Some((Area::Users, Read)),
+        ),
+        (
+            "GET",
+            format!("/api/v1/users/{}", f.member),
+            None,
+            Some((Area::Users, Read)),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/users/{}", f.member),
+            Some(json!({"role": "agent"})),
+            Some((Area::Users, Write)),
+        ),
+        (
+            "GET",
+            "/api/v1/invites".into(),
+            None,
+            Some((Area::Users, Read)),
+        ),
+        (
+            "POST",
+            "/api/v1/invites".into(),
+            Some(json!({"email": format!("new{n}@acme.test"), "role": "sales"})),
+            Some((Area::Users, Write)),
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/invites/{}", f.invite),
+            None,
+            Some((Area::Users, Write)),
+        ),
+        (
+            "GET",
+            "/api/v1/teams".into(),
+            None,
+            Some((Area::Teams, Read)),
+        ),
+        (
+            "POST",
+            "/api/v1/teams".into(),
+            Some(json!({"name": format!("new-team-{n}")})),
+            Some((Area::Teams, Write)),
+        ),
+        (
+            "GET",
+            format!("/api/v1/teams/{}", f.team),
+            None,
+            Some((Area::Teams, Read)),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/teams/{}", f.team),
+            Some(json!({"name": format!("renamed-{n}")})),
+            Some((Area::Teams, Write)),
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/teams/{}", f.team),
+            None,
+            Some((Area::Teams, Write)),
+        ),
+        (
+            "GET",
+            "/api/v1/tokens".into(),
+            None,
+            Some((Area::Tokens, Read)),
+        ),
+        (
+            "POST",
+            "/api/v1/tokens".into(),
+            Some(json!({"name": format!("new-tok-{n}"), "scopes": "read"})),
+            Some((Area::Tokens, Write)),
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/tokens/{}", f.token),
+            None,
+            Some((Area::Tokens, Write)),
+        ),
+        (
+            "GET",
+            "/api/v1/audit-log".into(),
+            None,
+            Some((Area::Audit, Read)),
+        ),
     ]
 }
 
-async fn call(c: &reqwest::Client, t: &TestApp, method: &str, path: &str, body: &Option<Value>) -> reqwest::Response {
+async fn call(
+    c: &reqwest::Client,
+    t: &TestApp,
+    method: &str,
+    path: &str,
+    body: &Option<Value>,
+) -> reqwest::Response {
     let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
     let mut req = c.request(m, t.url(path));
     if let Some(b) = body {
@@ -61,7 +183,9 @@ async fn call(c: &reqwest::Client, t: &TestApp, method: &str, path: &str, body: 
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn every_role_gets_exactly_what_the_matrix_allows_on_every_route(#[case] backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else { return };
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
     t.user("acme", "root@acme.test", Role::Admin).await;
     let admin = t.bearer(&t.token("acme", "root@acme.test", "read,write").await);
     let anonymous = reqwest::Client::new();
@@ -75,7 +199,11 @@ async fn every_role_gets_exactly_what_the_matrix_allows_on_every_route(#[case] b
             let r = call(&c, &t, method, &path, &body).await;
             let status = r.status();
             if expected {
-                assert!(status.is_success(), "{role} {method} {path}: expected success, got {status}: {}", r.text().await.unwrap_or_default());
+                assert!(
+                    status.is_success(),
+                    "{role} {method} {path}: expected success, got {status}: {}",
+                    r.text().await.unwrap_or_default()
+                );
             } else {
                 assert_eq!(status, 403, "{role} {method} {path}: expected 403");
                 assert_eq!(json(r).await["code"], "forbidden");
@@ -91,21 +219,40 @@ async fn every_role_gets_exactly_what_the_matrix_allows_on_every_route(#[case] b
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn settings_pages_follow_the_matrix(#[case] backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else { return };
-    let pages = [("/settings/users", Area::Users), ("/settings/teams", Area::Teams), ("/settings/tokens", Area::Tokens), ("/settings/audit", Area::Audit)];
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let pages = [
+        ("/settings/users", Area::Users),
+        ("/settings/teams", Area::Teams),
+        ("/settings/tokens", Area::Tokens),
+        ("/settings/audit", Area::Audit),
+    ];
     for role in Role::ALL {
         let email = format!("{role}@acme.test");
         t.user("acme", &email, role).await;
         let (c, _) = t.login(&email).await;
-        assert_eq!(c.get(t.url("/app")).send().await.expect("home").status(), 200, "{role} home");
+        assert_eq!(
+            c.get(t.url("/app")).send().await.expect("home").status(),
+            200,
+            "{role} home"
+        );
         for (path, area) in pages {
             let status = c.get(t.url(path)).send().await.expect("page").status();
-            let expected = if allows(role, area, Access::Read) { 200 } else { 403 };
+            let expected = if allows(role, area, Access::Read) {
+                200
+            } else {
+                403
+            };
             assert_eq!(status, expected, "{role} GET {path}");
         }
     }
     let anonymous = t.browser();
-    let r = anonymous.get(t.url("/settings/users")).send().await.expect("page");
+    let r = anonymous
+        .get(t.url("/settings/users"))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/login?next=%2Fsettings%2Fusers");
 }
@@ -115,16 +262,58 @@ async fn settings_pages_follow_the_matrix(#[case] backend: Backend) {
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn token_scopes_narrow_what_the_owner_may_do(#[case] backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else { return };
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
     t.user("acme", "ana@acme.test", Role::Admin).await;
     let users_only = t.bearer(&t.token("acme", "ana@acme.test", "users:read").await);
-    assert_eq!(users_only.get(t.url("/api/v1/users")).send().await.expect("send").status(), 200);
-    assert_eq!(users_only.get(t.url("/api/v1/teams")).send().await.expect("send").status(), 403);
-    assert_eq!(users_only.post(t.url("/api/v1/invites")).json(&json!({"email": "x@acme.test", "role": "agent"})).send().await.expect("send").status(), 403);
-    let me = json(users_only.get(t.url("/api/v1/me")).send().await.expect("me")).await;
+    assert_eq!(
+        users_only
+            .get(t.url("/api/v1/users"))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    assert_eq!(
+        users_only
+            .get(t.url("/api/v1/teams"))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        403
+    );
+    assert_eq!(
+        users_only
+            .post(t.url("/api/v1/invites"))
+            .json(&json!({"email": "x@acme.test", "role": "agent"}))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        403
+    );
+    let me = json(
+        users_only
+            .get(t.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me"),
+    )
+    .await;
     assert_eq!(me["permissions"], json!(["users:read"]));
     let read = t.bearer(&t.token("acme", "ana@acme.test", "read").await);
-    assert_eq!(read.post(t.url("/api/v1/teams")).json(&json!({"name": "x"})).send().await.expect("send").status(), 403);
+    assert_eq!(
+        read.post(t.url("/api/v1/teams"))
+            .json(&json!({"name": "x"}))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        403
+    );
 }
 
 #[rstest]
@@ -132,25 +321,104 @@ async fn token_scopes_narrow_what_the_owner_may_do(#[case] backend: Backend) {
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn revoked_tokens_and_disabled_members_lose_access_at_once(#[case] backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else { return };
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
     t.user("acme", "ana@acme.test", Role::Admin).await;
     let luis = t.user("acme", "luis@acme.test", Role::Manager).await;
     let admin = t.bearer(&t.token("acme", "ana@acme.test", "read,write").await);
     let secret = t.token("acme", "luis@acme.test", "read").await;
     let c = t.bearer(&secret);
-    assert_eq!(c.get(t.url("/api/v1/me")).send().await.expect("me").status(), 200);
+    assert_eq!(
+        c.get(t.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me")
+            .status(),
+        200
+    );
     let (session, _) = t.login("luis@acme.test").await;
-    let r = admin.patch(t.url(&format!("/api/v1/users/{luis}"))).json(&json!({"disabled": true})).send().await.expect("send");
+    let r = admin
+        .patch(t.url(&format!("/api/v1/users/{luis}")))
+        .json(&json!({"disabled": true}))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), 200);
-    assert_eq!(c.get(t.url("/api/v1/me")).send().await.expect("me").status(), 401, "a disabled member's token stops working");
-    assert_eq!(session.get(t.url("/api/v1/me")).send().await.expect("me").status(), 401, "and their sessions end");
-    admin.patch(t.url(&format!("/api/v1/users/{luis}"))).json(&json!({"disabled": false})).send().await.expect("send");
-    assert_eq!(c.get(t.url("/api/v1/me")).send().await.expect("me").status(), 200);
-    let tokens = json(admin.get(t.url("/api/v1/tokens")).send().await.expect("list")).await;
-    let id = tokens.as_array().expect("list").iter().find(|tk| tk["user_id"] == luis.to_string()).expect("luis's token")["id"].as_str().expect("id").to_owned();
-    assert_eq!(admin.delete(t.url(&format!("/api/v1/tokens/{id}"))).send().await.expect("revoke").status(), 204);
-    assert_eq!(c.get(t.url("/api/v1/me")).send().await.expect("me").status(), 401, "a revoked token stops working at once");
-    let r = reqwest::Client::new().get(t.url("/api/v1/me")).header("authorization", "Bearer vnc_not-a-real-token").send().await.expect("me");
+    assert_eq!(
+        c.get(t.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me")
+            .status(),
+        401,
+        "a disabled member's token stops working"
+    );
+    assert_eq!(
+        session
+            .get(t.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me")
+            .status(),
+        401,
+        "and their sessions end"
+    );
+    admin
+        .patch(t.url(&format!("/api/v1/users/{luis}")))
+        .json(&json!({"disabled": false}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        c.get(t.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me")
+            .status(),
+        200
+    );
+    let tokens = json(
+        admin
+            .get(t.url("/api/v1/tokens"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    let id = tokens
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|tk| tk["user_id"] == luis.to_string())
+        .expect("luis's token")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(
+        admin
+            .delete(t.url(&format!("/api/v1/tokens/{id}")))
+            .send()
+            .await
+            .expect("revoke")
+            .status(),
+        204
+    );
+    assert_eq!(
+        c.get(t.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me")
+            .status(),
+        401,
+        "a revoked token stops working at once"
+    );
+    let r = reqwest::Client::new()
+        .get(t.url("/api/v1/me"))
+        .header("authorization", "Bearer vnc_not-a-real-token")
+        .send()
+        .await
+        .expect("me");
     assert_eq!(r.status(), 401);
 }
 
@@ -159,48 +427,135 @@ async fn revoked_tokens_and_disabled_members_lose_access_at_once(#[case] backend
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn workspace_a_can_never_read_or_change_workspace_b(#[case] backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else { return };
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
     t.user("acme", "ana@acme.test", Role::Admin).await;
     t.user("globex", "bob@globex.test", Role::Admin).await;
     let a = t.bearer(&t.token("acme", "ana@acme.test", "read,write").await);
     let b = t.bearer(&t.token("globex", "bob@globex.test", "read,write").await);
-    let b_user = t.user("globex", "carl@globex.test", Role::Agent).await.to_string();
-    let b_team = json(b.post(t.url("/api/v1/teams")).json(&json!({"name": "Secret team"})).send().await.expect("team")).await["id"].as_str().expect("id").to_owned();
-    let b_invite = json(b.post(t.url("/api/v1/invites")).json(&json!({"email": "dora@globex.test", "role": "agent"})).send().await.expect("invite")).await["id"].as_str().expect("id").to_owned();
-    let b_token = json(b.post(t.url("/api/v1/tokens")).json(&json!({"name": "b-tok", "scopes": "read"})).send().await.expect("token")).await;
+    let b_user = t
+        .user("globex", "carl@globex.test", Role::Agent)
+        .await
+        .to_string();
+    let b_team = json(
+        b.post(t.url("/api/v1/teams"))
+            .json(&json!({"name": "Secret team"}))
+            .send()
+            .await
+            .expect("team"),
+    )
+    .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let b_invite = json(
+        b.post(t.url("/api/v1/invites"))
+            .json(&json!({"email": "dora@globex.test", "role": "agent"}))
+            .send()
+            .await
+            .expect("invite"),
+    )
+    .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let b_token = json(
+        b.post(t.url("/api/v1/tokens"))
+            .json(&json!({"name": "b-tok", "scopes": "read"}))
+            .send()
+            .await
+            .expect("token"),
+    )
+    .await;
     let b_token_id = b_token["id"].as_str().expect("id").to_owned();
 
     let attempts: Vec<(&str, String, Option<Value>)> = vec![
         ("GET", format!("/api/v1/users/{b_user}"), None),
-        ("PATCH", format!("/api/v1/users/{b_user}"), Some(json!({"role": "admin"}))),
+        (
+            "PATCH",
+            format!("/api/v1/users/{b_user}"),
+            Some(json!({"role": "admin"})),
+        ),
         ("GET", format!("/api/v1/teams/{b_team}"), None),
-        ("PATCH", format!("/api/v1/teams/{b_team}"), Some(json!({"name": "hijacked"}))),
+        (
+            "PATCH",
+            format!("/api/v1/teams/{b_team}"),
+            Some(json!({"name": "hijacked"})),
+        ),
         ("DELETE", format!("/api/v1/teams/{b_team}"), None),
         ("DELETE", format!("/api/v1/invites/{b_invite}"), None),
         ("DELETE", format!("/api/v1/tokens/{b_token_id}"), None),
     ];
     for (method, path, body) in &attempts {
         let r = call(&a, &t, method, path, body).await;
-        assert_eq!(r.status(), 404, "A {method} {path} must look like it does not exist");
+        assert_eq!(
+            r.status(),
+            404,
+            "A {method} {path} must look like it does not exist"
+        );
     }
-    let r = a.post(t.url("/api/v1/teams")).json(&json!({"name": "Mixed", "members": [b_user]})).send().await.expect("send");
+    let r = a
+        .post(t.url("/api/v1/teams"))
+        .json(&json!({"name": "Mixed", "members": [b_user]}))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), 422, "B's user cannot join A's team");
-    let r = a.post(t.url("/api/v1/tokens")).json(&json!({"name": "as-carl", "scopes": "read", "user_id": b_user})).send().await.expect("send");
+    let r = a
+        .post(t.url("/api/v1/tokens"))
+        .json(&json!({"name": "as-carl", "scopes": "read", "user_id": b_user}))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), 422, "A cannot mint a token acting as B's user");
 
     // Lists and the audit log of A show nothing of B.
-    for path in ["/api/v1/users", "/api/v1/teams", "/api/v1/tokens", "/api/v1/invites", "/api/v1/audit-log"] {
-        let body = a.get(t.url(path)).send().await.expect("list").text().await.expect("body");
+    for path in [
+        "/api/v1/users",
+        "/api/v1/teams",
+        "/api/v1/tokens",
+        "/api/v1/invites",
+        "/api/v1/audit-log",
+    ] {
+        let body = a
+            .get(t.url(path))
+            .send()
+            .await
+            .expect("list")
+            .text()
+            .await
+            .expect("body");
         for id in [&b_user, &b_team, &b_invite, &b_token_id] {
             assert!(!body.contains(id.as_str()), "{path} of A shows B's {id}");
         }
         assert!(!body.contains("globex"), "{path} of A mentions B");
     }
     // And B is intact.
-    let team = json(b.get(t.url(&format!("/api/v1/teams/{b_team}"))).send().await.expect("team")).await;
+    let team = json(
+        b.get(t.url(&format!("/api/v1/teams/{b_team}")))
+            .send()
+            .await
+            .expect("team"),
+    )
+    .await;
     assert_eq!(team["name"], "Secret team");
-    let user = json(b.get(t.url(&format!("/api/v1/users/{b_user}"))).send().await.expect("user")).await;
+    let user = json(
+        b.get(t.url(&format!("/api/v1/users/{b_user}")))
+            .send()
+            .await
+            .expect("user"),
+    )
+    .await;
     assert_eq!(user["role"], "agent");
     let b_secret = b_token["secret"].as_str().expect("secret");
-    assert_eq!(t.bearer(b_secret).get(t.url("/api/v1/me")).send().await.expect("me").status(), 200);
+    assert_eq!(
+        t.bearer(b_secret)
+            .get(t.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me")
+            .status(),
+        200
+    );
 }

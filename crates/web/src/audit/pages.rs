@@ -1,5 +1,6 @@
 //! `/settings/audit`: the audit log with filters and "older entries" paging.
 use crate::audit::api::AuditParams;
+use crate::i18n::Msg;
 use crate::pages::{ctx_error, layout, when, Ctx};
 use crate::state::AppState;
 use crate::users::api::parse_cursor;
@@ -11,6 +12,34 @@ use vinculo_domain::audit::{AuditAction, ChangeSet};
 use vinculo_store::Cursor;
 
 const ENTITY_TYPES: &[&str] = &["member", "user", "team", "invite", "api_token"];
+
+/// The translated name of an entity type.
+fn entity_name(m: &Msg, t: &str) -> String {
+    match t {
+        "member" => m.entity_member,
+        "user" => m.entity_user,
+        "team" => m.entity_team,
+        "invite" => m.entity_invite,
+        "api_token" => m.entity_api_token,
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+/// What a person recognises an entity by: its name or e-mail when the change carries one.
+fn entity_label(e: &vinculo_store::audit::AuditEntry) -> String {
+    ["name", "email"]
+        .iter()
+        .find_map(|f| {
+            e.changes
+                .0
+                .get(*f)
+                .and_then(|c| c.after.as_ref().or(c.before.as_ref()))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| e.entity_id.clone())
+}
 
 fn show_value(v: &Option<serde_json::Value>) -> String {
     match v {
@@ -84,7 +113,7 @@ pub async fn audit_page(
             label { (m.audit_entity)
                 select name="entity_type" {
                     option value="" { (m.audit_any) }
-                    @for t in ENTITY_TYPES { option value=(t) selected[sel(&q.entity_type, t)] { (t) } }
+                    @for t in ENTITY_TYPES { option value=(t) selected[sel(&q.entity_type, t)] { (entity_name(m, t)) } }
                 }
             }
             label { (m.audit_action)
@@ -101,15 +130,15 @@ pub async fn audit_page(
         @if let Some(page) = &page {
             @if page.items.is_empty() { p class="muted" { (m.none_yet) } } @else {
                 div class="table-wrap" {
-                    table {
+                    table class="stack-phone" {
                         thead { tr { th { (m.audit_when) } th { (m.audit_who) } th { (m.audit_what) } th { (m.audit_changes) } } }
                         tbody {
                             @for e in &page.items {
                                 tr {
-                                    td { (when(e.at)) }
-                                    td { (e.actor_label) }
-                                    td { (action_text(e.action)) " " (e.entity_type) br; span class="muted small" { (e.entity_id) } }
-                                    td { (changes(&e.changes)) }
+                                    td data-label=(m.audit_when) { (when(e.at)) }
+                                    td data-label=(m.audit_who) { (e.actor_label) }
+                                    td data-label=(m.audit_what) { (action_text(e.action)) " " (entity_name(m, &e.entity_type)) br; span class="muted small" { (entity_label(e)) } }
+                                    td data-label=(m.audit_changes) { (changes(&e.changes)) }
                                 }
                             }
                         }

@@ -1,9 +1,9 @@
 //! Pages before and around a session: login, logout, first-run setup, accepting an
 //! invitation, choosing the language, the account page and switching workspaces.
 use crate::csrf::{self, ensure_anon};
-use crate::extract::{ClientAddr, MaybePageAuth, PageAuth, SESSION_COOKIE};
+use crate::extract::{ClientAddr, MaybePageAuth, SESSION_COOKIE};
 use crate::i18n::{role_name, Lang, LANG_COOKIE};
-use crate::pages::{csrf_field, form_error, layout, public_layout, Ctx};
+use crate::pages::{csrf_field, form_error, form_error_with, layout, public_layout, Ctx};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -60,8 +60,8 @@ fn login_form(lang: Lang, csrf: &str, next: &str, email: &str, error: Option<Str
             form class="stack" method="post" action="/login" {
                 (csrf_field(csrf))
                 input type="hidden" name="next" value=(next);
-                label { (m.email) input type="email" name="email" value=(email) autocomplete="username" required autofocus; }
-                label { (m.password) input type="password" name="password" autocomplete="current-password" required; }
+                label { (m.email) input type="email" name="email" value=(email) autocomplete="username" required autofocus[email.is_empty()]; }
+                label { (m.password) input type="password" name="password" autocomplete="current-password" required autofocus[!email.is_empty()]; }
                 button type="submit" { (m.login_button) }
             }
         },
@@ -136,9 +136,9 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, auth: PageAuth, jar: CookieJar) -> Response {
-    if let Err(e) = auth::logout(&state.app, &auth.principal).await {
-        return crate::pages::error_page(e);
+pub async fn logout(State(state): State<AppState>, ctx: Ctx, jar: CookieJar) -> Response {
+    if let Err(e) = auth::logout(&state.app, &ctx.principal).await {
+        return crate::pages::ctx_error(&ctx, e);
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
     (jar, Redirect::to("/login")).into_response()
@@ -263,6 +263,9 @@ pub async fn setup(
         password: f.password.clone(),
         role: Role::Admin,
         locale: Some(lang.code().to_owned()),
+        via: vinculo_app::Via::Session {
+            token_hash: Vec::new(),
+        },
     };
     let result = async {
         auth::create_account(&state.app, account).await?;
@@ -344,7 +347,7 @@ pub async fn invite_page(
             (jar, invite_form(lang, &csrf, &secret, &info, None)).into_response()
         }
         Err(AppError::NotFound(_)) => invite_invalid(lang),
-        Err(e) => crate::pages::error_page(e),
+        Err(e) => crate::pages::error_page(lang, e),
     }
 }
 
@@ -379,7 +382,18 @@ pub async fn accept_invite(
                         &csrf,
                         &secret,
                         &info,
-                        Some(form_error(lang.msg(), &e)),
+                        Some(form_error_with(
+                            lang.msg(),
+                            &e,
+                            &[(
+                                "password",
+                                if info.existing_account {
+                                    lang.msg().err_existing_password
+                                } else {
+                                    lang.msg().err_password
+                                },
+                            )],
+                        )),
                     ),
                 )
                     .into_response()
@@ -431,20 +445,42 @@ pub struct LangForm {
 /// `POST /account/language`: the language switch in the user menu, saved on the profile.
 pub async fn set_lang_account(
     State(state): State<AppState>,
-    auth: PageAuth,
+    ctx: Ctx,
+    headers: HeaderMap,
     jar: CookieJar,
     Form(f): Form<LangForm>,
 ) -> Response {
-    let p = &auth.principal;
+    let p = &ctx.principal;
     if let Err(e) = auth::update_profile(&state.app, p, &p.user_name, Some(&f.locale)).await {
-        return crate::pages::error_page(e);
+        return crate::pages::ctx_error(&ctx, e);
     }
+    // Back to the page the switch was pressed on; after a form error that page's own
+    // address only answers POST, so the browser's Referer (or the start page) is used.
+    let next = f
+        .next
+        .filter(|n| !n.is_empty())
+        .or_else(|| referer_path(&headers));
     let lang = Lang::parse(&f.locale).unwrap_or(Lang::Es);
     (
         jar.add(lang_cookie(lang)),
-        Redirect::to(&safe_next(f.next.as_deref())),
+        Redirect::to(&safe_next(next.as_deref())),
     )
         .into_response()
+}
+
+/// The local path and query of the Referer header, if any.
+fn referer_path(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .map(|u| {
+            format!(
+                "{}{}",
+                u.path(),
+                u.query().map(|q| format!("?{q}")).unwrap_or_default()
+            )
+        })
 }
 
 #[derive(Deserialize)]
@@ -454,12 +490,12 @@ pub struct SwitchForm {
 
 pub async fn switch_workspace(
     State(state): State<AppState>,
-    auth: PageAuth,
+    ctx: Ctx,
     Form(f): Form<SwitchForm>,
 ) -> Response {
-    match auth::switch_workspace(&state.app, &auth.principal, &f.slug).await {
+    match auth::switch_workspace(&state.app, &ctx.principal, &f.slug).await {
         Ok(()) => Redirect::to("/app").into_response(),
-        Err(e) => crate::pages::error_page(e),
+        Err(e) => crate::pages::ctx_error(&ctx, e),
     }
 }
 

@@ -133,7 +133,10 @@ impl FromRequestParts<AppState> for PageAuth {
                 );
                 Err(Redirect::to(&to).into_response())
             }
-            Err(e) => Err(crate::pages::error_page(e)),
+            Err(e) => Err(crate::pages::error_page(
+                crate::i18n::Lang::choose(None, &parts.headers),
+                e,
+            )),
         }
     }
 }
@@ -153,7 +156,10 @@ impl FromRequestParts<AppState> for MaybePageAuth {
                 csrf: csrf::token(&state.csrf_key, &secret),
             }))),
             Ok(None) => Ok(MaybePageAuth(None)),
-            Err(e) => Err(crate::pages::error_page(e)),
+            Err(e) => Err(crate::pages::error_page(
+                crate::i18n::Lang::choose(None, &parts.headers),
+                e,
+            )),
         }
     }
 }

@@ -81,7 +81,7 @@ pub fn layout(ctx: &Ctx, title: &str, content: Markup) -> Markup {
             body {
                 a class="skip" href="#main" { (m.skip_to_content) }
                 header class="topbar" {
-                    button class="menu-toggle" type="button" aria-controls="nav" aria-expanded="false" hidden { span aria-hidden="true" { "☰" } " " (m.menu) }
+                    button class="menu-toggle" type="button" aria-controls="nav" aria-expanded="false" aria-label=(m.menu) hidden { span aria-hidden="true" { "☰" } span class="menu-label" { " " (m.menu) } }
                     a class="brand" href="/app" { "Vinculo" }
                     details class="dropdown ws-switcher" {
                         summary aria-label=(m.workspace) { span class="ws-name" { (p.workspace_name) } }
@@ -110,7 +110,7 @@ pub fn layout(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                             a href="/settings/account" { (m.nav_account) }
                             form method="post" action="/account/language" class="inline-lang" {
                                 (csrf_field(&ctx.csrf))
-                                input type="hidden" name="next" value=(ctx.path);
+                                input type="hidden" name="next" value=(return_path(ctx));
                                 span class="muted small" { (m.language) ": " }
                                 button class="link" name="locale" value="es" aria-pressed=(ctx.lang == Lang::Es) lang="es" { "Español" }
                                 " · "
@@ -146,12 +146,27 @@ pub fn layout(ctx: &Ctx, title: &str, content: Markup) -> Markup {
 
 /// The layout of pages seen before logging in (login, setup, invitation, errors).
 pub fn public_layout(lang: Lang, title: &str, content: Markup) -> Markup {
+    public_shell(lang, title, "card narrow", content)
+}
+
+/// A wide public page (the API reference): room for tables, and a way back to the app.
+pub fn wide_layout(lang: Lang, title: &str, content: Markup) -> Markup {
+    let m = lang.msg();
+    public_shell(
+        lang,
+        title,
+        "card wide",
+        html! { p class="small" { a href="/app" { "← " (m.nav_home) } } (content) },
+    )
+}
+
+fn public_shell(lang: Lang, title: &str, class: &str, content: Markup) -> Markup {
     let m = lang.msg();
     html! {
         html lang=(lang.code()) {
             head { (head(title)) }
             body class="public" {
-                main id="main" class="card narrow" {
+                main id="main" class=(class) {
                     p class="brand-big" { "Vinculo" }
                     (content)
                     p class="lang-switch small" {
@@ -161,6 +176,19 @@ pub fn public_layout(lang: Lang, title: &str, content: Markup) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// Where the language switch returns to: this page when it answers GET; after a form was
+/// posted (its address may be POST-only, like /settings/users/invite), the section's page.
+fn return_path(ctx: &Ctx) -> String {
+    if ctx.is_get {
+        return ctx.path.clone();
+    }
+    let mut parts = ctx.path.split('/').filter(|p| !p.is_empty());
+    match (parts.next(), parts.next()) {
+        (Some("settings"), Some(section)) => format!("/settings/{section}"),
+        _ => "/app".to_owned(),
     }
 }
 

@@ -5,7 +5,7 @@ pub mod assets;
 pub mod home;
 mod layout;
 
-pub use layout::{layout, public_layout};
+pub use layout::{layout, public_layout, wide_layout};
 
 use crate::extract::PageAuth;
 use crate::i18n::{Lang, Msg};
@@ -26,6 +26,8 @@ pub struct Ctx {
     pub principal: Principal,
     pub csrf: String,
     pub path: String,
+    /// Whether this page answers a GET (only then is `path` a page one can return to).
+    pub is_get: bool,
     pub flash: Option<&'static str>,
     pub workspaces: Vec<(Workspace, Role)>,
 }
@@ -40,7 +42,7 @@ impl FromRequestParts<AppState> for Ctx {
         let lang = Lang::choose(principal.locale.as_deref(), &parts.headers);
         let workspaces = vinculo_app::auth::my_workspaces(&state.app, &principal)
             .await
-            .map_err(error_page)?;
+            .map_err(|e| error_page(lang, e))?;
         let flash = parts.uri.query().and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
                 .find(|(k, _)| k == "flash")
@@ -52,6 +54,7 @@ impl FromRequestParts<AppState> for Ctx {
             principal,
             csrf,
             path: parts.uri.path().to_owned(),
+            is_get: parts.method == axum::http::Method::GET,
             flash,
             workspaces,
         })
@@ -77,9 +80,9 @@ pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name=(crate::csrf::FIELD) value=(token); }
 }
 
-/// A standalone page for an error, in the language the browser asks for.
-pub fn error_page(e: AppError) -> Response {
-    let m = Lang::Es.msg();
+/// A standalone page for an error (before the logged-in layout can be drawn).
+pub fn error_page(lang: Lang, e: AppError) -> Response {
+    let m = lang.msg();
     let (status, title, body) = match e {
         AppError::Forbidden => (StatusCode::FORBIDDEN, m.forbidden_title, m.forbidden_body),
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, m.not_found_title, m.not_found_body),
@@ -111,7 +114,7 @@ pub fn ctx_error(ctx: &Ctx, e: AppError) -> Response {
     let (status, title, body) = match e {
         AppError::Forbidden => (StatusCode::FORBIDDEN, m.forbidden_title, m.forbidden_body),
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, m.not_found_title, m.not_found_body),
-        other => return error_page(other),
+        other => return error_page(ctx.lang, other),
     };
     (
         status,
@@ -140,8 +143,35 @@ pub fn csrf_failed_page() -> Markup {
 
 /// The message shown next to a form for a use-case error.
 pub fn form_error(m: &Msg, e: &AppError) -> String {
+    form_error_with(m, e, &[])
+}
+
+/// The translated message for a field the use cases reject (the API keeps the English
+/// detail; people get their own language).
+fn field_text(m: &Msg, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "email" => m.err_email,
+        "password" | "new_password" => m.err_password,
+        "current_password" => m.err_current_password,
+        "name" => m.err_name,
+        "workspace_name" | "workspace_slug" => m.err_workspace_name,
+        "scopes" => m.err_scopes,
+        "role" => m.err_role,
+        "members" | "user_id" => m.err_members,
+        _ => return None,
+    })
+}
+
+/// Like [`form_error`], with per-form wording for fields whose meaning depends on the form
+/// (a team's `name` is not a person's).
+pub fn form_error_with(m: &Msg, e: &AppError, overrides: &[(&str, &'static str)]) -> String {
     match e {
-        AppError::Invalid { message, .. } => m.field_error.replace("{msg}", message),
+        AppError::Invalid { field, message } => overrides
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, text)| *text)
+            .or_else(|| field_text(m, field))
+            .map_or_else(|| m.field_error.replace("{msg}", message), str::to_owned),
         AppError::Conflict { field } if field == "email" => m.already_member.to_owned(),
         AppError::Conflict { .. } => m.name_taken.to_owned(),
         AppError::State(_) => m.last_admin.to_owned(),

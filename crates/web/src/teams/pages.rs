@@ -1,5 +1,5 @@
 //! `/settings/teams`: the list of teams, creating one, and editing a team's members.
-use crate::pages::{csrf_field, ctx_error, form_error, layout, Ctx};
+use crate::pages::{csrf_field, ctx_error, form_error_with, layout, Ctx};
 use crate::state::AppState;
 use axum::extract::{Path, RawForm, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -103,7 +103,14 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, RawForm(bytes): Raw
     match teams::create(&state.app, &ctx.principal, &name, &members).await {
         Ok(_) => Redirect::to("/settings/teams?flash=team_created").into_response(),
         Err(AppError::Forbidden) => ctx_error(&ctx, AppError::Forbidden),
-        Err(e) => render_list(&state, &ctx, Some(form_error(ctx.m, &e))).await,
+        Err(e) => {
+            render_list(
+                &state,
+                &ctx,
+                Some(form_error_with(ctx.m, &e, &[("name", ctx.m.err_team_name)])),
+            )
+            .await
+        }
     }
 }
 
@@ -171,7 +178,15 @@ pub async fn update(
     {
         Ok(_) => Redirect::to("/settings/teams?flash=saved").into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
-        Err(e) => render_edit(&state, &ctx, TeamId(id), Some(form_error(ctx.m, &e))).await,
+        Err(e) => {
+            render_edit(
+                &state,
+                &ctx,
+                TeamId(id),
+                Some(form_error_with(ctx.m, &e, &[("name", ctx.m.err_team_name)])),
+            )
+            .await
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! `/settings/tokens`: creating a token (its secret shown once, with a copy button), the
 //! list with last use, and revoking.
-use crate::pages::{csrf_field, ctx_error, form_error, layout, when, Ctx};
+use crate::pages::{csrf_field, ctx_error, form_error_with, layout, when, Ctx};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -65,15 +65,15 @@ async fn render(state: &AppState, ctx: &Ctx, notice: Notice) -> Response {
         }
         @if list.is_empty() { p class="muted" { (m.none_yet) } } @else {
             div class="table-wrap" {
-                table {
+                table class="stack-phone" {
                     thead { tr { th { (m.name) } th { (m.token_prefix) } th { (m.token_scopes) } th { (m.token_acts_as) } th { (m.created) } th { (m.token_last_used) } th { (m.status) } } }
                     tbody {
                         @for t in &list {
                             tr {
-                                td { (t.name) } td { code { (t.prefix) "…" } } td { (t.scopes) } td { (name_of(t.user_id)) }
-                                td { (when(t.created_at)) }
-                                td { @if let Some(u) = t.last_used_at { (when(u)) } @else { span class="muted" { (m.never) } } }
-                                td {
+                                td data-label=(m.name) { (t.name) } td data-label=(m.token_prefix) { code { (t.prefix) "…" } } td data-label=(m.token_scopes) { (t.scopes) } td data-label=(m.token_acts_as) { (name_of(t.user_id)) }
+                                td data-label=(m.created) { (when(t.created_at)) }
+                                td data-label=(m.token_last_used) { @if let Some(u) = t.last_used_at { (when(u)) } @else { span class="muted" { (m.never) } } }
+                                td data-label=(m.status) {
                                     @if let Some(r) = t.revoked_at { span class="badge off" title=(when(r)) { (m.revoked) } } @else {
                                         form method="post" action={ "/settings/tokens/" (t.id) "/revoke" } {
                                             (csrf_field(&ctx.csrf))
@@ -140,7 +140,11 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Token
                 &state,
                 &ctx,
                 Notice {
-                    error: Some(form_error(ctx.m, &e)),
+                    error: Some(form_error_with(
+                        ctx.m,
+                        &e,
+                        &[("name", ctx.m.err_token_name)],
+                    )),
                     ..Notice::default()
                 },
             )

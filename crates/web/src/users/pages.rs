@@ -76,14 +76,14 @@ async fn render(state: &AppState, ctx: &Ctx, notice: Notice) -> Response {
             }
         }
         div class="table-wrap" {
-            table {
+            table class="stack-phone" {
                 thead { tr { th { (m.name) } th { (m.email) } th { (m.role) } th { (m.status) } } }
                 tbody {
                     @for u in &members.items {
                         tr {
-                            td { (u.name) @if u.id == p.user_id { " " span class="muted small" { "(" (m.you) ")" } } }
-                            td { (u.email) }
-                            td {
+                            td data-label=(m.name) { (u.name) @if u.id == p.user_id { " " span class="muted small" { "(" (m.you) ")" } } }
+                            td data-label=(m.email) { (u.email) }
+                            td data-label=(m.role) {
                                 @if can_write {
                                     form method="post" action={ "/settings/users/" (u.id) } {
                                         (csrf_field(&ctx.csrf))
@@ -92,7 +92,7 @@ async fn render(state: &AppState, ctx: &Ctx, notice: Notice) -> Response {
                                     }
                                 } @else { (role_name(m, u.role)) }
                             }
-                            td {
+                            td data-label=(m.status) {
                                 @if u.disabled { span class="badge off" { (m.disabled) } } @else { span class="badge ok" { (m.active) } }
                                 @if can_write && u.id != p.user_id {
                                     " "
@@ -111,14 +111,14 @@ async fn render(state: &AppState, ctx: &Ctx, notice: Notice) -> Response {
         @if can_write && !invites.is_empty() {
             h2 { (m.invites_pending) }
             div class="table-wrap" {
-                table {
+                table class="stack-phone" {
                     thead { tr { th { (m.email) } th { (m.role) } th { (m.status) } th { (m.expires) } th { (m.actions) } } }
                     tbody {
                         @for i in &invites {
                             @let status = invite_status(i);
                             tr {
-                                td { (i.email) } td { (role_name(m, i.role)) } td { (invite_status_text(m, status)) } td { (when(i.expires_at)) }
-                                td {
+                                td data-label=(m.email) { (i.email) } td data-label=(m.role) { (role_name(m, i.role)) } td data-label=(m.status) { (invite_status_text(m, status)) } td data-label=(m.expires) { (when(i.expires_at)) }
+                                td data-label=(m.actions) {
                                     @if status == "pending" {
                                         form method="post" action={ "/settings/users/invites/" (i.id) "/revoke" } {
                                             (csrf_field(&ctx.csrf))

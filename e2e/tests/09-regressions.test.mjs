@@ -1,6 +1,6 @@
-// Product bugs found by the browser tests, kept as `todo` tests: they are reported as
-// "# todo" (not as failures) while the bug is there, and start passing once it is fixed.
-// When one passes, drop its `todo` option so it guards against a regression.
+// Regression guards for UI bugs the browser tests once found (all fixed): phone menu
+// button, hidden buttons, desktop scroll, API reference on a phone, language switch after
+// a form error, translated validation and error pages, readable audit entries.
 // Each names its screenshot in e2e/screenshots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import {
   ADMIN, DESKTOP, PHONE, completeSetup, login, newPage, openUserMenu, shot, submitAndWait, useApp,
 } from '../lib/browser.mjs';
 
-const fx = useApp({ name: '99-known-issues' });
+const fx = useApp({ name: '09-regressions' });
 
 test('setup', async () => {
   const { context, page } = await newPage(fx.browser);
@@ -27,9 +27,7 @@ async function asAdmin(opts, fn) {
   }
 }
 
-test('phone: the menu button’s label is visible (not white on white)', {
-  todo: '.menu-toggle has background:none but inherits color:#fff from `button` (app.css)',
-}, () => asAdmin({ viewport: PHONE }, async (page) => {
+test('phone: the menu button’s label is visible (not white on white)', () => asAdmin({ viewport: PHONE }, async (page) => {
   await shot(page, '99-phone-menu-button', { fullPage: false });
   const { color, background } = await page.locator('.menu-toggle').evaluate((el) => {
     const c = getComputedStyle(el);
@@ -39,9 +37,7 @@ test('phone: the menu button’s label is visible (not white on white)', {
   assert.ok(!(transparent && color === 'rgb(255, 255, 255)'), `menu button text ${color} on ${background}`);
 }));
 
-test('buttons hidden by app.js (role "Save" fallback) are not displayed', {
-  todo: '`button { display: inline-block }` overrides the [hidden] attribute (app.css)',
-}, () => asAdmin({ viewport: DESKTOP }, async (page) => {
+test('buttons hidden by app.js (role "Save" fallback) are not displayed', () => asAdmin({ viewport: DESKTOP }, async (page) => {
   await page.goto(`${fx.server.url}/settings/users`);
   await shot(page, '99-users-save-fallback', { fullPage: false });
   const shown = await page.locator('button[hidden]').evaluateAll((bs) => bs
@@ -49,16 +45,12 @@ test('buttons hidden by app.js (role "Save" fallback) are not displayed', {
   assert.deepEqual(shown, [], 'buttons with the hidden attribute are still displayed');
 }));
 
-test('desktop: a short page does not scroll vertically', {
-  todo: '.shell min-height calc(100vh - 3.3rem) but the top bar is ~3.8rem tall (app.css)',
-}, () => asAdmin({ viewport: DESKTOP }, async (page) => {
+test('desktop: a short page does not scroll vertically', () => asAdmin({ viewport: DESKTOP }, async (page) => {
   const [scrollHeight, innerHeight] = await page.evaluate(() => [document.documentElement.scrollHeight, window.innerHeight]);
   assert.ok(scrollHeight <= innerHeight, `/app scrollHeight ${scrollHeight} > viewport ${innerHeight}`);
 }));
 
-test('phone: the API reference fits the screen', {
-  todo: '/api/docs tables are not in a .table-wrap and overflow at 360 px',
-}, async () => {
+test('phone: the API reference fits the screen', async () => {
   const { context, page } = await newPage(fx.browser, { viewport: PHONE });
   try {
     await page.goto(`${fx.server.url}/api/docs`);
@@ -70,9 +62,7 @@ test('phone: the API reference fits the screen', {
   }
 });
 
-test('switching language on a page shown after a form error stays on a working page', {
-  todo: 'the language form posts next=<the POST-only path>, e.g. /settings/users/invite → GET gives 405',
-}, () => asAdmin({ viewport: DESKTOP }, async (page) => {
+test('switching language on a page shown after a form error stays on a working page', () => asAdmin({ viewport: DESKTOP }, async (page) => {
   await page.goto(`${fx.server.url}/settings/users`);
   const form = page.locator('form[action="/settings/users/invite"]');
   await form.locator('input[name=email]').evaluate((el) => { el.type = 'text'; }); // let a bad address through
@@ -94,9 +84,7 @@ test('switching language on a page shown after a form error stays on a working p
   assert.equal(status, 200, `language switch after a form error answered ${status} at ${resp.url()}`);
 }));
 
-test('validation messages are translated in the Spanish UI', {
-  todo: 'domain validation details are English inside the Spanish "Revisa este campo: …" prefix',
-}, () => asAdmin({ viewport: DESKTOP }, async (page) => {
+test('validation messages are translated in the Spanish UI', () => asAdmin({ viewport: DESKTOP }, async (page) => {
   await page.goto(`${fx.server.url}/settings/account`);
   await page.fill('input[name=current_password]', ADMIN.password);
   for (const name of ['new_password', 'confirm_password']) {
@@ -110,9 +98,7 @@ test('validation messages are translated in the Spanish UI', {
   assert.doesNotMatch(message, /\b(the|must|least|characters)\b/i, `English text in the Spanish UI: ${message}`);
 }));
 
-test('error pages use the user’s language', {
-  todo: 'pages::error_page always renders Lang::Es (e.g. switching to an unknown workspace)',
-}, () => asAdmin({ viewport: DESKTOP }, async (page) => {
+test('error pages use the user’s language', () => asAdmin({ viewport: DESKTOP }, async (page) => {
   let menu = await openUserMenu(page);
   await submitAndWait(page, menu.locator('button[name=locale][value=en]'));
   const result = await page.evaluate(async () => {
@@ -131,9 +117,7 @@ test('error pages use the user’s language', {
   assert.equal(result.lang, 'en', `error page for an English user is in "${result.lang}": ${result.h1}`);
 }));
 
-test('the audit log shows readable entity names, not internal identifiers', {
-  todo: 'audit "What" column shows raw entity types (api_token, invite, member) in the Spanish UI',
-}, () => asAdmin({ viewport: DESKTOP }, async (page) => {
+test('the audit log shows readable entity names, not internal identifiers', () => asAdmin({ viewport: DESKTOP }, async (page) => {
   await page.goto(`${fx.server.url}/settings/audit`);
   const what = await page.locator('main table tbody td:nth-child(3)').allInnerTexts();
   assert.ok(what.length > 0);
