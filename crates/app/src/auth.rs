@@ -133,18 +133,13 @@ pub async fn create_account(
         });
     }
     users::insert_membership(&mut tx, ws.id, user_id, acct.role, at).await?;
-    let actor = Principal {
-        user_id,
-        user_name: name.as_str().to_owned(),
-        email: email.to_string(),
-        locale: locale.clone(),
-        workspace_id: ws.id,
-        workspace_slug: ws.slug.clone(),
-        workspace_name: ws.name.clone(),
-        role: acct.role,
-        via: acct.via,
-        request_id: None,
-    };
+    let actor = Principal::new(
+        (user_id, name.as_str(), email.as_str()),
+        locale.clone(),
+        &ws,
+        acct.role,
+        acct.via,
+    );
     let after = json!({"email": email.as_str(), "name": name.as_str(), "role": acct.role.as_str()});
     audit::record(
         &mut tx,

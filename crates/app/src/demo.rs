@@ -86,18 +86,13 @@ pub async fn seed(app: &App) -> Result<DemoInfo, AppError> {
         users::insert_membership(&mut tx, ws.id, id, role, at).await?;
         ids.push(id);
     }
-    let actor = Principal {
-        user_id: ids[0],
-        user_name: PEOPLE[0].0.into(),
-        email: PEOPLE[0].1.into(),
-        locale: Some("es".into()),
-        workspace_id: ws.id,
-        workspace_slug: ws.slug.clone(),
-        workspace_name: ws.name.clone(),
-        role: Role::Admin,
-        via: Via::Cli,
-        request_id: None,
-    };
+    let actor = Principal::new(
+        (ids[0], PEOPLE[0].0, PEOPLE[0].1),
+        Some("es".into()),
+        &ws,
+        Role::Admin,
+        Via::Cli,
+    );
     for (name, members) in TEAMS {
         let id = TeamId::new();
         teams::insert(&mut tx, ws.id, id, name, at).await?;

@@ -34,6 +34,29 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// A principal for a user acting in a workspace (request id unset).
+    pub fn new(
+        user: (UserId, &str, &str),
+        locale: Option<String>,
+        ws: &vinculo_store::workspaces::Workspace,
+        role: Role,
+        via: Via,
+    ) -> Self {
+        let (user_id, name, email) = user;
+        Principal {
+            user_id,
+            user_name: name.to_owned(),
+            email: email.to_owned(),
+            locale,
+            workspace_id: ws.id,
+            workspace_slug: ws.slug.clone(),
+            workspace_name: ws.name.clone(),
+            role,
+            via,
+            request_id: None,
+        }
+    }
+
     pub fn can(&self, area: Area, access: Access) -> bool {
         allows(self.role, area, access)
             && match &self.via {

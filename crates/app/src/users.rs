@@ -219,20 +219,15 @@ async fn join(
         .await?
         .ok_or(AppError::NotFound("workspace"))?;
     // The new member is the actor of their own joining.
-    let actor = Principal {
-        user_id: user,
-        user_name: name.to_owned(),
-        email: invite.email.clone(),
-        locale: None,
-        workspace_id: ws.id,
-        workspace_slug: ws.slug,
-        workspace_name: ws.name,
-        role: invite.role,
-        via: crate::Via::Session {
+    let actor = Principal::new(
+        (user, &name, &invite.email),
+        None,
+        &ws,
+        invite.role,
+        crate::Via::Session {
             token_hash: Vec::new(),
         },
-        request_id: None,
-    };
+    );
     let after = json!({"email": invite.email, "name": name, "role": invite.role.as_str(), "invite": invite.id.to_string()});
     audit::record(
         tx,

@@ -172,18 +172,13 @@ pub async fn token(cmd: TokenCommand, cfg: &DbConfig) -> anyhow::Result<()> {
     drop(conn);
     // The operator at the console may create tokens for anyone; the token itself acts with
     // the user's own role, narrowed by its scopes.
-    let operator = Principal {
-        user_id: user.id,
-        user_name: user.name,
-        email: user.email,
-        locale: None,
-        workspace_id: ws.id,
-        workspace_slug: ws.slug.clone(),
-        workspace_name: ws.name.clone(),
-        role: Role::Admin,
-        via: Via::Cli,
-        request_id: None,
-    };
+    let operator = Principal::new(
+        (user.id, &user.name, &user.email),
+        None,
+        &ws,
+        Role::Admin,
+        Via::Cli,
+    );
     let created = vinculo_app::tokens::create(&app, &operator, &name, &scopes, None)
         .await
         .map_err(explain)?;

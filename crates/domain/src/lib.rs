@@ -4,10 +4,12 @@
 //! - [`ids`]: UUIDv7 newtype ids, one per entity, so a `UserId` can never be passed as a `TeamId`.
 //! - [`auth`]: roles, the permission matrix, API-token scopes, e-mail and password rules.
 //! - [`workspaces`]: the tenant boundary: workspace names and slugs.
+//! - [`ownership`]: a record's owner, a user or a team.
 //! - [`audit`]: what a change looked like before and after, field by field.
 #![forbid(unsafe_code)]
 
 pub mod audit;
 pub mod auth;
 pub mod ids;
+pub mod ownership;
 pub mod workspaces;

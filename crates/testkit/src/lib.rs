@@ -180,18 +180,13 @@ impl TestApp {
             .await
             .expect("query")
             .expect("member");
-        Principal {
-            user_id: user.id,
-            user_name: user.name,
-            email: user.email,
-            locale: None,
-            workspace_id: ws.id,
-            workspace_slug: ws.slug,
-            workspace_name: ws.name,
-            role: member.role,
-            via: Via::Cli,
-            request_id: None,
-        }
+        Principal::new(
+            (user.id, &user.name, &user.email),
+            None,
+            &ws,
+            member.role,
+            Via::Cli,
+        )
     }
 
     /// Creates an API token for `email` in `workspace` with `scopes`, returning its secret.

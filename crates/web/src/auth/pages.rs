@@ -191,6 +191,17 @@ pub struct SetupForm {
     password: String,
 }
 
+/// The answer to a setup request without the right one-time secret.
+fn setup_refused(lang: Lang) -> Response {
+    let m = lang.msg();
+    let body = html! { h1 { (m.setup_title) } p { (m.setup_bad_link) } };
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        public_layout(lang, m.setup_title, body),
+    )
+        .into_response()
+}
+
 fn setup_token_ok(state: &AppState, presented: &str) -> bool {
     use subtle::ConstantTimeEq;
     state
@@ -216,15 +227,7 @@ pub async fn setup_page(
     }
     let token = q.token.unwrap_or_default();
     if !setup_token_ok(&state, &token) {
-        return (
-            axum::http::StatusCode::FORBIDDEN,
-            public_layout(
-                lang,
-                m.setup_title,
-                html! { h1 { (m.setup_title) } p { (m.setup_bad_link) } },
-            ),
-        )
-            .into_response();
+        return setup_refused(lang);
     }
     let (jar, binding) = ensure_anon(jar, state.web.secure_cookies);
     let csrf = csrf::token(&state.csrf_key, &binding);
@@ -245,15 +248,7 @@ pub async fn setup(
     let lang = Lang::choose(None, &headers);
     let m = lang.msg();
     if !setup_token_ok(&state, &f.token) || !auth::needs_setup(&state.app).await.unwrap_or(false) {
-        return (
-            axum::http::StatusCode::FORBIDDEN,
-            public_layout(
-                lang,
-                m.setup_title,
-                html! { h1 { (m.setup_title) } p { (m.setup_bad_link) } },
-            ),
-        )
-            .into_response();
+        return setup_refused(lang);
     }
     let account = NewAccount {
         workspace_name: f.workspace_name.clone(),

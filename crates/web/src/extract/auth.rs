@@ -114,30 +114,34 @@ pub struct PageAuth {
     pub csrf: String,
 }
 
+/// The page visitor's session, if any; an error page when the lookup itself fails.
+async fn page_auth(parts: &mut Parts, state: &AppState) -> Result<Option<PageAuth>, Response> {
+    match session_principal(parts, state).await {
+        Ok(found) => Ok(found.map(|(principal, secret)| PageAuth {
+            principal,
+            csrf: csrf::token(&state.csrf_key, &secret),
+        })),
+        Err(e) => Err(crate::pages::error_page(
+            crate::i18n::Lang::choose(None, &parts.headers),
+            e,
+        )),
+    }
+}
+
 impl FromRequestParts<AppState> for PageAuth {
     type Rejection = Response;
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match session_principal(parts, state).await {
-            Ok(Some((principal, secret))) => Ok(PageAuth {
-                principal,
-                csrf: csrf::token(&state.csrf_key, &secret),
-            }),
-            Ok(None) => {
-                let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                let to = format!(
-                    "/login?next={}",
-                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-                );
-                Err(Redirect::to(&to).into_response())
-            }
-            Err(e) => Err(crate::pages::error_page(
-                crate::i18n::Lang::choose(None, &parts.headers),
-                e,
-            )),
-        }
+        page_auth(parts, state).await?.ok_or_else(|| {
+            let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let to = format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            Redirect::to(&to).into_response()
+        })
     }
 }
 
@@ -150,17 +154,7 @@ impl FromRequestParts<AppState> for MaybePageAuth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match session_principal(parts, state).await {
-            Ok(Some((principal, secret))) => Ok(MaybePageAuth(Some(PageAuth {
-                principal,
-                csrf: csrf::token(&state.csrf_key, &secret),
-            }))),
-            Ok(None) => Ok(MaybePageAuth(None)),
-            Err(e) => Err(crate::pages::error_page(
-                crate::i18n::Lang::choose(None, &parts.headers),
-                e,
-            )),
-        }
+        page_auth(parts, state).await.map(MaybePageAuth)
     }
 }
 

@@ -1,0 +1,129 @@
+//! The store suite: both migration trees must produce the same schema (tables, columns,
+//! nullability, unique constraints), so a feature written once works on both backends.
+use std::collections::BTreeSet;
+use vinculo_store::{Db, DbConfig};
+use vinculo_testkit::{fresh_db, Backend};
+
+/// (table, column, not null) of every application table.
+type Columns = BTreeSet<(String, String, bool)>;
+
+async fn sqlite_columns(db: &Db) -> Columns {
+    let Db::Sqlite { read, .. } = db else {
+        panic!("sqlite expected")
+    };
+    let tables: Vec<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'")
+        .fetch_all(read)
+        .await
+        .expect("tables");
+    let mut out = Columns::new();
+    for (t,) in tables {
+        let cols: Vec<(i64, String, String, i64, Option<String>, i64)> =
+            sqlx::query_as(&format!("PRAGMA table_info({t})"))
+                .fetch_all(read)
+                .await
+                .expect("columns");
+        for (_, name, _, notnull, _, pk) in cols {
+            out.insert((t.clone(), name, notnull == 1 || pk > 0));
+        }
+    }
+    out
+}
+
+async fn postgres_columns(db: &Db) -> Columns {
+    let Db::Postgres(pool) = db else {
+        panic!("postgres expected")
+    };
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text, is_nullable::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_%'",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("columns");
+    rows.into_iter()
+        .map(|(t, c, nullable)| (t, c, nullable == "NO"))
+        .collect()
+}
+
+async fn sqlite_uniques(db: &Db) -> BTreeSet<String> {
+    let Db::Sqlite { read, .. } = db else {
+        panic!("sqlite expected")
+    };
+    let sql: Vec<(String,)> =
+        sqlx::query_as("SELECT sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")
+            .fetch_all(read)
+            .await
+            .expect("sql");
+    sql.iter()
+        .flat_map(|(s,)| {
+            s.split("CONSTRAINT \"")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+async fn postgres_uniques(db: &Db) -> BTreeSet<String> {
+    let Db::Postgres(pool) = db else {
+        panic!("postgres expected")
+    };
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT c.conname::text FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'u' AND n.nspname = current_schema()").fetch_all(pool).await.expect("constraints");
+    rows.into_iter().map(|(c,)| c).collect()
+}
+
+async fn migrated(cfg: &DbConfig) -> Db {
+    let db = Db::connect(cfg).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    db
+}
+
+#[tokio::test]
+async fn both_migration_trees_produce_the_same_schema() {
+    let (sqlite_cfg, _dir) = fresh_db(Backend::Sqlite)
+        .await
+        .expect("sqlite")
+        .expect("always available");
+    let sqlite = migrated(&sqlite_cfg).await;
+    let lite = sqlite_columns(&sqlite).await;
+    assert!(
+        lite.iter()
+            .any(|(t, c, _)| t == "audit_log" && c == "workspace_id"),
+        "{lite:?}"
+    );
+    let Some((pg_cfg, _)) = fresh_db(Backend::Postgres).await.expect("postgres") else {
+        return;
+    };
+    let pg = migrated(&pg_cfg).await;
+    let pgc = postgres_columns(&pg).await;
+    let only_sqlite: Vec<_> = lite.difference(&pgc).collect();
+    let only_pg: Vec<_> = pgc.difference(&lite).collect();
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "schemas differ:\n only in SQLite: {only_sqlite:?}\n only in PostgreSQL: {only_pg:?}"
+    );
+    assert_eq!(
+        sqlite_uniques(&sqlite).await,
+        postgres_uniques(&pg).await,
+        "unique constraints are named alike on both"
+    );
+}
+
+#[tokio::test]
+async fn every_tenant_table_carries_the_workspace_id() {
+    let (cfg, _dir) = fresh_db(Backend::Sqlite)
+        .await
+        .expect("sqlite")
+        .expect("always available");
+    let db = migrated(&cfg).await;
+    let cols = sqlite_columns(&db).await;
+    let tables: BTreeSet<&str> = cols.iter().map(|(t, _, _)| t.as_str()).collect();
+    // Users are people across workspaces (scoped through memberships); workspaces are the
+    // boundary itself; instance settings belong to the installation.
+    let global = ["users", "workspaces", "instance_settings"];
+    for t in tables.iter().filter(|t| !global.contains(t)) {
+        assert!(
+            cols.contains(&(t.to_string(), "workspace_id".to_owned(), true)),
+            "{t} has no NOT NULL workspace_id"
+        );
+    }
+}
