@@ -220,7 +220,7 @@ async fn join(
         .ok_or(AppError::NotFound("workspace"))?;
     // The new member is the actor of their own joining.
     let actor = Principal::new(
-        (user, &name, &invite.email),
+        (user, name, &invite.email),
         None,
         &ws,
         invite.role,
