@@ -28,7 +28,7 @@ pub struct ServeArgs {
     /// Key that signs CSRF tokens [default: generated once and kept in the database].
     #[arg(long, env = "VINCULO_SECRET_KEY", hide_env_values = true)]
     secret_key: Option<String>,
-    /// Log filter, e.g. `info` or `vinculo_web=debug` [default: info].
+    /// Log filter, e.g. `info` or `vinculo_web=debug` [default: info,sqlx=warn].
     #[arg(long, env = "VINCULO_LOG")]
     log: Option<String>,
 }
@@ -50,7 +50,7 @@ pub async fn run(args: ServeArgs, db_config: DbConfig, file: &FileConfig) -> any
         args.log
             .as_deref()
             .or(file.log.as_deref())
-            .unwrap_or("info"),
+            .unwrap_or("info,sqlx=warn"),
     );
     let listen = args
         .listen
