@@ -41,7 +41,12 @@ struct KeyRow {
     status_code: Option<i32>,
     content_type: Option<String>,
     response_body: Option<Vec<u8>>,
+    created_at: OffsetDateTime,
 }
+
+/// A reservation without an answer after this long was orphaned (the process died while the
+/// request ran, before answering): a retry may take it over. Requests answer in far less.
+const ABANDONED_AFTER: time::Duration = time::Duration::seconds(60);
 
 /// Reserves `key` for this principal, or reports what it was used for.
 pub async fn reserve(
@@ -88,6 +93,7 @@ pub async fn reserve(
             IdempotencyKeys::StatusCode,
             IdempotencyKeys::ContentType,
             IdempotencyKeys::ResponseBody,
+            IdempotencyKeys::CreatedAt,
         ])
         .from(IdempotencyKeys::Table)
         .and_where(Expr::col(IdempotencyKeys::WorkspaceId).eq(ws.uuid()))
@@ -101,6 +107,23 @@ pub async fn reserve(
         return Ok(Reservation::Mismatch);
     }
     Ok(match row.status_code {
+        None if now - row.created_at > ABANDONED_AFTER => {
+            let take_over = Query::update()
+                .table(IdempotencyKeys::Table)
+                .value(IdempotencyKeys::CreatedAt, now)
+                .and_where(Expr::col(IdempotencyKeys::WorkspaceId).eq(ws.uuid()))
+                .and_where(Expr::col(IdempotencyKeys::Principal).eq(principal))
+                .and_where(Expr::col(IdempotencyKeys::IdemKey).eq(key))
+                .and_where(Expr::col(IdempotencyKeys::StatusCode).is_null())
+                .and_where(Expr::col(IdempotencyKeys::CreatedAt).eq(row.created_at))
+                .to_owned();
+            // Only one of several concurrent retries wins the take-over.
+            if conn.execute(&take_over).await? == 1 {
+                Reservation::New
+            } else {
+                Reservation::InProgress
+            }
+        }
         None => Reservation::InProgress,
         Some(status) => Reservation::Replay {
             status: u16::try_from(status).unwrap_or(500),

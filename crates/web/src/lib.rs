@@ -86,6 +86,7 @@ pub async fn build_state(
 }
 
 fn pages(state: &AppState) -> Router<AppState> {
+    use crate::auth::account as acct;
     use crate::auth::pages as a;
     Router::new()
         .route("/", get(root))
@@ -96,12 +97,15 @@ fn pages(state: &AppState) -> Router<AppState> {
             "/invite/{secret}",
             get(a::invite_page).post(a::accept_invite),
         )
-        .route("/lang/{code}", get(a::set_lang_public))
-        .route("/account/language", post(a::set_lang_account))
-        .route("/workspaces/switch", post(a::switch_workspace))
+        .route("/lang/{code}", get(acct::set_lang_public))
+        .route("/account/language", post(acct::set_lang_account))
+        .route("/workspaces/switch", post(acct::switch_workspace))
         .route("/app", get(pages::home::home))
-        .route("/settings/account", get(a::account).post(a::save_profile))
-        .route("/settings/account/password", post(a::save_password))
+        .route(
+            "/settings/account",
+            get(acct::account).post(acct::save_profile),
+        )
+        .route("/settings/account/password", post(acct::save_password))
         .route("/settings/users", get(users::pages::users_page))
         .route("/settings/users/invite", post(users::pages::invite))
         .route("/settings/users/{id}", post(users::pages::update_member))

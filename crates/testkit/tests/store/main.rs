@@ -127,3 +127,66 @@ async fn every_tenant_table_carries_the_workspace_id() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_orphaned_idempotency_reservation_is_taken_over_after_a_minute() {
+    use vinculo_store::idempotency::{reserve, Reservation};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some((cfg, _dir)) = fresh_db(backend).await.expect("db") else {
+            continue;
+        };
+        let db = migrated(&cfg).await;
+        let ws = vinculo_store::workspaces::Workspace {
+            id: vinculo_domain::ids::WorkspaceId::new(),
+            slug: "acme".into(),
+            name: "Acme".into(),
+            default_locale: "es".into(),
+            created_at: time::OffsetDateTime::now_utc(),
+        };
+        let mut tx = db.begin().await.expect("tx");
+        vinculo_store::workspaces::insert(&mut tx, &ws)
+            .await
+            .expect("workspace");
+        let t0 = time::OffsetDateTime::now_utc();
+        assert_eq!(
+            reserve(&mut tx, ws.id, "token:x", "k", b"hash", t0)
+                .await
+                .expect("reserve"),
+            Reservation::New
+        );
+        // The first request is still running (or its process died): a quick retry waits...
+        let soon = t0 + time::Duration::seconds(10);
+        assert_eq!(
+            reserve(&mut tx, ws.id, "token:x", "k", b"hash", soon)
+                .await
+                .expect("reserve"),
+            Reservation::InProgress,
+            "{backend}"
+        );
+        // ...a different body with the same key is refused either way...
+        assert_eq!(
+            reserve(&mut tx, ws.id, "token:x", "k", b"other", soon)
+                .await
+                .expect("reserve"),
+            Reservation::Mismatch,
+            "{backend}"
+        );
+        // ...and after a minute without an answer, the retry takes the reservation over, once.
+        let later = t0 + time::Duration::seconds(61);
+        assert_eq!(
+            reserve(&mut tx, ws.id, "token:x", "k", b"hash", later)
+                .await
+                .expect("reserve"),
+            Reservation::New,
+            "{backend}"
+        );
+        assert_eq!(
+            reserve(&mut tx, ws.id, "token:x", "k", b"hash", later)
+                .await
+                .expect("reserve"),
+            Reservation::InProgress,
+            "{backend}"
+        );
+        tx.commit().await.expect("commit");
+    }
+}

@@ -1,27 +1,24 @@
-//! Authentication: first-run setup, login with e-mail and password, browser sessions,
-//! API-token authentication (cached), logout, password change and workspace switching.
+//! Authentication: login with e-mail and password, browser sessions, logout, password
+//! change, profile and workspace switching. First-run account creation is in `setup`,
+//! API-token authentication in `token`.
+mod setup;
+mod token;
+
 use crate::secrets::{hash_password, new_secret, sha256, verify_password};
 use crate::{audit, now, App, AppError, Principal, Via};
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::RwLock;
-use std::time::{Duration, Instant};
+pub use setup::{create_account, needs_setup, parse_locale, NewAccount};
+pub(crate) use token::TokenCache;
+pub use token::{authenticate_token, TOKEN_PREFIX};
 use vinculo_domain::audit::AuditAction;
-use vinculo_domain::auth::{Email, Password, PersonName, Role};
+use vinculo_domain::auth::{Password, PersonName, Role};
 use vinculo_domain::ids::{UserId, WorkspaceId};
-use vinculo_domain::workspaces::{parse_workspace_name, Slug};
 use vinculo_store::sessions::Session;
-use vinculo_store::users::NewUser;
 use vinculo_store::workspaces::Workspace;
-use vinculo_store::{sessions, tokens, users, workspaces, Conn};
+use vinculo_store::{sessions, users, workspaces, Conn};
 
 /// Prefix of session cookies' secrets.
 pub const SESSION_PREFIX: &str = "vns_";
-/// Prefix of API tokens: recognisable in a leaked config file or a secret scanner.
-pub const TOKEN_PREFIX: &str = "vnc_";
-/// How long an API token's principal is cached. Bounds how stale a role change can be when
-/// several processes share one database; within one process changes invalidate at once.
-const TOKEN_CACHE_TTL: Duration = Duration::from_secs(30);
 
 /// Hashes a password on a blocking thread (argon2id is deliberately slow).
 pub async fn hash(app: &App, password: &Password) -> Result<String, AppError> {
@@ -37,133 +34,6 @@ async fn verify(phc: String, password: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || verify_password(&password, &phc))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-/// What creating a first admin (setup page, `vinculo user create`) needs.
-pub struct NewAccount {
-    pub workspace_name: String,
-    pub workspace_slug: Option<String>,
-    pub name: String,
-    pub email: String,
-    pub password: String,
-    pub role: Role,
-    pub locale: Option<String>,
-    /// How the account is being created: `Via::Cli` for the console, `Via::Session` for the
-    /// web setup page (the audit log names the actor accordingly).
-    pub via: Via,
-}
-
-/// Whether anyone can log in yet. With no users, the server offers the setup page.
-pub async fn needs_setup(app: &App) -> Result<bool, AppError> {
-    let mut conn = app.db.conn().await?;
-    Ok(users::count(&mut conn).await? == 0)
-}
-
-/// Creates a user in a workspace (creating the workspace when its slug is new), as the
-/// operator does from the CLI and the setup page does for the first admin. An existing user
-/// with that e-mail is added to the workspace with the role (their password is unchanged).
-pub async fn create_account(
-    app: &App,
-    acct: NewAccount,
-) -> Result<(Workspace, UserId, bool), AppError> {
-    let email = Email::parse(&acct.email).map_err(|e| AppError::invalid("email", e))?;
-    let name = PersonName::parse(if acct.name.trim().is_empty() {
-        email.as_str()
-    } else {
-        &acct.name
-    })
-    .map_err(|e| AppError::invalid("name", e))?;
-    let ws_name = parse_workspace_name(&acct.workspace_name)
-        .map_err(|e| AppError::invalid("workspace_name", e))?;
-    let slug = match &acct.workspace_slug {
-        Some(s) => Slug::parse(s).map_err(|e| AppError::invalid("workspace_slug", e))?,
-        None => Slug::from_name(&ws_name),
-    };
-    let locale = acct.locale.as_deref().map(parse_locale).transpose()?;
-    let mut conn = app.db.conn().await?;
-    let existing_user = users::credentials_by_email(&mut conn, email.as_str()).await?;
-    drop(conn);
-    let hash = match &existing_user {
-        Some(_) => None,
-        None => {
-            let password =
-                Password::parse(&acct.password).map_err(|e| AppError::invalid("password", e))?;
-            Some(hash(app, &password).await?)
-        }
-    };
-    let at = now();
-    let mut tx = app.db.begin().await?;
-    let ws = match workspaces::by_slug(&mut tx, slug.as_str()).await? {
-        Some(ws) => ws,
-        None => {
-            let ws = Workspace {
-                id: WorkspaceId::new(),
-                slug: slug.to_string(),
-                name: ws_name,
-                default_locale: locale.clone().unwrap_or_else(|| "es".into()),
-                created_at: at,
-            };
-            workspaces::insert(&mut tx, &ws).await?;
-            ws
-        }
-    };
-    let (user_id, created) = match (&existing_user, &hash) {
-        (Some(u), _) => (u.id, false),
-        (None, Some(h)) => {
-            let id = UserId::new();
-            users::insert(
-                &mut tx,
-                &NewUser {
-                    id,
-                    email: email.as_str(),
-                    name: name.as_str(),
-                    password_hash: h,
-                    locale: locale.as_deref(),
-                    at,
-                },
-            )
-            .await?;
-            (id, true)
-        }
-        (None, None) => return Err(AppError::Internal("password hash missing".into())),
-    };
-    if users::member(&mut tx, ws.id, user_id).await?.is_some() {
-        return Err(AppError::Conflict {
-            field: "email".into(),
-        });
-    }
-    users::insert_membership(&mut tx, ws.id, user_id, acct.role, at).await?;
-    let actor = Principal::new(
-        (user_id, name.as_str(), email.as_str()),
-        locale.clone(),
-        &ws,
-        acct.role,
-        acct.via,
-    );
-    let after = json!({"email": email.as_str(), "name": name.as_str(), "role": acct.role.as_str()});
-    audit::record(
-        &mut tx,
-        &actor,
-        AuditAction::Create,
-        "member",
-        user_id,
-        &json!(null),
-        &after,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((ws, user_id, created))
-}
-
-/// Validates a UI language choice.
-pub fn parse_locale(raw: &str) -> Result<String, AppError> {
-    match raw.trim() {
-        "es" | "en" => Ok(raw.trim().to_owned()),
-        other => Err(AppError::invalid(
-            "locale",
-            format!("{other:?} is not a supported language (es, en)"),
-        )),
-    }
 }
 
 /// A new browser session: the secret goes in the cookie, only its hash is stored.
@@ -293,7 +163,7 @@ pub async fn authenticate_session(app: &App, secret: &str) -> Result<Principal, 
     Ok(principal)
 }
 
-async fn load_principal(
+pub(super) async fn load_principal(
     conn: &mut Conn,
     user_id: UserId,
     ws_id: WorkspaceId,
@@ -318,64 +188,6 @@ async fn load_principal(
         via,
         request_id: None,
     })
-}
-
-/// Cached principals of API tokens, by the hash of the secret.
-#[derive(Default)]
-pub(crate) struct TokenCache {
-    entries: RwLock<HashMap<Vec<u8>, (Principal, Instant)>>,
-}
-
-impl TokenCache {
-    fn get(&self, hash: &[u8]) -> Option<Principal> {
-        let map = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        map.get(hash)
-            .filter(|(_, at)| at.elapsed() < TOKEN_CACHE_TTL)
-            .map(|(p, _)| p.clone())
-    }
-
-    fn put(&self, hash: Vec<u8>, p: Principal) {
-        let mut map = self.entries.write().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 10_000 {
-            map.clear();
-        }
-        map.insert(hash, (p, Instant::now()));
-    }
-
-    pub(crate) fn clear(&self) {
-        self.entries
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-    }
-}
-
-/// Loads the principal behind an `Authorization: Bearer` token. A miss reads the database
-/// and records the token's last use (so `last_used_at` is accurate to the cache's TTL).
-pub async fn authenticate_token(app: &App, secret: &str) -> Result<Principal, AppError> {
-    if !secret.starts_with(TOKEN_PREFIX) {
-        return Err(AppError::Unauthenticated);
-    }
-    let hash = sha256(secret);
-    if let Some(p) = app.token_cache.get(&hash) {
-        return Ok(p);
-    }
-    let mut conn = app.db.conn().await?;
-    let token = tokens::find_live_by_hash(&mut conn, &hash)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let via = Via::Token {
-        id: token.id,
-        name: token.name.clone(),
-        scopes: token.scopes.clone(),
-    };
-    let principal = load_principal(&mut conn, token.user_id, token.workspace_id, via).await?;
-    drop(conn);
-    let mut tx = app.db.begin().await?;
-    tokens::touch(&mut tx, token.workspace_id, token.id, now()).await?;
-    tx.commit().await?;
-    app.token_cache.put(hash, principal.clone());
-    Ok(principal)
 }
 
 /// Ends the session behind this principal.
