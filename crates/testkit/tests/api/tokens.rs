@@ -54,21 +54,7 @@ async fn a_token_is_shown_once_stored_hashed_and_records_its_last_use(#[case] ba
                 .any(|w| h.windows(8).any(|x| x == w))),
         "only hashes are stored"
     );
-    let one = json(
-        admin
-            .get(t.url("/api/v1/tokens"))
-            .send()
-            .await
-            .expect("list"),
-    )
-    .await;
-    let entry = one
-        .as_array()
-        .expect("list")
-        .iter()
-        .find(|x| x["name"] == "erp-sync")
-        .expect("listed")
-        .clone();
+    let entry = listed(&t, &admin, "erp-sync").await;
     assert!(entry["last_used_at"].is_null());
     assert_eq!(
         t.bearer(&secret)
@@ -79,21 +65,7 @@ async fn a_token_is_shown_once_stored_hashed_and_records_its_last_use(#[case] ba
             .status(),
         200
     );
-    let one = json(
-        admin
-            .get(t.url("/api/v1/tokens"))
-            .send()
-            .await
-            .expect("list"),
-    )
-    .await;
-    let entry = one
-        .as_array()
-        .expect("list")
-        .iter()
-        .find(|x| x["name"] == "erp-sync")
-        .expect("listed")
-        .clone();
+    let entry = listed(&t, &admin, "erp-sync").await;
     assert!(
         entry["last_used_at"].is_string(),
         "last use is visible: {entry}"
@@ -113,6 +85,24 @@ async fn a_token_is_shown_once_stored_hashed_and_records_its_last_use(#[case] ba
         .await
         .expect("dup");
     assert_eq!(dup.status(), 409);
+}
+
+/// The token named `name` as the token list shows it.
+async fn listed(t: &TestApp, admin: &reqwest::Client, name: &str) -> serde_json::Value {
+    let list = json(
+        admin
+            .get(t.url("/api/v1/tokens"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    list.as_array()
+        .expect("list")
+        .iter()
+        .find(|x| x["name"] == name)
+        .expect("listed")
+        .clone()
 }
 
 fn sea_query_like_select() -> sea_query::SelectStatement {
