@@ -1,0 +1,150 @@
+//! Phone numbers to E.164 with libphonenumber's metadata (the `phonenumber` crate), read in
+//! the workspace's default region when the number has no country code. "+34 612 34 56 78",
+//! "612345678" (region ES) and "0034612345678" all become `+34612345678`.
+use super::KeyError;
+use phonenumber::country::Id;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// An ISO 3166-1 alpha-2 region whose numbering plan libphonenumber knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Region(Id);
+
+impl Region {
+    pub const ES: Region = Region(Id::ES);
+
+    pub fn parse(code: &str) -> Option<Region> {
+        Id::from_str(&code.trim().to_ascii_uppercase())
+            .ok()
+            .map(Region)
+    }
+
+    pub fn code(&self) -> &str {
+        self.0.as_ref()
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl TryFrom<String> for Region {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Region::parse(&s).ok_or_else(|| format!("{s:?} is not a known country code"))
+    }
+}
+
+impl From<Region> for String {
+    fn from(r: Region) -> Self {
+        r.code().to_owned()
+    }
+}
+
+/// Parses and validates `raw`, returning its E.164 form.
+pub fn normalize_phone(raw: &str, region: Region) -> Result<String, KeyError> {
+    let trimmed = raw.trim();
+    let bad = |region: Option<Region>| KeyError::Phone {
+        value: trimmed.to_owned(),
+        region,
+    };
+    // "00" is the international prefix in most of Europe and Latin America; libphonenumber
+    // only reads it as such for some regions, so spell it as "+".
+    let digits_start = trimmed.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
+    let candidate = match digits_start.strip_prefix("00") {
+        Some(rest)
+            if rest
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() && c != '0') =>
+        {
+            format!("+{rest}")
+        }
+        _ => trimmed.to_owned(),
+    };
+    let has_code = candidate.starts_with('+');
+    let number = phonenumber::parse(Some(region.0), &candidate).map_err(|_| bad(Some(region)))?;
+    if !phonenumber::is_valid(&number) {
+        return Err(bad(if has_code { None } else { Some(region) }));
+    }
+    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(code: &str) -> Region {
+        Region::parse(code).expect("known region")
+    }
+
+    #[test]
+    fn spanish_numbers_in_every_common_spelling_become_one_key() {
+        for raw in [
+            "+34 612 34 56 78",
+            "612345678",
+            "612 34 56 78",
+            "0034612345678",
+            "+34-612-345-678",
+            "(+34) 612345678",
+        ] {
+            assert_eq!(
+                normalize_phone(raw, r("ES")).as_deref(),
+                Ok("+34612345678"),
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn latin_american_and_us_numbers_use_their_region() {
+        assert_eq!(
+            normalize_phone("55 1234 5678", r("MX")).as_deref(),
+            Ok("+525512345678")
+        );
+        assert_eq!(
+            normalize_phone("(011) 4123-4567", r("AR")).as_deref(),
+            Ok("+541141234567")
+        );
+        assert_eq!(
+            normalize_phone("(201) 555-0123", r("US")).as_deref(),
+            Ok("+12015550123")
+        );
+        assert_eq!(
+            normalize_phone("+1 201 555 0123", r("ES")).as_deref(),
+            Ok("+12015550123")
+        );
+        assert_eq!(
+            normalize_phone("300 1234567", r("CO")).as_deref(),
+            Ok("+573001234567")
+        );
+    }
+
+    #[test]
+    fn impossible_numbers_are_refused_with_the_region_used() {
+        let e = normalize_phone("12345", r("ES")).expect_err("too short");
+        assert!(e.to_string().contains("ES"), "{e}");
+        assert!(normalize_phone("not a phone", r("ES")).is_err());
+        assert!(normalize_phone("", r("ES")).is_err());
+    }
+
+    #[test]
+    fn regions_parse_case_insensitively() {
+        assert_eq!(Region::parse("es"), Some(Region::ES));
+        assert_eq!(Region::parse("XX"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalising_twice_changes_nothing(n in 600_000_000u64..=799_999_999) {
+            if let Ok(e164) = normalize_phone(&n.to_string(), Region::ES) {
+                proptest::prop_assert_eq!(normalize_phone(&e164, Region::ES), Ok(e164.clone()));
+                proptest::prop_assert!(e164.starts_with("+34"));
+            }
+        }
+    }
+}
