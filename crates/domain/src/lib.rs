@@ -5,11 +5,13 @@
 //! - [`auth`]: roles, the permission matrix, API-token scopes, e-mail and password rules.
 //! - [`workspaces`]: the tenant boundary: workspace names and slugs.
 //! - [`ownership`]: a record's owner, a user or a team.
+//! - [`customers`]: people and their validation, field by field.
 //! - [`identity`]: identity keys (e-mail, E.164 phone, external id) normalised for matching.
 //! - [`audit`]: what a change looked like before and after, field by field.
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod customers;
 pub mod auth;
 pub mod identity;
 pub mod ids;
