@@ -28,6 +28,12 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("setup has already been done")]
     AlreadySetUp,
+    /// Several fields are invalid; each is named with its position (`emails[1]`).
+    #[error("{} invalid field(s)", .0.len())]
+    InvalidFields(Vec<vinculo_domain::customers::FieldIssue>),
+    /// Identity keys of the request already belong to these customers: (customer, key).
+    #[error("the identity keys belong to an existing customer")]
+    KeyConflict(Vec<(vinculo_domain::ids::CustomerId, String)>),
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]

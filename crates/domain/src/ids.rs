@@ -63,4 +63,6 @@ id_type!(
     InviteId,
     /// An audit-log entry.
     AuditId,
+    /// A customer: a person or an organisation.
+    CustomerId,
 );

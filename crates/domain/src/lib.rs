@@ -11,8 +11,8 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
-pub mod customers;
 pub mod auth;
+pub mod customers;
 pub mod identity;
 pub mod ids;
 pub mod ownership;

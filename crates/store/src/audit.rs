@@ -176,3 +176,21 @@ pub async fn list(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(entries, limit, |e| e.id.uuid()))
 }
+
+/// Empties the change lists of every entry about one entity (customer erasure keeps the
+/// fact that changes happened, not what they were).
+pub async fn scrub_entity(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    entity_type: &str,
+    entity_id: &str,
+) -> Result<u64, StoreError> {
+    let stmt = Query::update()
+        .table(AuditLog::Table)
+        .value(AuditLog::Changes, serde_json::json!({}))
+        .and_where(Expr::col(AuditLog::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(AuditLog::EntityType).eq(entity_type))
+        .and_where(Expr::col(AuditLog::EntityId).eq(entity_id))
+        .to_owned();
+    conn.execute(&stmt).await
+}

@@ -2,7 +2,7 @@
 //! handlers' annotations, and the browsable reference at `/api/docs`.
 use crate::error::{ApiError, FieldError, Problem};
 use crate::state::AppState;
-use crate::{audit, auth, idempotency, teams, tokens, users};
+use crate::{audit, auth, customers, idempotency, teams, tokens, users};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::{middleware, Router};
@@ -27,6 +27,7 @@ use utoipa_axum::routes;
         (name = "teams", description = "Teams of users"),
         (name = "tokens", description = "API tokens"),
         (name = "audit", description = "Who changed what"),
+        (name = "customers", description = "People, their identity keys, stage, owner and tags"),
     )
 )]
 struct ApiDoc;
@@ -74,6 +75,15 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::api::list_tokens, tokens::api::create_token))
         .routes(routes!(tokens::api::revoke_token))
         .routes(routes!(audit::api::list_audit))
+        .routes(routes!(
+            customers::api::list_customers,
+            customers::api::create_customer
+        ))
+        .routes(routes!(
+            customers::api::get_customer,
+            customers::api::patch_customer,
+            customers::api::erase_customer
+        ))
         .split_for_parts();
     let json = doc.to_json().unwrap_or_default();
     let router = router

@@ -20,8 +20,19 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For `identity_conflict`: the customers that already own the keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<KeyConflict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+/// An identity key that already belongs to a customer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyConflict {
+    pub customer_id: uuid::Uuid,
+    /// `email:ana@example.com`, `phone:+34612345678`, `external:erp:C-1`.
+    pub key: String,
 }
 
 /// One field's problem in a validation failure.
@@ -39,6 +50,7 @@ pub struct ApiError {
     pub detail: String,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
+    pub conflicts: Vec<KeyConflict>,
 }
 
 impl ApiError {
@@ -49,20 +61,32 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            conflicts: Vec::new(),
         }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
+        Self::invalid_fields(vec![FieldError {
+            field: field.to_owned(),
+            message,
+        }])
+    }
+
+    /// A 422 listing every field at fault.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
         Self {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "validation_failed",
-            detail: format!("{field}: {message}"),
-            errors: vec![FieldError {
-                field: field.to_owned(),
-                message,
-            }],
-            retry_after: None,
+            errors,
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                detail,
+            )
         }
     }
 
@@ -104,6 +128,32 @@ impl From<AppError> for ApiError {
                 ..ApiError::new(S::TOO_MANY_REQUESTS, "rate_limited", e.to_string())
             },
             AppError::AlreadySetUp => ApiError::new(S::CONFLICT, "already_set_up", e.to_string()),
+            AppError::InvalidFields(issues) => ApiError::invalid_fields(
+                issues
+                    .into_iter()
+                    .map(|i| FieldError {
+                        field: i.field,
+                        message: i.message,
+                    })
+                    .collect(),
+            ),
+            AppError::KeyConflict(found) => {
+                let detail = format!(
+                    "{} already belong(s) to customer {}; update that customer, or send on_conflict=merge",
+                    found.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>().join(", "),
+                    found.first().map(|(c, _)| c.to_string()).unwrap_or_default()
+                );
+                ApiError {
+                    conflicts: found
+                        .into_iter()
+                        .map(|(c, key)| KeyConflict {
+                            customer_id: c.uuid(),
+                            key,
+                        })
+                        .collect(),
+                    ..ApiError::new(S::CONFLICT, "identity_conflict", detail)
+                }
+            }
             AppError::Store(_) | AppError::Internal(_) => {
                 // The cause is logged here, once; the client sees only the request id.
                 tracing::error!(error = ?e, "request failed");
@@ -131,6 +181,7 @@ impl IntoResponse for ApiError {
             detail: self.detail,
             code: self.code.to_owned(),
             errors: self.errors,
+            conflicts: self.conflicts,
             // Filled in by the request-id layer from the response header.
             request_id: None,
         };

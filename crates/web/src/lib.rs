@@ -15,6 +15,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod csrf;
+pub mod customers;
 mod docs;
 pub mod error;
 pub mod extract;

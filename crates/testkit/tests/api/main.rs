@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod csrf;
+mod customers;
 mod idempotency;
 mod platform;
 mod security;

@@ -71,6 +71,8 @@ async fn the_openapi_document_is_3_1_and_describes_every_route() {
         "/tokens",
         "/tokens/{id}",
         "/audit-log",
+        "/customers",
+        "/customers/{id}",
     ] {
         assert!(
             doc["paths"][path].is_object(),

@@ -8,6 +8,7 @@ use vinculo_testkit::{Backend, TestApp};
 
 /// Fresh entities for one role's round, so an allowed DELETE does not starve the next check.
 struct Fixture {
+    customer: String,
     member: String,
     team: String,
     invite: String,
@@ -53,7 +54,17 @@ async fn fixture(t: &TestApp, admin: &reqwest::Client, n: usize) -> Fixture {
         .as_str()
         .expect("id")
         .to_owned();
+    let customer = json(
+        post("/api/v1/customers", json!({"given_name": format!("c{n}")}))
+            .await
+            .expect("customer"),
+    )
+    .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     Fixture {
+        customer,
         member,
         team,
         invite,
@@ -159,6 +170,30 @@ fn routes(f: &Fixture, n: usize) -> Vec<RouteCase> {
             "/api/v1/audit-log".into(),
             None,
             Some((Area::Audit, Read)),
+        ),
+        (
+            "GET",
+            "/api/v1/customers".into(),
+            None,
+            Some((Area::Customers, Read)),
+        ),
+        (
+            "POST",
+            "/api/v1/customers".into(),
+            Some(json!({"given_name": format!("new-{n}")})),
+            Some((Area::Customers, Write)),
+        ),
+        (
+            "GET",
+            format!("/api/v1/customers/{}", f.customer),
+            None,
+            Some((Area::Customers, Read)),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/customers/{}", f.customer),
+            Some(json!({"tags": [format!("t{n}")]})),
+            Some((Area::Customers, Write)),
         ),
     ]
 }

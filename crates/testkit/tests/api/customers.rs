@@ -1,0 +1,394 @@
+//! Customer records: normalised identity keys, conflicts and merges, changes, archive and
+//! erasure, on both backends.
+use crate::json;
+use rstest::rstest;
+use serde_json::json;
+use vinculo_domain::auth::Role;
+use vinculo_testkit::{Backend, TestApp};
+
+async fn admin(t: &TestApp) -> reqwest::Client {
+    t.user("acme", "ana@acme.test", Role::Admin).await;
+    t.bearer(&t.token("acme", "ana@acme.test", "read,write").await)
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn a_person_is_stored_with_normalised_keys_and_found_by_filters(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let body = json!({
+        "given_name": "José", "family_name": "Núñez",
+        "emails": [{"value": " Jose.Nunez@Example.COM ", "label": "work"}],
+        "phones": [{"value": "612 34 56 78", "label": "móvil"}],
+        "external_ids": ["ERP:C-0042"], "tags": ["VIP", "Madrid"], "birthday": "1985-04-23",
+    });
+    let r = c
+        .post(t.url("/api/v1/customers"))
+        .json(&body)
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(r.status(), 201);
+    let p = json(r).await;
+    assert_eq!(p["display_name"], "José Núñez");
+    assert_eq!(p["lifecycle_stage"], "prospect");
+    assert_eq!(p["emails"][0]["normalized"], "jose.nunez@example.com");
+    assert_eq!(p["emails"][0]["value"], "Jose.Nunez@Example.COM");
+    assert_eq!(p["emails"][0]["primary"], true);
+    assert_eq!(p["phones"][0]["normalized"], "+34612345678");
+    assert_eq!(p["external_ids"], json!(["erp:C-0042"]));
+    let id = p["id"].as_str().expect("id").to_owned();
+    let got = json(
+        c.get(t.url(&format!("/api/v1/customers/{id}")))
+            .send()
+            .await
+            .expect("get"),
+    )
+    .await;
+    assert_eq!(got, p);
+    c.post(t.url("/api/v1/customers"))
+        .json(&json!({"given_name": "Luis", "lifecycle_stage": "Lead"}))
+        .send()
+        .await
+        .expect("create");
+    let vip = json(
+        c.get(t.url("/api/v1/customers?tag=VIP"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(vip["data"].as_array().map(Vec::len), Some(1));
+    let leads = json(
+        c.get(t.url("/api/v1/customers?lifecycle_stage=lead"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(leads["data"][0]["given_name"], "Luis");
+    let all = json(
+        c.get(t.url("/api/v1/customers?limit=1"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(all["data"][0]["given_name"], "Luis", "newest first");
+    assert!(all["next_cursor"].is_string());
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn a_key_that_belongs_to_someone_is_a_conflict_naming_them_or_a_merge(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let first = json(c.post(t.url("/api/v1/customers")).json(&json!({"given_name": "Ana", "emails": [{"value": "ana@example.com"}], "phones": [{"value": "+34 612 34 56 78"}]})).send().await.expect("create")).await;
+    let id = first["id"].as_str().expect("id").to_owned();
+    for dup in [
+        json!({"emails": [{"value": "ANA@example.com "}]}),
+        json!({"phones": [{"value": "0034612345678"}]}),
+        json!({"phones": [{"value": "612345678"}]}),
+    ] {
+        let r = c
+            .post(t.url("/api/v1/customers"))
+            .json(&dup)
+            .send()
+            .await
+            .expect("dup");
+        assert_eq!(r.status(), 409, "{dup}");
+        let p = json(r).await;
+        assert_eq!(p["code"], "identity_conflict");
+        assert_eq!(p["conflicts"][0]["customer_id"], id.as_str(), "{p}");
+        assert!(p["detail"].as_str().expect("detail").contains(&id));
+    }
+    let r = c
+        .post(t.url("/api/v1/customers?on_conflict=merge"))
+        .json(&json!({"family_name": "Pérez", "emails": [{"value": "ANA@example.com"}, {"value": "ana.perez@work.es"}], "tags": ["nueva"]}))
+        .send()
+        .await
+        .expect("merge");
+    assert_eq!(r.status(), 200, "a merge updates the owner");
+    let merged = json(r).await;
+    assert_eq!(merged["id"], id.as_str());
+    assert_eq!(merged["display_name"], "Ana Pérez");
+    assert_eq!(merged["emails"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        merged["phones"][0]["normalized"], "+34612345678",
+        "keys the merge did not mention stay"
+    );
+    let list = json(
+        c.get(t.url("/api/v1/customers"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(
+        list["data"].as_array().map(Vec::len),
+        Some(1),
+        "no duplicate was created"
+    );
+    let r = c
+        .post(t.url("/api/v1/customers?on_conflict=overwrite"))
+        .json(&json!({"given_name": "X"}))
+        .send()
+        .await
+        .expect("bad");
+    assert_eq!(r.status(), 422);
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn every_invalid_field_is_reported_and_nothing_is_stored(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let r = c
+        .post(t.url("/api/v1/customers"))
+        .json(&json!({"given_name": "Ana", "emails": [{"value": "ok@example.com"}, {"value": "nope"}], "phones": [{"value": "12"}], "lifecycle_stage": "vip", "birthday": "23/04/1985"}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(r.status(), 422);
+    let p = json(r).await;
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["emails[1]", "phones[0]", "birthday", "lifecycle_stage"]
+    );
+    let list = json(
+        c.get(t.url("/api/v1/customers"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(list["data"].as_array().map(Vec::len), Some(0));
+    let r = c
+        .post(t.url("/api/v1/customers"))
+        .json(&json!({"given_name": "A", "nickname": "x"}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(r.status(), 422, "unknown fields are refused");
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn changes_archive_and_restore(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let p = json(c.post(t.url("/api/v1/customers")).json(&json!({"given_name": "Ana", "emails": [{"value": "ana@example.com"}], "tags": ["a"]})).send().await.expect("create")).await;
+    let other = json(
+        c.post(t.url("/api/v1/customers"))
+            .json(&json!({"given_name": "Luis", "emails": [{"value": "luis@example.com"}]}))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    let url = t.url(&format!(
+        "/api/v1/customers/{}",
+        p["id"].as_str().expect("id")
+    ));
+    let r = json(
+        c.patch(&url)
+            .json(&json!({"lifecycle_stage": "customer", "tags": ["b"]}))
+            .send()
+            .await
+            .expect("patch"),
+    )
+    .await;
+    assert_eq!(r["lifecycle_stage"], "customer");
+    assert_eq!(
+        r["tags"],
+        json!(["b"]),
+        "a given list replaces the stored one"
+    );
+    assert_eq!(
+        r["emails"][0]["normalized"], "ana@example.com",
+        "absent lists stay"
+    );
+    let r = c
+        .patch(&url)
+        .json(&json!({"emails": [{"value": "LUIS@example.com"}]}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(
+        r.status(),
+        409,
+        "taking another customer's e-mail is a conflict"
+    );
+    assert_eq!(json(r).await["conflicts"][0]["customer_id"], other["id"]);
+    let r = json(
+        c.patch(&url)
+            .json(&json!({"archived": true}))
+            .send()
+            .await
+            .expect("archive"),
+    )
+    .await;
+    assert_eq!(r["archived"], true);
+    let active = json(
+        c.get(t.url("/api/v1/customers"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(
+        active["data"].as_array().map(Vec::len),
+        Some(1),
+        "archived customers are hidden by default"
+    );
+    let everyone = json(
+        c.get(t.url("/api/v1/customers?archived=true"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(everyone["data"].as_array().map(Vec::len), Some(2));
+    let r = json(
+        c.patch(&url)
+            .json(&json!({"archived": false}))
+            .send()
+            .await
+            .expect("restore"),
+    )
+    .await;
+    assert_eq!(r["archived"], false);
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn erasure_removes_every_trace_of_personal_data(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    t.user("acme", "luis@acme.test", Role::Manager).await;
+    let manager = t.bearer(&t.token("acme", "luis@acme.test", "read,write").await);
+    let p = json(c.post(t.url("/api/v1/customers")).json(&json!({"given_name": "Zacarías", "family_name": "Olmedo", "emails": [{"value": "zacarias@example.com"}], "phones": [{"value": "+34 699 11 22 33"}], "notes": "prefiere llamadas"})).send().await.expect("create")).await;
+    let id = p["id"].as_str().expect("id").to_owned();
+    let url = t.url(&format!("/api/v1/customers/{id}"));
+    c.patch(&url)
+        .json(&json!({"family_name": "Olmedo Ruiz"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(
+        manager.delete(&url).send().await.expect("erase").status(),
+        403,
+        "only admins erase"
+    );
+    assert_eq!(c.delete(&url).send().await.expect("erase").status(), 204);
+    assert_eq!(c.get(&url).send().await.expect("get").status(), 404);
+    assert_eq!(c.delete(&url).send().await.expect("again").status(), 404);
+    let log = c
+        .get(t.url("/api/v1/audit-log?entity_type=customer&limit=200"))
+        .send()
+        .await
+        .expect("log")
+        .text()
+        .await
+        .expect("body");
+    for personal in ["Zacar", "Olmedo", "zacarias", "699", "prefiere"] {
+        assert!(
+            !log.contains(personal),
+            "the audit log keeps {personal:?} after erasure: {log}"
+        );
+    }
+    assert!(log.contains("\"delete\""), "the erasure itself is recorded");
+    let again = c
+        .post(t.url("/api/v1/customers"))
+        .json(&json!({"emails": [{"value": "zacarias@example.com"}]}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(again.status(), 201, "the erased keys are free again");
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn customers_stay_inside_their_workspace(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let a = admin(&t).await;
+    t.user("globex", "bob@globex.test", Role::Admin).await;
+    let b = t.bearer(&t.token("globex", "bob@globex.test", "read,write").await);
+    let theirs = json(
+        b.post(t.url("/api/v1/customers"))
+            .json(&json!({"given_name": "Secret", "emails": [{"value": "same@example.com"}]}))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    let r = a
+        .post(t.url("/api/v1/customers"))
+        .json(&json!({"given_name": "Mine", "emails": [{"value": "same@example.com"}]}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(
+        r.status(),
+        201,
+        "keys are unique per workspace, not across them"
+    );
+    let url = t.url(&format!(
+        "/api/v1/customers/{}",
+        theirs["id"].as_str().expect("id")
+    ));
+    assert_eq!(a.get(&url).send().await.expect("get").status(), 404);
+    assert_eq!(
+        a.patch(&url)
+            .json(&json!({"given_name": "Hijacked"}))
+            .send()
+            .await
+            .expect("patch")
+            .status(),
+        404
+    );
+    assert_eq!(a.delete(&url).send().await.expect("delete").status(), 404);
+    let list = a
+        .get(t.url("/api/v1/customers"))
+        .send()
+        .await
+        .expect("list")
+        .text()
+        .await
+        .expect("body");
+    assert!(!list.contains("Secret"));
+    let still = json(b.get(&url).send().await.expect("get")).await;
+    assert_eq!(still["given_name"], "Secret");
+}

@@ -1,0 +1,311 @@
+//! `/api/v1/customers`: people with their identity keys, stage, owner and tags.
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiAuth, ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+use crate::users::api::parse_cursor;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use vinculo_app::customers::{self, OnConflict};
+use vinculo_domain::customers::{ContactPoint, PersonDraft};
+use vinculo_domain::identity::KeyKind;
+use vinculo_domain::ids::CustomerId;
+use vinculo_store::customers::{CustomerFilter, CustomerRecord};
+use vinculo_store::Cursor;
+
+/// An e-mail or phone of a customer.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Contact {
+    /// As typed (`+34 612 34 56 78`). On output, the normalised form is in `normalized`.
+    pub value: String,
+    /// Normalised key: lowercased e-mail, or E.164 phone (output only).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub normalized: Option<String>,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub primary: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Customer {
+    pub id: Uuid,
+    /// `person` (organisations arrive next).
+    pub kind: String,
+    pub display_name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub emails: Vec<Contact>,
+    pub phones: Vec<Contact>,
+    /// `source:id`, e.g. `erp:C-0042`.
+    pub external_ids: Vec<String>,
+    pub language: Option<String>,
+    pub timezone: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birthday: Option<String>,
+    pub lifecycle_stage: String,
+    /// `user:<id>` or `team:<id>`.
+    pub owner: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: Option<String>,
+    pub archived: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<CustomerRecord> for Customer {
+    fn from(c: CustomerRecord) -> Self {
+        let contacts = |kind: KeyKind| {
+            c.keys
+                .iter()
+                .filter(|k| k.kind == kind)
+                .map(|k| Contact {
+                    value: k.display.clone(),
+                    normalized: Some(k.value.clone()),
+                    label: k.label.clone(),
+                    primary: k.primary,
+                })
+                .collect()
+        };
+        Customer {
+            id: c.id.uuid(),
+            emails: contacts(KeyKind::Email),
+            phones: contacts(KeyKind::Phone),
+            external_ids: c
+                .keys
+                .iter()
+                .filter(|k| k.kind == KeyKind::External)
+                .map(|k| k.value.clone())
+                .collect(),
+            kind: c.kind,
+            display_name: c.display_name,
+            given_name: c.given_name,
+            family_name: c.family_name,
+            language: c.language,
+            timezone: c.timezone,
+            birthday: c.birthday.map(|d| d.to_string()),
+            lifecycle_stage: c.lifecycle_stage,
+            owner: c.owner,
+            tags: c.tags,
+            notes: c.notes,
+            archived: c.archived_at.is_some(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A person to create, or the fields to change (absent fields stay as they are; a list, when
+/// given, replaces the stored one).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PersonIn {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// Defaults to given + family name, else the primary e-mail or phone.
+    pub display_name: Option<String>,
+    pub emails: Option<Vec<Contact>>,
+    /// Without a country code, read in the workspace's country.
+    pub phones: Option<Vec<Contact>>,
+    pub external_ids: Option<Vec<String>>,
+    pub language: Option<String>,
+    pub timezone: Option<String>,
+    pub birthday: Option<String>,
+    /// prospect, lead, customer, inactive or churned (default: prospect).
+    pub lifecycle_stage: Option<String>,
+    pub owner: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub notes: Option<String>,
+    /// PATCH only: archive (true) or restore (false).
+    pub archived: Option<bool>,
+}
+
+fn points(list: Option<Vec<Contact>>) -> Vec<ContactPoint> {
+    list.unwrap_or_default()
+        .into_iter()
+        .map(|c| ContactPoint {
+            value: c.value,
+            label: c.label,
+            primary: c.primary,
+        })
+        .collect()
+}
+
+impl PersonIn {
+    /// Which lists the request gives (and so replaces): e-mails, phones, external ids, tags.
+    fn lists_given(&self) -> [bool; 4] {
+        [
+            self.emails.is_some(),
+            self.phones.is_some(),
+            self.external_ids.is_some(),
+            self.tags.is_some(),
+        ]
+    }
+
+    fn into_draft(self) -> PersonDraft {
+        PersonDraft {
+            given_name: self.given_name,
+            family_name: self.family_name,
+            display_name: self.display_name,
+            emails: points(self.emails),
+            phones: points(self.phones),
+            external_ids: self.external_ids.unwrap_or_default(),
+            language: self.language,
+            timezone: self.timezone,
+            birthday: self.birthday,
+            lifecycle_stage: self.lifecycle_stage,
+            owner: self.owner,
+            tags: self.tags.unwrap_or_default(),
+            notes: self.notes,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CreateParams {
+    /// `reject` (default): keys that belong to a customer give 409 naming it.
+    /// `merge`: that customer is updated instead.
+    pub on_conflict: Option<String>,
+}
+
+/// Creates a person; 201 when new, 200 when merged into the customer that owns its keys.
+#[utoipa::path(post, path = "/customers", tag = "customers", request_body = PersonIn, params(CreateParams,
+        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    responses((status = 201, body = Customer), (status = 200, body = Customer, description = "merged"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "identity_conflict: `conflicts` names the owner"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create_customer(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiQuery(q): ApiQuery<CreateParams>,
+    ApiJson(body): ApiJson<PersonIn>,
+) -> Result<(StatusCode, Json<Customer>), ApiError> {
+    let on_conflict = match q.on_conflict.as_deref() {
+        None | Some("reject") => OnConflict::Reject,
+        Some("merge") => OnConflict::Merge,
+        Some(_) => return Err(ApiError::invalid("on_conflict", "expected reject or merge")),
+    };
+    if body.archived.is_some() {
+        return Err(ApiError::invalid(
+            "archived",
+            "a new customer cannot be archived",
+        ));
+    }
+    let (record, created) =
+        customers::create_person(&state.app, &p, body.into_draft(), on_conflict).await?;
+    Ok((
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(record.into()),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerList {
+    pub data: Vec<Customer>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    pub lifecycle_stage: Option<String>,
+    pub tag: Option<String>,
+    /// `user:<id>` or `team:<id>`.
+    pub owner: Option<String>,
+    /// Include archived customers (default false).
+    pub archived: Option<bool>,
+    pub cursor: Option<String>,
+    /// 1 to 200 (default 50).
+    pub limit: Option<u64>,
+}
+
+/// Customers, newest first.
+#[utoipa::path(get, path = "/customers", tag = "customers", params(ListParams),
+    responses((status = 200, body = CustomerList)), security(("bearer" = []), ("session" = [])))]
+pub async fn list_customers(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<CustomerList>, ApiError> {
+    let filter = CustomerFilter {
+        stage: q
+            .lifecycle_stage
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_lowercase()),
+        tag: q.tag.filter(|s| !s.is_empty()),
+        owner: q.owner.filter(|s| !s.is_empty()),
+        include_archived: q.archived.unwrap_or(false),
+    };
+    let cursor = parse_cursor(q.cursor.as_deref())?;
+    let page = customers::list(&state.app, &p, &filter, cursor, q.limit.unwrap_or(50)).await?;
+    Ok(Json(CustomerList {
+        next_cursor: page.next.map(Cursor::encode),
+        data: page.items.into_iter().map(Customer::from).collect(),
+    }))
+}
+
+/// One customer.
+#[utoipa::path(get, path = "/customers/{id}", tag = "customers", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Customer), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn get_customer(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Customer>, ApiError> {
+    Ok(Json(
+        customers::get(&state.app, &p, CustomerId(id)).await?.into(),
+    ))
+}
+
+/// Changes a customer; `archived` archives or restores it.
+#[utoipa::path(patch, path = "/customers/{id}", tag = "customers", params(("id" = Uuid, Path)), request_body = PersonIn,
+    responses((status = 200, body = Customer), (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn patch_customer(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<PersonIn>,
+) -> Result<Json<Customer>, ApiError> {
+    let lists = body.lists_given();
+    let archived = body.archived;
+    let record = customers::update_person(
+        &state.app,
+        &p,
+        CustomerId(id),
+        body.into_draft(),
+        lists,
+        archived,
+    )
+    .await?;
+    Ok(Json(record.into()))
+}
+
+/// Erases a customer for good (GDPR; admins). The audit log keeps that it happened, no data.
+#[utoipa::path(delete, path = "/customers/{id}", tag = "customers", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn erase_customer(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    customers::erase(&state.app, &p, CustomerId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,2 @@
+//! Customer records: people (organisations next).
+pub mod api;
