@@ -23,6 +23,11 @@ pub enum OnConflict {
     Merge,
 }
 
+/// What the person can be searched by.
+fn search_terms(p: &vinculo_domain::customers::Person) -> Vec<String> {
+    vinculo_domain::customers::search::terms(p, vinculo_domain::identity::national_digits)
+}
+
 async fn region(conn: &mut Conn, actor: &Principal) -> Result<Region, AppError> {
     let code = store::default_country(conn, actor.workspace_id).await?;
     Ok(Region::parse(&code).unwrap_or(Region::ES))
@@ -175,7 +180,15 @@ pub async fn create_person(
     match (existing.as_slice(), on_conflict) {
         ([], _) => {
             let id = CustomerId::new();
-            store::insert_person(&mut tx, actor.workspace_id, id, &person, at).await?;
+            store::insert_person(
+                &mut tx,
+                actor.workspace_id,
+                id,
+                &person,
+                &search_terms(&person),
+                at,
+            )
+            .await?;
             let record = store::get(&mut tx, actor.workspace_id, id)
                 .await?
                 .ok_or(AppError::NotFound("customer"))?;
@@ -191,7 +204,15 @@ pub async fn create_person(
             let merged = overlay(draft_of(&current), draft)
                 .validate(region, &DEFAULT_STAGES)
                 .map_err(AppError::InvalidFields)?;
-            store::replace_person(&mut tx, actor.workspace_id, *one, &merged, at).await?;
+            store::replace_person(
+                &mut tx,
+                actor.workspace_id,
+                *one,
+                &merged,
+                &search_terms(&merged),
+                at,
+            )
+            .await?;
             let record = store::get(&mut tx, actor.workspace_id, *one)
                 .await?
                 .ok_or(AppError::NotFound("customer"))?;
@@ -285,7 +306,15 @@ pub async fn update_person(
         return Err(AppError::KeyConflict(taken));
     }
     let at = now();
-    store::replace_person(&mut tx, actor.workspace_id, id, &person, at).await?;
+    store::replace_person(
+        &mut tx,
+        actor.workspace_id,
+        id,
+        &person,
+        &search_terms(&person),
+        at,
+    )
+    .await?;
     if let Some(a) = archived {
         if a != current.archived_at.is_some() {
             store::set_archived(&mut tx, actor.workspace_id, id, a.then_some(at)).await?;

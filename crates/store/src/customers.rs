@@ -45,6 +45,14 @@ enum IdentityKeys {
 }
 
 #[derive(Iden)]
+enum CustomerSearch {
+    Table,
+    WorkspaceId,
+    CustomerId,
+    Term,
+}
+
+#[derive(Iden)]
 enum CustomerTags {
     Table,
     WorkspaceId,
@@ -119,6 +127,8 @@ pub struct CustomerFilter {
     pub tag: Option<String>,
     pub owner: Option<String>,
     pub include_archived: bool,
+    /// Words that must each begin a search term of the customer (see `domain::customers::search`).
+    pub search: Vec<String>,
 }
 
 fn person_values(p: &Person) -> [(Customers, sea_query::SimpleExpr); 10] {
@@ -142,6 +152,7 @@ pub async fn insert_person(
     ws: WorkspaceId,
     id: CustomerId,
     p: &Person,
+    terms: &[String],
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
     let mut cols = vec![
@@ -162,7 +173,31 @@ pub async fn insert_person(
         .values_panic(vals)
         .to_owned();
     conn.execute(&stmt).await?;
-    write_keys_and_tags(conn, ws, id, p).await
+    write_keys_and_tags(conn, ws, id, p).await?;
+    write_terms(conn, ws, id, terms).await
+}
+
+async fn write_terms(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    id: CustomerId,
+    terms: &[String],
+) -> Result<(), StoreError> {
+    if terms.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = Query::insert()
+        .into_table(CustomerSearch::Table)
+        .columns([
+            CustomerSearch::WorkspaceId,
+            CustomerSearch::CustomerId,
+            CustomerSearch::Term,
+        ])
+        .to_owned();
+    for t in terms {
+        stmt.values_panic([ws.uuid().into(), id.uuid().into(), t.clone().into()]);
+    }
+    conn.execute(&stmt).await.map(drop)
 }
 
 /// Replaces a person's fields, keys and tags (the caller merged what to keep).
@@ -171,6 +206,7 @@ pub async fn replace_person(
     ws: WorkspaceId,
     id: CustomerId,
     p: &Person,
+    terms: &[String],
     at: OffsetDateTime,
 ) -> Result<bool, StoreError> {
     let mut values: Vec<(Customers, sea_query::SimpleExpr)> =
@@ -187,6 +223,7 @@ pub async fn replace_person(
     }
     clear_keys_and_tags(conn, ws, id).await?;
     write_keys_and_tags(conn, ws, id, p).await?;
+    write_terms(conn, ws, id, terms).await?;
     Ok(true)
 }
 
@@ -206,7 +243,13 @@ async fn clear_keys_and_tags(
         .and_where(Expr::col(CustomerTags::WorkspaceId).eq(ws.uuid()))
         .and_where(Expr::col(CustomerTags::CustomerId).eq(id.uuid()))
         .to_owned();
-    conn.execute(&tags).await.map(drop)
+    conn.execute(&tags).await?;
+    let terms = Query::delete()
+        .from_table(CustomerSearch::Table)
+        .and_where(Expr::col(CustomerSearch::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(CustomerSearch::CustomerId).eq(id.uuid()))
+        .to_owned();
+    conn.execute(&terms).await.map(drop)
 }
 
 async fn write_keys_and_tags(
@@ -428,6 +471,18 @@ pub async fn list(
             .and_where(Expr::col(CustomerTags::Tag).eq(tag.as_str()))
             .to_owned();
         stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(tagged));
+    }
+    for word in &f.search {
+        // Prefix match as a range: terms are ASCII, and '\x7f' sorts after every ASCII
+        // character, so [word, word + '\x7f') holds exactly the terms that start with word.
+        let matching = Query::select()
+            .column(CustomerSearch::CustomerId)
+            .from(CustomerSearch::Table)
+            .and_where(Expr::col(CustomerSearch::WorkspaceId).eq(ws.uuid()))
+            .and_where(Expr::col(CustomerSearch::Term).gte(word.as_str()))
+            .and_where(Expr::col(CustomerSearch::Term).lt(format!("{word}\x7f")))
+            .to_owned();
+        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(matching));
     }
     if let Some(c) = before {
         stmt.and_where(Expr::col((Customers::Table, Customers::Id)).lt(c.0));

@@ -4,7 +4,7 @@
 //! (`erp:C-0042`). A key belongs to at most one customer per workspace.
 mod phone;
 
-pub use phone::{normalize_phone, Region};
+pub use phone::{national_digits, normalize_phone, Region};
 
 use crate::auth::Email;
 use serde::{Deserialize, Serialize};

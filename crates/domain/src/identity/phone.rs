@@ -148,3 +148,25 @@ mod tests {
         }
     }
 }
+
+/// The national number of an E.164 phone (`+34612345678` → `612345678`), for search.
+pub fn national_digits(e164: &str) -> Option<String> {
+    let n = phonenumber::parse(None, e164).ok()?;
+    Some(n.national().value().to_string())
+}
+
+#[cfg(test)]
+mod national_tests {
+    #[test]
+    fn national_digits_drop_the_country_code() {
+        assert_eq!(
+            super::national_digits("+34612345678").as_deref(),
+            Some("612345678")
+        );
+        assert_eq!(
+            super::national_digits("+12015550123").as_deref(),
+            Some("2015550123")
+        );
+        assert_eq!(super::national_digits("garbage"), None);
+    }
+}

@@ -392,3 +392,120 @@ async fn customers_stay_inside_their_workspace(#[case] backend: Backend) {
     let still = json(b.get(&url).send().await.expect("get")).await;
     assert_eq!(still["given_name"], "Secret");
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn one_box_finds_customers_by_name_email_phone_or_external_id(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    c.post(t.url("/api/v1/customers"))
+        .json(&json!({"given_name": "José María", "family_name": "Núñez", "emails": [{"value": "jm@ejemplo.es"}], "phones": [{"value": "612 34 56 78"}], "external_ids": ["erp:C-0042"]}))
+        .send()
+        .await
+        .expect("create");
+    c.post(t.url("/api/v1/customers")).json(&json!({"given_name": "Josefa", "family_name": "Ortiz", "phones": [{"value": "+52 55 1234 5678"}]})).send().await.expect("create");
+    let names = |q: &'static str| {
+        let c = c.clone();
+        let url = t.url("/api/v1/customers");
+        async move {
+            let page = json(c.get(url).query(&[("q", q)]).send().await.expect("search")).await;
+            let mut n: Vec<String> = page["data"]
+                .as_array()
+                .expect("data")
+                .iter()
+                .map(|p| p["display_name"].as_str().expect("name").to_owned())
+                .collect();
+            n.sort();
+            n
+        }
+    };
+    assert_eq!(
+        names("jose").await,
+        vec!["Josefa Ortiz", "José María Núñez"],
+        "accent- and case-insensitive prefix"
+    );
+    assert_eq!(
+        names("JOSÉ NÚÑ").await,
+        vec!["José María Núñez"],
+        "every word must match"
+    );
+    assert_eq!(names("ortiz").await, vec!["Josefa Ortiz"]);
+    for phone in ["+34 612 34 56 78", "612345678", "0034612345678", "612 34"] {
+        assert_eq!(names(phone).await, vec!["José María Núñez"], "{phone:?}");
+    }
+    assert_eq!(
+        names("55 1234 5678").await,
+        vec!["Josefa Ortiz"],
+        "national number of another country"
+    );
+    assert_eq!(names("jm@ejemplo.es").await, vec!["José María Núñez"]);
+    assert_eq!(
+        names("ejemplo").await,
+        vec!["José María Núñez"],
+        "e-mail domain"
+    );
+    assert_eq!(
+        names("c-0042").await,
+        vec!["José María Núñez"],
+        "external id"
+    );
+    assert!(names("pedro").await.is_empty());
+    assert!(names("699 11 22 33").await.is_empty());
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn changes_and_erasure_keep_the_search_index_exact(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let p = json(
+        c.post(t.url("/api/v1/customers"))
+            .json(&json!({"given_name": "Zacarías", "emails": [{"value": "zaca@example.com"}]}))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    let url = t.url(&format!(
+        "/api/v1/customers/{}",
+        p["id"].as_str().expect("id")
+    ));
+    c.patch(&url)
+        .json(&json!({"given_name": "Zoilo", "emails": [{"value": "zoilo@example.com"}]}))
+        .send()
+        .await
+        .expect("patch");
+    let count = |q: &'static str| {
+        let c = c.clone();
+        let url = t.url("/api/v1/customers");
+        async move {
+            json(c.get(url).query(&[("q", q)]).send().await.expect("search")).await["data"]
+                .as_array()
+                .map_or(0, Vec::len)
+        }
+    };
+    assert_eq!(
+        count("zacarias").await,
+        0,
+        "the old name is no longer found"
+    );
+    assert_eq!(count("zaca@").await, 0, "nor the old e-mail");
+    assert_eq!(count("zoilo").await, 1);
+    c.delete(&url).send().await.expect("erase");
+    assert_eq!(count("zoilo").await, 0);
+    let mut conn = t.db.conn().await.expect("conn");
+    let stmt = sea_query::Query::select()
+        .expr(sea_query::Expr::cust("COUNT(*)"))
+        .from(sea_query::Alias::new("customer_search"))
+        .to_owned();
+    let (n,): (i64,) = conn.fetch_one(&stmt).await.expect("count");
+    assert_eq!(n, 0, "no search term of an erased customer remains");
+}

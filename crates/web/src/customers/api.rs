@@ -222,6 +222,9 @@ pub struct CustomerList {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Search: names without accents or case ("jose nu"), e-mails or their parts, phones in
+    /// any spelling ("612 34 56 78", "+34612…", "0034…"), external ids. Prefixes match.
+    pub q: Option<String>,
     pub lifecycle_stage: Option<String>,
     pub tag: Option<String>,
     /// `user:<id>` or `team:<id>`.
@@ -233,7 +236,7 @@ pub struct ListParams {
     pub limit: Option<u64>,
 }
 
-/// Customers, newest first.
+/// Customers, newest first; `q` searches.
 #[utoipa::path(get, path = "/customers", tag = "customers", params(ListParams),
     responses((status = 200, body = CustomerList)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_customers(
@@ -249,6 +252,11 @@ pub async fn list_customers(
         tag: q.tag.filter(|s| !s.is_empty()),
         owner: q.owner.filter(|s| !s.is_empty()),
         include_archived: q.archived.unwrap_or(false),
+        search: q
+            .q
+            .as_deref()
+            .map(vinculo_domain::customers::search::query_words)
+            .unwrap_or_default(),
     };
     let cursor = parse_cursor(q.cursor.as_deref())?;
     let page = customers::list(&state.app, &p, &filter, cursor, q.limit.unwrap_or(50)).await?;

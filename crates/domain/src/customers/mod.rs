@@ -1,6 +1,8 @@
 //! Customers: people (and, next, organisations) with their identity keys, lifecycle stage,
 //! owner, tags and notes. A draft from the API or an import is validated field by field, so
 //! one answer lists every problem (`emails[1]: … is not an e-mail address`).
+pub mod search;
+
 use crate::identity::{IdentityKey, KeyError, Region};
 use crate::ownership::Owner;
 use serde::{Deserialize, Serialize};
