@@ -129,6 +129,17 @@ fn pages(state: &AppState) -> Router<AppState> {
         )
         .route("/settings/tokens/{id}/revoke", post(tokens::pages::revoke))
         .route("/settings/audit", get(audit::pages::audit_page))
+        .route("/customers", get(customers::pages::list_page))
+        .route(
+            "/customers/new",
+            get(customers::pages::new_form).post(customers::pages::create),
+        )
+        .route(
+            "/customers/{id}",
+            get(customers::pages::show).post(customers::pages::update),
+        )
+        .route("/customers/{id}/archive", post(customers::pages::archive))
+        .route("/customers/{id}/erase", post(customers::pages::erase))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::protect_forms,

@@ -57,6 +57,54 @@ document.addEventListener("DOMContentLoaded", () => {
     b.addEventListener("click", (e) => { if (!window.confirm(b.dataset.confirm)) e.preventDefault(); });
   });
 
+  // Typeahead on search boxes: matches appear as you type; Enter still submits the form.
+  document.querySelectorAll("input[data-typeahead]").forEach((input) => {
+    const wrap = input.parentElement;
+    wrap.classList.add("typeahead");
+    const list = document.createElement("ul");
+    list.className = "typeahead-list";
+    list.hidden = true;
+    list.setAttribute("role", "listbox");
+    wrap.appendChild(list);
+    let timer = null;
+    let seq = 0;
+    const close = () => { list.hidden = true; list.replaceChildren(); };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(async () => {
+        const mine = ++seq;
+        try {
+          const res = await fetch(`${input.dataset.typeahead}?limit=8&q=${encodeURIComponent(q)}`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+          if (!res.ok || mine !== seq) return;
+          const page = await res.json();
+          list.replaceChildren(...page.data.map((c) => {
+            const li = document.createElement("li");
+            const a = document.createElement("a");
+            a.href = `/customers/${c.id}`;
+            a.textContent = c.display_name;
+            const detail = (c.emails[0] && c.emails[0].value) || (c.phones[0] && c.phones[0].value);
+            if (detail) {
+              const small = document.createElement("span");
+              small.className = "small";
+              small.textContent = ` · ${detail}`;
+              a.appendChild(small);
+            }
+            li.appendChild(a);
+            return li;
+          }));
+          list.hidden = page.data.length === 0;
+        } catch (_) { close(); }
+      }, 150);
+    });
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") close();
+      if (e.key === "ArrowDown" && !list.hidden) { const first = list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
+    });
+    document.addEventListener("click", (e) => { if (!wrap.contains(e.target)) close(); });
+  });
+
   // Drop the one-shot ?flash= from the address bar so a reload does not repeat it.
   const url = new URL(window.location.href);
   if (url.searchParams.has("flash")) {

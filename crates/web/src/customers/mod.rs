@@ -1,2 +1,3 @@
 //! Customer records: people (organisations next).
 pub mod api;
+pub mod pages;

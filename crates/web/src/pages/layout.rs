@@ -30,11 +30,18 @@ struct NavItem {
     area: Area,
 }
 
-const MAIN_NAV: &[NavItem] = &[NavItem {
-    href: "/app",
-    label: |m| m.nav_home,
-    area: Area::Customers,
-}];
+const MAIN_NAV: &[NavItem] = &[
+    NavItem {
+        href: "/app",
+        label: |m| m.nav_home,
+        area: Area::Customers,
+    },
+    NavItem {
+        href: "/customers",
+        label: |m| m.nav_customers,
+        area: Area::Customers,
+    },
+];
 
 const SETTINGS_NAV: &[NavItem] = &[
     NavItem {

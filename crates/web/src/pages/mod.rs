@@ -71,6 +71,7 @@ fn flash_text(m: &'static Msg, key: &str) -> Option<&'static str> {
         "token_revoked" => m.token_revoked,
         "team_created" => m.team_created,
         "team_deleted" => m.team_deleted,
+        "erased" => m.erased,
         _ => return None,
     })
 }
@@ -180,6 +181,12 @@ pub fn form_error_with(m: &Msg, e: &AppError, overrides: &[(&str, &'static str)]
             .rate_limited
             .replace("{n}", &retry_after_secs.div_ceil(60).to_string()),
         AppError::Forbidden => m.forbidden_body.to_owned(),
+        AppError::InvalidFields(issues) => issues
+            .iter()
+            .map(|i| format!("{}: {}", i.field, i.message))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        AppError::KeyConflict(_) => m.customer_exists.to_owned(),
         _ => m.error_body.to_owned(),
     }
 }

@@ -1,0 +1,396 @@
+//! `/customers`: the list with one search box and filters, a new-customer form, and each
+//! customer's page to view, edit, archive or erase them.
+use crate::i18n::Msg;
+use crate::pages::{csrf_field, ctx_error, form_error, layout, when, Ctx};
+use crate::state::AppState;
+use crate::users::api::parse_cursor;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use maud::{html, Markup};
+use serde::Deserialize;
+use uuid::Uuid;
+use vinculo_app::customers::{self, OnConflict};
+use vinculo_app::AppError;
+use vinculo_domain::auth::{Access, Area, Role};
+use vinculo_domain::customers::{search, ContactPoint, PersonDraft, DEFAULT_STAGES};
+use vinculo_domain::identity::KeyKind;
+use vinculo_domain::ids::CustomerId;
+use vinculo_store::customers::{CustomerFilter, CustomerRecord};
+use vinculo_store::Cursor;
+
+fn stage_name(m: &Msg, s: &str) -> String {
+    match s {
+        "prospect" => m.stage_prospect,
+        "lead" => m.stage_lead,
+        "customer" => m.stage_customer,
+        "inactive" => m.stage_inactive,
+        "churned" => m.stage_churned,
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+fn primary(c: &CustomerRecord, kind: KeyKind) -> Option<&str> {
+    c.keys
+        .iter()
+        .filter(|k| k.kind == kind)
+        .find(|k| k.primary)
+        .or_else(|| c.keys.iter().find(|k| k.kind == kind))
+        .map(|k| k.display.as_str())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    stage: Option<String>,
+    tag: Option<String>,
+    archived: Option<String>,
+    cursor: Option<String>,
+}
+
+pub async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let m = ctx.m;
+    let filter = CustomerFilter {
+        stage: q.stage.clone().filter(|s| !s.is_empty()),
+        tag: q.tag.clone().filter(|s| !s.is_empty()),
+        owner: None,
+        include_archived: q.archived.is_some(),
+        search: q.q.as_deref().map(search::query_words).unwrap_or_default(),
+    };
+    let cursor = parse_cursor(q.cursor.as_deref()).ok().flatten();
+    let page = match customers::list(&state.app, &ctx.principal, &filter, cursor, 50).await {
+        Ok(p) => p,
+        Err(e) => return ctx_error(&ctx, e),
+    };
+    let mut more = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [
+        ("q", &q.q),
+        ("stage", &q.stage),
+        ("tag", &q.tag),
+        ("archived", &q.archived),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            more.append_pair(k, v);
+        }
+    }
+    let more = more.finish();
+    let can_write = ctx.principal.can(Area::Customers, Access::Write);
+    let body = html! {
+        div class="row spread" {
+            h1 { (m.customers_title) }
+            @if can_write { a class="button" href="/customers/new" { "+ " (m.customer_new) } }
+        }
+        form class="card row" method="get" action="/customers" role="search" {
+            label class="grow" { span class="visually-hidden" { (m.customer_search) }
+                input type="search" name="q" value=[q.q.as_deref()] placeholder=(m.customer_search) autocomplete="off" autofocus data-typeahead="/api/v1/customers";
+            }
+            label { (m.stage)
+                select name="stage" {
+                    option value="" { (m.all_stages) }
+                    @for s in DEFAULT_STAGES { option value=(s) selected[q.stage.as_deref() == Some(s)] { (stage_name(m, s)) } }
+                }
+            }
+            label class="check" { input type="checkbox" name="archived" value="1" checked[q.archived.is_some()]; (m.show_archived) }
+            button type="submit" class="secondary" { (m.customer_search_button) }
+        }
+        @if page.items.is_empty() { p class="muted" { (m.no_results) } } @else {
+            div class="table-wrap" {
+                table class="stack-phone" {
+                    thead { tr { th { (m.name) } th { (m.email) } th { (m.phones) } th { (m.stage) } th { (m.tags) } } }
+                    tbody {
+                        @for c in &page.items {
+                            tr {
+                                td data-label=(m.name) { a href={ "/customers/" (c.id) } { (c.display_name) } @if c.archived_at.is_some() { " " span class="badge off" { (m.archived) } } }
+                                td data-label=(m.email) { (primary(c, KeyKind::Email).unwrap_or("")) }
+                                td data-label=(m.phones) { (primary(c, KeyKind::Phone).unwrap_or("")) }
+                                td data-label=(m.stage) { (stage_name(m, &c.lifecycle_stage)) }
+                                td data-label=(m.tags) { @for t in &c.tags { a class="badge" href={ "/customers?tag=" (url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>()) } { (t) } " " } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(next) = page.next {
+                p { a href={ "/customers?" (more) @if !more.is_empty() { "&" } "cursor=" (Cursor::encode(next)) } { (m.more_results) " →" } }
+            }
+        }
+    };
+    layout(&ctx, m.customers_title, body).into_response()
+}
+
+/// The person form's fields, as text a person types.
+#[derive(Deserialize, Default, Clone)]
+pub struct PersonForm {
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    emails: String,
+    #[serde(default)]
+    phones: String,
+    #[serde(default)]
+    external_ids: String,
+    #[serde(default)]
+    lifecycle_stage: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    birthday: String,
+    #[serde(default)]
+    notes: String,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+impl PersonForm {
+    fn draft(&self) -> PersonDraft {
+        let points = |s: &str| {
+            lines(s)
+                .into_iter()
+                .map(|value| ContactPoint {
+                    value,
+                    ..ContactPoint::default()
+                })
+                .collect()
+        };
+        PersonDraft {
+            given_name: opt(&self.given_name),
+            family_name: opt(&self.family_name),
+            emails: points(&self.emails),
+            phones: points(&self.phones),
+            external_ids: lines(&self.external_ids),
+            lifecycle_stage: opt(&self.lifecycle_stage),
+            tags: self
+                .tags
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            birthday: opt(&self.birthday),
+            notes: opt(&self.notes),
+            ..PersonDraft::default()
+        }
+    }
+
+    fn of(c: &CustomerRecord) -> Self {
+        let joined = |kind: KeyKind| {
+            c.keys
+                .iter()
+                .filter(|k| k.kind == kind)
+                .map(|k| {
+                    if kind == KeyKind::External {
+                        k.value.clone()
+                    } else {
+                        k.display.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        PersonForm {
+            given_name: c.given_name.clone().unwrap_or_default(),
+            family_name: c.family_name.clone().unwrap_or_default(),
+            emails: joined(KeyKind::Email),
+            phones: joined(KeyKind::Phone),
+            external_ids: joined(KeyKind::External),
+            lifecycle_stage: c.lifecycle_stage.clone(),
+            tags: c.tags.join(", "),
+            birthday: c.birthday.map(|d| d.to_string()).unwrap_or_default(),
+            notes: c.notes.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The form's fields; `error` above them, with a link to the owner of a taken key.
+fn person_fields(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>) -> Markup {
+    let m = ctx.m;
+    html! {
+        @if let Some(e) = error {
+            div class="flash err" role="alert" {
+                (form_error(m, e))
+                @if let AppError::KeyConflict(found) = e {
+                    ul { @for (id, key) in found { li { (key) " — " a href={ "/customers/" (id) } { (m.open_customer) } } } }
+                }
+            }
+        }
+        (csrf_field(&ctx.csrf))
+        div class="row" {
+            label { (m.given_name) input type="text" name="given_name" value=(f.given_name) maxlength="200" autocomplete="off"; }
+            label { (m.family_name) input type="text" name="family_name" value=(f.family_name) maxlength="200" autocomplete="off"; }
+        }
+        div class="row" {
+            label { (m.emails) span class="hint" { (m.one_per_line) } textarea name="emails" rows="2" { (f.emails) } }
+            label { (m.phones) span class="hint" { (m.one_per_line) } textarea name="phones" rows="2" { (f.phones) } }
+        }
+        div class="row" {
+            label { (m.stage)
+                select name="lifecycle_stage" {
+                    @for s in DEFAULT_STAGES { option value=(s) selected[f.lifecycle_stage == s] { (stage_name(m, s)) } }
+                }
+            }
+            label { (m.tags) span class="hint" { (m.tags_hint) } input type="text" name="tags" value=(f.tags); }
+            label { (m.birthday) input type="date" name="birthday" value=(f.birthday); }
+        }
+        label { (m.external_ids) span class="hint" { (m.external_ids_hint) } textarea name="external_ids" rows="2" { (f.external_ids) } }
+        label { (m.notes) textarea name="notes" rows="3" { (f.notes) } }
+    }
+}
+
+fn new_page(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>) -> Response {
+    let m = ctx.m;
+    let body = html! {
+        p { a href="/customers" { "← " (m.customers_title) } }
+        h1 { (m.customer_new) }
+        form class="stack card" method="post" action="/customers/new" {
+            (person_fields(ctx, f, error))
+            div { button type="submit" { (m.customer_create) } }
+        }
+    };
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    (status, layout(ctx, m.customer_new, body)).into_response()
+}
+
+pub async fn new_form(ctx: Ctx) -> Response {
+    if let Err(e) = ctx.principal.require(Area::Customers, Access::Write) {
+        return ctx_error(&ctx, e);
+    }
+    new_page(&ctx, &PersonForm::default(), None)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PersonForm>,
+) -> Response {
+    match customers::create_person(&state.app, &ctx.principal, f.draft(), OnConflict::Reject).await
+    {
+        Ok((c, _)) => Redirect::to(&format!("/customers/{}?flash=saved", c.id)).into_response(),
+        Err(e @ AppError::Forbidden) => ctx_error(&ctx, e),
+        Err(e) => new_page(&ctx, &f, Some(&e)),
+    }
+}
+
+fn show_page(ctx: &Ctx, c: &CustomerRecord, f: &PersonForm, error: Option<&AppError>) -> Response {
+    let m = ctx.m;
+    let can_write = ctx.principal.can(Area::Customers, Access::Write);
+    let body = html! {
+        p { a href="/customers" { "← " (m.customers_title) } }
+        div class="row spread" {
+            h1 { (c.display_name) @if c.archived_at.is_some() { " " span class="badge off" { (m.archived) } } }
+            span class="badge" { (stage_name(m, &c.lifecycle_stage)) }
+        }
+        p class="muted small" { (m.created) " " (when(c.created_at)) }
+        @if can_write {
+            form class="stack card" method="post" action={ "/customers/" (c.id) } {
+                (person_fields(ctx, f, error))
+                div { button type="submit" { (m.save) } }
+            }
+            div class="row" {
+                form method="post" action={ "/customers/" (c.id) "/archive" } {
+                    (csrf_field(&ctx.csrf))
+                    input type="hidden" name="archived" value=(if c.archived_at.is_some() { "false" } else { "true" });
+                    button type="submit" class="secondary" { (if c.archived_at.is_some() { m.restore } else { m.archive }) }
+                }
+                @if ctx.principal.role == Role::Admin {
+                    form method="post" action={ "/customers/" (c.id) "/erase" } {
+                        (csrf_field(&ctx.csrf))
+                        button type="submit" class="danger" data-confirm=(m.erase_confirm) { (m.erase) }
+                    }
+                }
+            }
+        } @else {
+            dl class="card" {
+                @for k in &c.keys { dt { (k.kind.as_str()) } dd { (k.display) } }
+                @if !c.tags.is_empty() { dt { (m.tags) } dd { (c.tags.join(", ")) } }
+                @if let Some(n) = &c.notes { dt { (m.notes) } dd { (n) } }
+            }
+        }
+    };
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    (status, layout(ctx, &c.display_name, body)).into_response()
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
+    match customers::get(&state.app, &ctx.principal, CustomerId(id)).await {
+        Ok(c) => show_page(&ctx, &c, &PersonForm::of(&c), None),
+        Err(e) => ctx_error(&ctx, e),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Form(f): Form<PersonForm>,
+) -> Response {
+    let id = CustomerId(id);
+    // The form shows every field, so every list it sends replaces the stored one.
+    match customers::update_person(&state.app, &ctx.principal, id, f.draft(), [true; 4], None).await
+    {
+        Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved")).into_response(),
+        Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
+        Err(e) => match customers::get(&state.app, &ctx.principal, id).await {
+            Ok(c) => show_page(&ctx, &c, &f, Some(&e)),
+            Err(e) => ctx_error(&ctx, e),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ArchiveForm {
+    archived: bool,
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ArchiveForm>,
+) -> Response {
+    let id = CustomerId(id);
+    match customers::update_person(
+        &state.app,
+        &ctx.principal,
+        id,
+        PersonDraft::default(),
+        [false; 4],
+        Some(f.archived),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved")).into_response(),
+        Err(e) => ctx_error(&ctx, e),
+    }
+}
+
+pub async fn erase(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
+    match customers::erase(&state.app, &ctx.principal, CustomerId(id)).await {
+        Ok(()) => Redirect::to("/customers?flash=erased").into_response(),
+        Err(e) => ctx_error(&ctx, e),
+    }
+}
