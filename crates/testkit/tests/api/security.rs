@@ -262,6 +262,7 @@ async fn settings_pages_follow_the_matrix(#[case] backend: Backend) {
         ("/settings/teams", Area::Teams),
         ("/settings/tokens", Area::Tokens),
         ("/settings/audit", Area::Audit),
+        ("/customers", Area::Customers),
     ];
     for role in Role::ALL {
         let email = format!("{role}@acme.test");
@@ -281,6 +282,19 @@ async fn settings_pages_follow_the_matrix(#[case] backend: Backend) {
             };
             assert_eq!(status, expected, "{role} GET {path}");
         }
+        // Pages that change customers need write access.
+        let status = c
+            .get(t.url("/customers/new"))
+            .send()
+            .await
+            .expect("page")
+            .status();
+        let expected = if allows(role, Area::Customers, Access::Write) {
+            200
+        } else {
+            403
+        };
+        assert_eq!(status, expected, "{role} GET /customers/new");
     }
     let anonymous = t.browser();
     let r = anonymous
