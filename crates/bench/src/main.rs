@@ -6,6 +6,7 @@ mod http;
 mod load;
 mod machine;
 mod memory;
+mod phones;
 mod report;
 mod server;
 mod setup;
@@ -53,6 +54,14 @@ enum Cmd {
         after_load: bool,
         #[command(flatten)]
         load: LoadArgs,
+    },
+    /// Cost of normalising a phone number to E.164, against extracting its digits.
+    Phones {
+        /// How many generated numbers.
+        #[arg(long, default_value_t = 200_000)]
+        numbers: usize,
+        #[arg(long, default_value_t = 5)]
+        reps: usize,
     },
     /// Throughput and latency of GET /api/v1/me (bearer token) vs GET /healthz.
     Load {
@@ -175,6 +184,10 @@ fn run(cli: Cli) -> Result<()> {
             let report = memory::run(&serve, after_load.then_some(&opts))?;
             header(&machine, &serve);
             println!("{report}");
+        }
+        Cmd::Phones { numbers, reps } => {
+            println!("machine: {}\n", machine.one_line());
+            println!("{}", phones::run(numbers, reps));
         }
         Cmd::Load { target, load } => {
             let serve = target.serve_cmd()?;
