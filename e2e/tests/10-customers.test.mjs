@@ -68,6 +68,18 @@ test('create, find by accents and phone variants, refuse a duplicate, edit and a
   assert.equal(await page.locator('select[name=lifecycle_stage]').inputValue(), 'customer');
   assert.equal(await page.locator('[name=tags]').inputValue(), 'VIP');
 
+  // Consent: recorded on the page, shown as the current answer.
+  assert.equal(await page.locator('#consent table').count(), 0, 'no consent yet');
+  const consent = page.locator('form[action$="/consent"]');
+  await consent.locator('select[name=channel]').selectOption('email');
+  await consent.locator('select[name=purpose]').selectOption('marketing');
+  await consent.locator('select[name=state]').selectOption('opted_in');
+  await submitAndWait(page, consent.locator('button[type=submit]'));
+  const row = page.locator('#consent table tbody tr');
+  assert.equal(await row.count(), 1);
+  assert.match(await row.innerText(), /email[\s\S]*Marketing[\s\S]*Sí[\s\S]*agent/);
+  await shot(page, '10-customer-consent');
+
   // Archive: hidden from the list unless asked for.
   await submitAndWait(page, page.locator('form[action$="/archive"] button'));
   assert.deepEqual(await searchNames(page, 'nunez'), []);

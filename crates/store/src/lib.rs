@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod consent;
 pub mod customers;
 pub mod db;
 pub mod error;

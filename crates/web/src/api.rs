@@ -84,6 +84,10 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             customers::api::patch_customer,
             customers::api::erase_customer
         ))
+        .routes(routes!(
+            customers::api::get_consents,
+            customers::api::record_consent
+        ))
         .split_for_parts();
     let json = doc.to_json().unwrap_or_default();
     let router = router

@@ -140,6 +140,10 @@ fn pages(state: &AppState) -> Router<AppState> {
         )
         .route("/customers/{id}/archive", post(customers::pages::archive))
         .route("/customers/{id}/erase", post(customers::pages::erase))
+        .route(
+            "/customers/{id}/consent",
+            post(customers::pages::record_consent),
+        )
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::protect_forms,

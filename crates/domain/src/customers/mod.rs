@@ -1,6 +1,7 @@
 //! Customers: people (and, next, organisations) with their identity keys, lifecycle stage,
 //! owner, tags and notes. A draft from the API or an import is validated field by field, so
 //! one answer lists every problem (`emails[1]: … is not an e-mail address`).
+pub mod consent;
 pub mod search;
 
 use crate::identity::{IdentityKey, KeyError, Region};

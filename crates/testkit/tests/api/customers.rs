@@ -509,3 +509,90 @@ async fn changes_and_erasure_keep_the_search_index_exact(#[case] backend: Backen
     let (n,): (i64,) = conn.fetch_one(&stmt).await.expect("count");
     assert_eq!(n, 0, "no search term of an erased customer remains");
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn consent_is_a_ledger_whose_latest_entry_is_the_current_state(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let p = json(
+        c.post(t.url("/api/v1/customers"))
+            .json(&json!({"given_name": "Ana", "emails": [{"value": "ana@example.com"}]}))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    let url = t.url(&format!(
+        "/api/v1/customers/{}/consents",
+        p["id"].as_str().expect("id")
+    ));
+    let empty = json(c.get(&url).send().await.expect("get")).await;
+    assert_eq!(empty["current"], json!([]));
+    let r = c.post(&url).json(&json!({"channel": "email", "purpose": "marketing", "state": "opted_in", "source": "form", "note": "newsletter box"})).send().await.expect("in");
+    assert_eq!(r.status(), 201);
+    c.post(&url)
+        .json(&json!({"channel": "sms", "purpose": "marketing", "state": "opted_in"}))
+        .send()
+        .await
+        .expect("sms");
+    let after = json(c.post(&url).json(&json!({"channel": "email", "purpose": "marketing", "state": "opted_out", "source": "unsubscribe"})).send().await.expect("out")).await;
+    assert_eq!(
+        after["history"].as_array().map(Vec::len),
+        Some(3),
+        "nothing is overwritten"
+    );
+    let email = after["current"]
+        .as_array()
+        .expect("current")
+        .iter()
+        .find(|e| e["channel"] == "email")
+        .expect("email")
+        .clone();
+    assert_eq!(email["state"], "opted_out");
+    assert_eq!(email["source"], "unsubscribe");
+    let sms = after["current"]
+        .as_array()
+        .expect("current")
+        .iter()
+        .find(|e| e["channel"] == "sms")
+        .expect("sms")
+        .clone();
+    assert_eq!(sms["source"], "api", "a token's default source");
+    assert!(sms["actor"].as_str().expect("actor").contains("token"));
+    let r = c
+        .post(&url)
+        .json(&json!({"channel": "fax", "purpose": "spam", "state": "maybe"}))
+        .send()
+        .await
+        .expect("bad");
+    assert_eq!(r.status(), 422);
+    let fields: Vec<String> = json(r).await["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(fields, vec!["channel", "purpose", "state"]);
+    // Erasure takes the ledger with it.
+    let customer = t.url(&format!(
+        "/api/v1/customers/{}",
+        p["id"].as_str().expect("id")
+    ));
+    assert_eq!(
+        c.delete(&customer).send().await.expect("erase").status(),
+        204
+    );
+    assert_eq!(c.get(&url).send().await.expect("get").status(), 404);
+    let mut conn = t.db.conn().await.expect("conn");
+    let stmt = sea_query::Query::select()
+        .expr(sea_query::Expr::cust("COUNT(*)"))
+        .from(sea_query::Alias::new("consent_events"))
+        .to_owned();
+    let (n,): (i64,) = conn.fetch_one(&stmt).await.expect("count");
+    assert_eq!(n, 0);
+}

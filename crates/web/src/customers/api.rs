@@ -317,3 +317,102 @@ pub async fn erase_customer(
     customers::erase(&state.app, &p, CustomerId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// One entry of the consent ledger.
+#[derive(Serialize, ToSchema)]
+pub struct ConsentEntryOut {
+    /// email, sms, whatsapp, phone or post.
+    pub channel: String,
+    /// marketing, surveys or service.
+    pub purpose: String,
+    /// opted_in, opted_out or unknown.
+    pub state: String,
+    /// form, import, agent, api or unsubscribe.
+    pub source: String,
+    pub actor: String,
+    pub note: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: OffsetDateTime,
+}
+
+/// The current state per channel and purpose, and the ledger behind it (oldest first).
+#[derive(Serialize, ToSchema)]
+pub struct Consents {
+    pub current: Vec<ConsentEntryOut>,
+    pub history: Vec<ConsentEntryOut>,
+}
+
+fn consents_out(ledger: Vec<vinculo_domain::customers::consent::ConsentEntry>) -> Consents {
+    let current = vinculo_domain::customers::consent::current(&ledger);
+    let out = |e: &vinculo_domain::customers::consent::ConsentEntry| ConsentEntryOut {
+        channel: e.channel.as_str().into(),
+        purpose: e.purpose.as_str().into(),
+        state: e.state.as_str().into(),
+        source: e.source.as_str().into(),
+        actor: e.actor.clone(),
+        note: e.note.clone(),
+        at: e.at,
+    };
+    // The entry that set each current state: the last one of its channel and purpose.
+    let current = current
+        .iter()
+        .filter_map(|((ch, pu), c)| {
+            ledger
+                .iter()
+                .rev()
+                .find(|e| e.channel == *ch && e.purpose == *pu && e.at == c.since)
+                .map(out)
+        })
+        .collect();
+    Consents {
+        current,
+        history: ledger.iter().map(out).collect(),
+    }
+}
+
+/// The consent ledger of a customer.
+#[utoipa::path(get, path = "/customers/{id}/consents", tag = "customers", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Consents), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn get_consents(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Consents>, ApiError> {
+    Ok(Json(consents_out(
+        customers::consent_ledger(&state.app, &p, CustomerId(id)).await?,
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentIn {
+    pub channel: String,
+    pub purpose: String,
+    pub state: String,
+    /// Default: `api` with a token, `agent` in the UI.
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Records a consent change (the ledger only grows).
+#[utoipa::path(post, path = "/customers/{id}/consents", tag = "customers", params(("id" = Uuid, Path)), request_body = ConsentIn,
+    responses((status = 201, body = Consents), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn record_consent(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ConsentIn>,
+) -> Result<(StatusCode, Json<Consents>), ApiError> {
+    let change = customers::ConsentChange {
+        channel: body.channel,
+        purpose: body.purpose,
+        state: body.state,
+        source: body.source,
+        note: body.note,
+    };
+    let ledger = customers::record_consent(&state.app, &p, CustomerId(id), change).await?;
+    Ok((StatusCode::CREATED, Json(consents_out(ledger))))
+}

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use vinculo_app::customers::{self, OnConflict};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area, Role};
+use vinculo_domain::customers::consent::{self, Channel, ConsentEntry, ConsentState, Purpose};
 use vinculo_domain::customers::{search, ContactPoint, PersonDraft, DEFAULT_STAGES};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::CustomerId;
@@ -291,7 +292,74 @@ pub async fn create(
     }
 }
 
-fn show_page(ctx: &Ctx, c: &CustomerRecord, f: &PersonForm, error: Option<&AppError>) -> Response {
+fn consent_state_name(m: &Msg, s: ConsentState) -> &'static str {
+    match s {
+        ConsentState::OptedIn => m.consent_opted_in,
+        ConsentState::OptedOut => m.consent_opted_out,
+        ConsentState::Unknown => m.consent_unknown,
+    }
+}
+
+fn purpose_name(m: &Msg, p: Purpose) -> &'static str {
+    match p {
+        Purpose::Marketing => m.purpose_marketing,
+        Purpose::Surveys => m.purpose_surveys,
+        Purpose::Service => m.purpose_service,
+    }
+}
+
+/// The current consents and, for writers, a form to record a change.
+fn consent_section(
+    ctx: &Ctx,
+    c: &CustomerRecord,
+    ledger: &[ConsentEntry],
+    can_write: bool,
+) -> Markup {
+    let m = ctx.m;
+    let current = consent::current(ledger);
+    html! {
+        section class="card" id="consent" {
+            h2 { (m.consent_title) }
+            @if current.is_empty() { p class="muted" { (m.consent_none) } } @else {
+                div class="table-wrap" {
+                    table class="stack-phone" {
+                        thead { tr { th { (m.consent_channel) } th { (m.consent_purpose) } th { (m.consent_state) } th { (m.source) } th { (m.consent_since) } } }
+                        tbody {
+                            @for ((channel, purpose), now) in &current {
+                                tr {
+                                    td data-label=(m.consent_channel) { (channel.as_str()) }
+                                    td data-label=(m.consent_purpose) { (purpose_name(m, *purpose)) }
+                                    td data-label=(m.consent_state) {
+                                        span class=(if now.state == ConsentState::OptedIn { "badge ok" } else if now.state == ConsentState::OptedOut { "badge off" } else { "badge" }) { (consent_state_name(m, now.state)) }
+                                    }
+                                    td data-label=(m.source) { (now.source.as_str()) }
+                                    td data-label=(m.consent_since) { (when(now.since)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if can_write {
+                form class="row" method="post" action={ "/customers/" (c.id) "/consent" } {
+                    (csrf_field(&ctx.csrf))
+                    label { (m.consent_channel) select name="channel" { @for ch in Channel::ALL { option value=(ch.as_str()) { (ch.as_str()) } } } }
+                    label { (m.consent_purpose) select name="purpose" { @for p in Purpose::ALL { option value=(p.as_str()) { (purpose_name(m, *p)) } } } }
+                    label { (m.consent_state) select name="state" { @for st in ConsentState::ALL { option value=(st.as_str()) { (consent_state_name(m, *st)) } } } }
+                    button type="submit" class="secondary" { (m.consent_record) }
+                }
+            }
+        }
+    }
+}
+
+fn show_page(
+    ctx: &Ctx,
+    c: &CustomerRecord,
+    f: &PersonForm,
+    error: Option<&AppError>,
+    ledger: &[ConsentEntry],
+) -> Response {
     let m = ctx.m;
     let can_write = ctx.principal.can(Area::Customers, Access::Write);
     let body = html! {
@@ -319,7 +387,9 @@ fn show_page(ctx: &Ctx, c: &CustomerRecord, f: &PersonForm, error: Option<&AppEr
                     }
                 }
             }
-        } @else {
+        }
+        (consent_section(ctx, c, ledger, can_write))
+        @if !can_write {
             dl class="card" {
                 @for k in &c.keys { dt { (k.kind.as_str()) } dd { (k.display) } }
                 @if !c.tags.is_empty() { dt { (m.tags) } dd { (c.tags.join(", ")) } }
@@ -335,9 +405,46 @@ fn show_page(ctx: &Ctx, c: &CustomerRecord, f: &PersonForm, error: Option<&AppEr
     (status, layout(ctx, &c.display_name, body)).into_response()
 }
 
+/// The customer and their consent ledger.
+async fn load(
+    state: &AppState,
+    ctx: &Ctx,
+    id: CustomerId,
+) -> Result<(CustomerRecord, Vec<ConsentEntry>), AppError> {
+    let c = customers::get(&state.app, &ctx.principal, id).await?;
+    let ledger = customers::consent_ledger(&state.app, &ctx.principal, id).await?;
+    Ok((c, ledger))
+}
+
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
-    match customers::get(&state.app, &ctx.principal, CustomerId(id)).await {
-        Ok(c) => show_page(&ctx, &c, &PersonForm::of(&c), None),
+    match load(&state, &ctx, CustomerId(id)).await {
+        Ok((c, ledger)) => show_page(&ctx, &c, &PersonForm::of(&c), None, &ledger),
+        Err(e) => ctx_error(&ctx, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    channel: String,
+    purpose: String,
+    state: String,
+}
+
+pub async fn record_consent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ConsentForm>,
+) -> Response {
+    let change = customers::ConsentChange {
+        channel: f.channel,
+        purpose: f.purpose,
+        state: f.state,
+        source: None,
+        note: None,
+    };
+    match customers::record_consent(&state.app, &ctx.principal, CustomerId(id), change).await {
+        Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved#consent")).into_response(),
         Err(e) => ctx_error(&ctx, e),
     }
 }
@@ -354,8 +461,8 @@ pub async fn update(
     {
         Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved")).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
-        Err(e) => match customers::get(&state.app, &ctx.principal, id).await {
-            Ok(c) => show_page(&ctx, &c, &f, Some(&e)),
+        Err(e) => match load(&state, &ctx, id).await {
+            Ok((c, ledger)) => show_page(&ctx, &c, &f, Some(&e), &ledger),
             Err(e) => ctx_error(&ctx, e),
         },
     }
