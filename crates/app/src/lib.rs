@@ -16,6 +16,7 @@ pub mod auth;
 pub mod customers;
 pub mod demo;
 mod error;
+pub mod exports;
 pub mod principal;
 mod ratelimit;
 pub mod secrets;

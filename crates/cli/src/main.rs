@@ -6,6 +6,7 @@
 mod accounts;
 mod backup;
 mod config;
+mod export;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(accounts::TokenCommand),
+    /// Export data (customers as CSV or vCard).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Take a consistent online backup (SQLite: a single file; PostgreSQL: pg_dump).
     Backup {
         /// Where to write the backup (must not exist yet).
@@ -80,6 +84,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate { status } => config::migrate(&db_config, status).await,
         Command::User(cmd) => accounts::user(cmd, &db_config).await,
         Command::Token(cmd) => accounts::token(cmd, &db_config).await,
+        Command::Export(cmd) => export::run(cmd, &db_config).await,
         Command::Backup { path } => backup::backup(&db_config, &path).await,
         Command::Restore { path, force } => backup::restore(&db_config, &path, force).await,
     }

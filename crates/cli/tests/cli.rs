@@ -311,3 +311,63 @@ fn a_backup_restores_into_an_empty_data_dir() {
         text(&o)
     );
 }
+
+#[test]
+fn customers_export_from_the_console_to_a_new_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = vinculo(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--admin",
+            "--email",
+            "ana@example.com",
+            "--workspace",
+            "acme",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let out = dir.path().join("customers.csv");
+    let o = vinculo(
+        dir.path(),
+        &[
+            "export",
+            "customers",
+            "--output",
+            out.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("0 customer(s) exported"), "{}", text(&o));
+    assert!(std::fs::read_to_string(&out)
+        .expect("file")
+        .starts_with("id,display_name"));
+    let o = vinculo(
+        dir.path(),
+        &[
+            "export",
+            "customers",
+            "--output",
+            out.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("must not exist"),
+        "an export never overwrites: {}",
+        text(&o)
+    );
+    let o = vinculo(
+        dir.path(),
+        &["export", "customers", "--format", "xlsx"],
+        None,
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("--format"),
+        "{}",
+        text(&o)
+    );
+}

@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             customers::api::get_consents,
             customers::api::record_consent
         ))
+        .routes(routes!(customers::api::export_customers))
         .split_for_parts();
     let json = doc.to_json().unwrap_or_default();
     let router = router

@@ -269,6 +269,8 @@ messages! {
     erased: "Customer erased.", "Cliente borrado.";
     no_results: "No customer matches.", "Ningún cliente coincide.";
     more_results: "More", "Más";
+    export_csv: "Export CSV", "Exportar CSV";
+    export_vcard: "Export vCard", "Exportar vCard";
     consent_title: "Consent", "Consentimiento";
     consent_channel: "Channel", "Canal";
     consent_purpose: "Purpose", "Finalidad";

@@ -596,3 +596,93 @@ async fn consent_is_a_ledger_whose_latest_entry_is_the_current_state(#[case] bac
     let (n,): (i64,) = conn.fetch_one(&stmt).await.expect("count");
     assert_eq!(n, 0);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn the_filtered_list_exports_as_csv_and_vcard(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    c.post(t.url("/api/v1/customers"))
+        .json(&json!({"given_name": "José", "family_name": "Núñez; Hijo", "emails": [{"value": "jose@example.com", "label": "work"}], "phones": [{"value": "612 34 56 78"}], "tags": ["VIP", "Madrid"], "notes": "Line one\nline two, with comma", "birthday": "1985-04-23"}))
+        .send()
+        .await
+        .expect("create");
+    c.post(t.url("/api/v1/customers"))
+        .json(&json!({"given_name": "Luis", "lifecycle_stage": "lead"}))
+        .send()
+        .await
+        .expect("create");
+    let r = c
+        .get(t.url("/api/v1/customers/export?format=csv"))
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .contains("customers-"));
+    let csv = r.text().await.expect("body");
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .expect("header")
+        .starts_with("id,display_name,given_name,family_name,emails,phones"));
+    assert!(csv.contains(",Núñez; Hijo,"), "{csv}");
+    assert!(csv.contains("+34612345678"));
+    assert!(csv.contains("VIP;Madrid"));
+    assert!(
+        csv.contains("\"Line one\nline two, with comma\""),
+        "multi-line values are quoted: {csv}"
+    );
+    let leads = c
+        .get(t.url("/api/v1/customers/export?format=csv&lifecycle_stage=lead"))
+        .send()
+        .await
+        .expect("export")
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(leads.lines().count(), 2, "header + the one lead: {leads}");
+    let vcf = c
+        .get(t.url("/api/v1/customers/export?format=vcard&q=nunez"))
+        .send()
+        .await
+        .expect("export")
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(vcf.matches("BEGIN:VCARD").count(), 1);
+    for expected in [
+        "VERSION:4.0\r\n",
+        "FN:José Núñez\\; Hijo\r\n",
+        "N:Núñez\\; Hijo;José;;;\r\n",
+        "EMAIL;TYPE=work;PREF=1:jose@example.com\r\n",
+        "TEL;VALUE=uri;PREF=1:tel:+34612345678\r\n",
+        "BDAY:19850423\r\n",
+        "CATEGORIES:VIP,Madrid\r\n",
+        "NOTE:Line one\\nline two\\, with comma\r\n",
+    ] {
+        assert!(vcf.contains(expected), "missing {expected:?} in {vcf}");
+    }
+    assert_eq!(
+        c.get(t.url("/api/v1/customers/export?format=pdf"))
+            .send()
+            .await
+            .expect("bad")
+            .status(),
+        422
+    );
+    assert_eq!(
+        reqwest::get(t.url("/api/v1/customers/export"))
+            .await
+            .expect("anon")
+            .status(),
+        401
+    );
+}

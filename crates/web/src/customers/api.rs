@@ -244,20 +244,13 @@ pub async fn list_customers(
     ApiAuth(p): ApiAuth,
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<CustomerList>, ApiError> {
-    let filter = CustomerFilter {
-        stage: q
-            .lifecycle_stage
-            .filter(|s| !s.is_empty())
-            .map(|s| s.to_lowercase()),
-        tag: q.tag.filter(|s| !s.is_empty()),
-        owner: q.owner.filter(|s| !s.is_empty()),
-        include_archived: q.archived.unwrap_or(false),
-        search: q
-            .q
-            .as_deref()
-            .map(vinculo_domain::customers::search::query_words)
-            .unwrap_or_default(),
-    };
+    let filter = filter_of(
+        q.q.as_deref(),
+        q.lifecycle_stage,
+        q.tag,
+        q.owner,
+        q.archived.unwrap_or(false),
+    );
     let cursor = parse_cursor(q.cursor.as_deref())?;
     let page = customers::list(&state.app, &p, &filter, cursor, q.limit.unwrap_or(50)).await?;
     Ok(Json(CustomerList {
@@ -415,4 +408,92 @@ pub async fn record_consent(
     };
     let ledger = customers::record_consent(&state.app, &p, CustomerId(id), change).await?;
     Ok((StatusCode::CREATED, Json(consents_out(ledger))))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `csv` (default) or `vcard`.
+    pub format: Option<String>,
+    pub q: Option<String>,
+    pub lifecycle_stage: Option<String>,
+    pub tag: Option<String>,
+    pub owner: Option<String>,
+    pub archived: Option<bool>,
+}
+
+/// The filter shared by the list, the search box and exports.
+pub fn filter_of(
+    q: Option<&str>,
+    stage: Option<String>,
+    tag: Option<String>,
+    owner: Option<String>,
+    archived: bool,
+) -> CustomerFilter {
+    CustomerFilter {
+        stage: stage.filter(|s| !s.is_empty()).map(|s| s.to_lowercase()),
+        tag: tag.filter(|s| !s.is_empty()),
+        owner: owner.filter(|s| !s.is_empty()),
+        include_archived: archived,
+        search: q
+            .map(vinculo_domain::customers::search::query_words)
+            .unwrap_or_default(),
+    }
+}
+
+/// Streams the customers matching the filters as CSV or vCard 4.0 (constant memory).
+#[utoipa::path(get, path = "/customers/export", tag = "customers", params(ExportParams),
+    responses((status = 200, description = "text/csv or text/vcard", content_type = "text/csv"), (status = 403, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn export_customers(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiQuery(q): ApiQuery<ExportParams>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    use vinculo_app::exports::{export, Format};
+    let format = match q.format.as_deref() {
+        None | Some("csv") => Format::Csv,
+        Some("vcard" | "vcf") => Format::VCard,
+        Some(_) => return Err(ApiError::invalid("format", "expected csv or vcard")),
+    };
+    // Checked before the stream starts: once bytes flow, the status cannot change.
+    p.require(
+        vinculo_domain::auth::Area::Customers,
+        vinculo_domain::auth::Access::Read,
+    )?;
+    let filter = filter_of(
+        q.q.as_deref(),
+        q.lifecycle_stage,
+        q.tag,
+        q.owner,
+        q.archived.unwrap_or(false),
+    );
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        let sink = |chunk: Vec<u8>| {
+            let tx = tx.clone();
+            async move { tx.send(Ok(chunk)).await.is_ok() }
+        };
+        if let Err(e) = export(&app, &p, &filter, format, sink).await {
+            tracing::error!(error = ?e, "export failed mid-stream");
+            let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+        }
+    });
+    let (ct, ext) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv"),
+        Format::VCard => ("text/vcard; charset=utf-8", "vcf"),
+    };
+    let date = OffsetDateTime::now_utc().date();
+    let disposition = format!("attachment; filename=\"customers-{date}.{ext}\"");
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, ct.to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -14,10 +14,10 @@ use vinculo_app::customers::{self, OnConflict};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area, Role};
 use vinculo_domain::customers::consent::{self, Channel, ConsentEntry, ConsentState, Purpose};
-use vinculo_domain::customers::{search, ContactPoint, PersonDraft, DEFAULT_STAGES};
+use vinculo_domain::customers::{ContactPoint, PersonDraft, DEFAULT_STAGES};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::CustomerId;
-use vinculo_store::customers::{CustomerFilter, CustomerRecord};
+use vinculo_store::customers::CustomerRecord;
 use vinculo_store::Cursor;
 
 fn stage_name(m: &Msg, s: &str) -> String {
@@ -56,13 +56,13 @@ pub async fn list_page(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let m = ctx.m;
-    let filter = CustomerFilter {
-        stage: q.stage.clone().filter(|s| !s.is_empty()),
-        tag: q.tag.clone().filter(|s| !s.is_empty()),
-        owner: None,
-        include_archived: q.archived.is_some(),
-        search: q.q.as_deref().map(search::query_words).unwrap_or_default(),
-    };
+    let filter = super::api::filter_of(
+        q.q.as_deref(),
+        q.stage.clone(),
+        q.tag.clone(),
+        None,
+        q.archived.is_some(),
+    );
     let cursor = parse_cursor(q.cursor.as_deref()).ok().flatten();
     let page = match customers::list(&state.app, &ctx.principal, &filter, cursor, 50).await {
         Ok(p) => p,
@@ -80,11 +80,28 @@ pub async fn list_page(
         }
     }
     let more = more.finish();
+    let mut export = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [("q", &q.q), ("lifecycle_stage", &q.stage), ("tag", &q.tag)] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            export.append_pair(k, v);
+        }
+    }
+    if q.archived.is_some() {
+        export.append_pair("archived", "true");
+    }
+    let export_query = match export.finish() {
+        e if e.is_empty() => String::new(),
+        e => format!("&{e}"),
+    };
     let can_write = ctx.principal.can(Area::Customers, Access::Write);
     let body = html! {
         div class="row spread" {
             h1 { (m.customers_title) }
-            @if can_write { a class="button" href="/customers/new" { "+ " (m.customer_new) } }
+            div class="row" {
+                a class="button secondary" href={ "/api/v1/customers/export?format=csv" (export_query) } download { (m.export_csv) }
+                a class="button secondary" href={ "/api/v1/customers/export?format=vcard" (export_query) } download { (m.export_vcard) }
+                @if can_write { a class="button" href="/customers/new" { "+ " (m.customer_new) } }
+            }
         }
         form class="card row" method="get" action="/customers" role="search" {
             label class="grow" { span class="visually-hidden" { (m.customer_search) }
