@@ -110,8 +110,137 @@ pub async fn seed(app: &App) -> Result<DemoInfo, AppError> {
         .await?;
     }
     tx.commit().await?;
+    seed_customers(app, &actor, 200).await?;
     Ok(DemoInfo {
         created: true,
         logins,
     })
+}
+
+const GIVEN: [&str; 20] = [
+    "José",
+    "María",
+    "Lucía",
+    "Javier",
+    "Carmen",
+    "Andrés",
+    "Sofía",
+    "Martín",
+    "Valentina",
+    "Diego",
+    "Camila",
+    "Mateo",
+    "Isabella",
+    "Sebastián",
+    "Ana",
+    "Pablo",
+    "Elena",
+    "Jorge",
+    "Laura",
+    "Miguel",
+];
+const FAMILY: [&str; 20] = [
+    "García",
+    "Martínez",
+    "López",
+    "Sánchez",
+    "Pérez",
+    "González",
+    "Rodríguez",
+    "Fernández",
+    "Gómez",
+    "Díaz",
+    "Núñez",
+    "Ortiz",
+    "Ramírez",
+    "Torres",
+    "Flores",
+    "Rivera",
+    "Morales",
+    "Castillo",
+    "Jiménez",
+    "Ruiz",
+];
+const TAGS: [&str; 6] = ["VIP", "Madrid", "Online", "Tienda", "B2B", "Newsletter"];
+
+/// A small deterministic generator, so every demo workspace looks the same.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n) as usize
+    }
+}
+
+/// People with accents in their names and phones typed the way each country writes them.
+async fn seed_customers(app: &App, actor: &Principal, n: usize) -> Result<(), AppError> {
+    use vinculo_domain::customers::{ContactPoint, PersonDraft, DEFAULT_STAGES};
+    let mut rng = Lcg(2026);
+    for i in 0..n {
+        let given = GIVEN[rng.next(20)];
+        let family = FAMILY[rng.next(20)];
+        let ascii = |s: &str| vinculo_domain::customers::search::fold(s).replace(' ', "");
+        let domain = ["example.es", "example.com", "example.mx"][rng.next(3)];
+        let email = format!("{}.{}{}@{domain}", ascii(given), ascii(family), i);
+        let digits = 1_000_000 + rng.next(8_999_999);
+        let phone = match rng.next(4) {
+            0 => format!(
+                "6{:02} {:02} {:02} {:02}",
+                digits % 100,
+                (digits / 100) % 100,
+                (digits / 10_000) % 100,
+                i % 100
+            ),
+            1 => format!("+52 55 {:04} {:04}", digits % 10_000, i % 10_000),
+            2 => format!("+1 (212) 555-{:04}", i % 10_000),
+            _ => format!("+54 11 4{:03}-{:04}", digits % 1000, i % 10_000),
+        };
+        let tags: Vec<String> = (0..rng.next(3))
+            .map(|_| TAGS[rng.next(6)].to_owned())
+            .collect();
+        let draft = PersonDraft {
+            given_name: Some(given.to_owned()),
+            family_name: Some(family.to_owned()),
+            emails: vec![ContactPoint {
+                value: email,
+                ..ContactPoint::default()
+            }],
+            phones: vec![ContactPoint {
+                value: phone,
+                label: Some("móvil".into()),
+                primary: true,
+            }],
+            lifecycle_stage: Some(DEFAULT_STAGES[rng.next(5)].to_owned()),
+            tags,
+            ..PersonDraft::default()
+        };
+        match crate::customers::create_person(
+            app,
+            actor,
+            draft,
+            crate::customers::OnConflict::Merge,
+        )
+        .await
+        {
+            Ok((c, _)) if i % 3 == 0 => {
+                let change = crate::customers::ConsentChange {
+                    channel: "email".into(),
+                    purpose: "marketing".into(),
+                    state: "opted_in".into(),
+                    source: Some("form".into()),
+                    note: None,
+                };
+                crate::customers::record_consent(app, actor, c.id, change).await?;
+            }
+            Ok(_) => {}
+            // A generated phone can fall outside its country's numbering plan: skip that person.
+            Err(AppError::InvalidFields(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
