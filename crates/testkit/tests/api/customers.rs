@@ -380,6 +380,27 @@ async fn customers_stay_inside_their_workspace(#[case] backend: Backend) {
         404
     );
     assert_eq!(a.delete(&url).send().await.expect("delete").status(), 404);
+    let consents = format!("{url}/consents");
+    assert_eq!(a.get(&consents).send().await.expect("get").status(), 404);
+    let r = a
+        .post(&consents)
+        .json(&json!({"channel": "email", "purpose": "marketing", "state": "opted_in"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 404, "A cannot write B's consent ledger");
+    let exported = a
+        .get(t.url("/api/v1/customers/export"))
+        .send()
+        .await
+        .expect("export")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        !exported.contains("Secret"),
+        "A's export holds nothing of B"
+    );
     let list = a
         .get(t.url("/api/v1/customers"))
         .send()
