@@ -6,6 +6,28 @@ use serde_json::json;
 use vinculo_domain::auth::Role;
 use vinculo_testkit::{Backend, TestApp};
 
+/// Creates a customer; returns it and the URL of `/customers/{id}{suffix}`.
+async fn create(
+    t: &TestApp,
+    c: &reqwest::Client,
+    body: serde_json::Value,
+    suffix: &str,
+) -> (serde_json::Value, String) {
+    let p = json(
+        c.post(t.url("/api/v1/customers"))
+            .json(&body)
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    let url = t.url(&format!(
+        "/api/v1/customers/{}{suffix}",
+        p["id"].as_str().expect("id")
+    ));
+    (p, url)
+}
+
 async fn admin(t: &TestApp) -> reqwest::Client {
     t.user("acme", "ana@acme.test", Role::Admin).await;
     t.bearer(&t.token("acme", "ana@acme.test", "read,write").await)
@@ -487,18 +509,13 @@ async fn changes_and_erasure_keep_the_search_index_exact(#[case] backend: Backen
         return;
     };
     let c = admin(&t).await;
-    let p = json(
-        c.post(t.url("/api/v1/customers"))
-            .json(&json!({"given_name": "Zacarías", "emails": [{"value": "zaca@example.com"}]}))
-            .send()
-            .await
-            .expect("create"),
+    let (_, url) = create(
+        &t,
+        &c,
+        json!({"given_name": "Zacarías", "emails": [{"value": "zaca@example.com"}]}),
+        "",
     )
     .await;
-    let url = t.url(&format!(
-        "/api/v1/customers/{}",
-        p["id"].as_str().expect("id")
-    ));
     c.patch(&url)
         .json(&json!({"given_name": "Zoilo", "emails": [{"value": "zoilo@example.com"}]}))
         .send()
@@ -540,18 +557,13 @@ async fn consent_is_a_ledger_whose_latest_entry_is_the_current_state(#[case] bac
         return;
     };
     let c = admin(&t).await;
-    let p = json(
-        c.post(t.url("/api/v1/customers"))
-            .json(&json!({"given_name": "Ana", "emails": [{"value": "ana@example.com"}]}))
-            .send()
-            .await
-            .expect("create"),
+    let (p, url) = create(
+        &t,
+        &c,
+        json!({"given_name": "Ana", "emails": [{"value": "ana@example.com"}]}),
+        "/consents",
     )
     .await;
-    let url = t.url(&format!(
-        "/api/v1/customers/{}/consents",
-        p["id"].as_str().expect("id")
-    ));
     let empty = json(c.get(&url).send().await.expect("get")).await;
     assert_eq!(empty["current"], json!([]));
     let r = c.post(&url).json(&json!({"channel": "email", "purpose": "marketing", "state": "opted_in", "source": "form", "note": "newsletter box"})).send().await.expect("in");
