@@ -156,6 +156,27 @@ fn changed_fields(before: Option<&CustomerRecord>, after: &CustomerRecord) -> (V
     )
 }
 
+/// The customers (other than `except`) that own any of the person's identity keys, each with
+/// the key as `kind:value` — what a conflict answer names.
+async fn key_owners(
+    conn: &mut Conn,
+    actor: &Principal,
+    person: &vinculo_domain::customers::Person,
+    except: Option<CustomerId>,
+) -> Result<Vec<(CustomerId, String)>, AppError> {
+    let keys: Vec<(KeyKind, &str)> = person
+        .keys
+        .iter()
+        .map(|k| (k.key.kind, k.key.value.as_str()))
+        .collect();
+    Ok(store::owners_of_keys(conn, actor.workspace_id, &keys)
+        .await?
+        .into_iter()
+        .filter(|(c, _, _)| Some(*c) != except)
+        .map(|(c, kind, v)| (c, format!("{}:{v}", kind.as_str())))
+        .collect())
+}
+
 /// Creates a person. Keys owned by an existing customer are a conflict naming that customer,
 /// or, with [`OnConflict::Merge`], an update of it. Returns the record and whether it is new.
 pub async fn create_person(
@@ -170,13 +191,8 @@ pub async fn create_person(
     let person = draft
         .validate(region, &DEFAULT_STAGES)
         .map_err(AppError::InvalidFields)?;
-    let keys: Vec<(KeyKind, &str)> = person
-        .keys
-        .iter()
-        .map(|k| (k.key.kind, k.key.value.as_str()))
-        .collect();
-    let owners = store::owners_of_keys(&mut tx, actor.workspace_id, &keys).await?;
-    let mut existing: Vec<CustomerId> = owners.iter().map(|(c, _, _)| *c).collect();
+    let owners = key_owners(&mut tx, actor, &person, None).await?;
+    let mut existing: Vec<CustomerId> = owners.iter().map(|(c, _)| *c).collect();
     existing.sort();
     existing.dedup();
     let at = now();
@@ -224,12 +240,7 @@ pub async fn create_person(
             tx.commit().await?;
             Ok((record, false))
         }
-        _ => Err(AppError::KeyConflict(
-            owners
-                .into_iter()
-                .map(|(c, kind, v)| (c, format!("{}:{v}", kind.as_str())))
-                .collect(),
-        )),
+        _ => Err(AppError::KeyConflict(owners)),
     }
 }
 
@@ -293,18 +304,7 @@ pub async fn update_person(
     let person = overlay(base, patch)
         .validate(region, &DEFAULT_STAGES)
         .map_err(AppError::InvalidFields)?;
-    let keys: Vec<(KeyKind, &str)> = person
-        .keys
-        .iter()
-        .map(|k| (k.key.kind, k.key.value.as_str()))
-        .collect();
-    let taken: Vec<(CustomerId, String)> =
-        store::owners_of_keys(&mut tx, actor.workspace_id, &keys)
-            .await?
-            .into_iter()
-            .filter(|(c, _, _)| *c != id)
-            .map(|(c, kind, v)| (c, format!("{}:{v}", kind.as_str())))
-            .collect();
+    let taken = key_owners(&mut tx, actor, &person, Some(id)).await?;
     if !taken.is_empty() {
         return Err(AppError::KeyConflict(taken));
     }
@@ -435,7 +435,7 @@ pub async fn record_consent(
         return Err(AppError::InvalidFields(issues));
     }
     let mut tx = app.db.begin().await?;
-    if store::get(&mut tx, actor.workspace_id, id).await?.is_none() {
+    if !store::exists(&mut tx, actor.workspace_id, id).await? {
         return Err(AppError::NotFound("customer"));
     }
     let entry = ConsentEntry {
@@ -472,10 +472,7 @@ pub async fn consent_ledger(
 ) -> Result<Vec<ConsentEntry>, AppError> {
     actor.require(Area::Customers, Access::Read)?;
     let mut conn = app.db.conn().await?;
-    if store::get(&mut conn, actor.workspace_id, id)
-        .await?
-        .is_none()
-    {
+    if !store::exists(&mut conn, actor.workspace_id, id).await? {
         return Err(AppError::NotFound("customer"));
     }
     Ok(vinculo_store::consent::ledger(&mut conn, actor.workspace_id, id).await?)

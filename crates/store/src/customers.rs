@@ -443,6 +443,17 @@ pub async fn get(
     Ok(hydrate(conn, ws, rows).await?.into_iter().next())
 }
 
+/// Whether the customer exists in the workspace (one indexed look-up, nothing loaded).
+pub async fn exists(conn: &mut Conn, ws: WorkspaceId, id: CustomerId) -> Result<bool, StoreError> {
+    let stmt = Query::select()
+        .column(Customers::Id)
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Customers::Id).eq(id.uuid()))
+        .to_owned();
+    Ok(conn.fetch_optional::<(Uuid,), _>(&stmt).await?.is_some())
+}
+
 /// Customers newest first, `limit` at a time.
 pub async fn list(
     conn: &mut Conn,
