@@ -39,8 +39,9 @@ pub struct TestApp {
     pub db: Db,
     pub backend: Backend,
     pub state: vinculo_web::AppState,
-    _dir: Option<tempfile::TempDir>,
     server: tokio::task::JoinHandle<()>,
+    // Declared last: fields drop in order, so the database goes after the pools using it.
+    _guard: DbGuard,
 }
 
 impl Drop for TestApp {
@@ -49,10 +50,44 @@ impl Drop for TestApp {
     }
 }
 
+/// Owns a test database and removes it when dropped: the SQLite temporary folder, or the
+/// PostgreSQL database (dropped with `FORCE`, so open pool connections do not keep it alive).
+/// Without it, every PostgreSQL test run would leave hundreds of databases on the server.
+pub enum DbGuard {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        let DbGuard::Postgres { admin_url, name } = self else {
+            return;
+        };
+        let (admin_url, sql) = (
+            admin_url.clone(),
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread of its own.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async {
+                let mut admin =
+                    <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await?;
+                sqlx::query(&sql).execute(&mut admin).await?;
+                anyhow::Ok(())
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("could not drop test database {name}: {e:#}");
+        }
+    }
+}
+
 /// A fresh database config, or `None` when PostgreSQL is asked for but not configured.
-pub async fn fresh_db(
-    backend: Backend,
-) -> anyhow::Result<Option<(DbConfig, Option<tempfile::TempDir>)>> {
+pub async fn fresh_db(backend: Backend) -> anyhow::Result<Option<(DbConfig, DbGuard)>> {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir()?;
@@ -61,7 +96,7 @@ pub async fn fresh_db(
                 data_dir: dir.path().to_path_buf(),
                 max_connections: 5,
             };
-            Ok(Some((cfg, Some(dir))))
+            Ok(Some((cfg, DbGuard::Sqlite(dir))))
         }
         Backend::Postgres => {
             let Ok(admin_url) = std::env::var("VINCULO_TEST_POSTGRES_URL") else {
@@ -82,7 +117,7 @@ pub async fn fresh_db(
                 data_dir: std::env::temp_dir(),
                 max_connections: 5,
             };
-            Ok(Some((cfg, None)))
+            Ok(Some((cfg, DbGuard::Postgres { admin_url, name })))
         }
     }
 }
@@ -97,7 +132,7 @@ impl TestApp {
     }
 
     async fn try_spawn(backend: Backend) -> anyhow::Result<Option<TestApp>> {
-        let Some((cfg, dir)) = fresh_db(backend).await? else {
+        let Some((cfg, guard)) = fresh_db(backend).await? else {
             return Ok(None);
         };
         let db = Db::connect(&cfg).await?;
@@ -131,8 +166,8 @@ impl TestApp {
             db,
             backend,
             state,
-            _dir: dir,
             server,
+            _guard: guard,
         }))
     }
 

@@ -90,7 +90,7 @@ async fn both_migration_trees_produce_the_same_schema() {
             .any(|(t, c, _)| t == "audit_log" && c == "workspace_id"),
         "{lite:?}"
     );
-    let Some((pg_cfg, _)) = fresh_db(Backend::Postgres).await.expect("postgres") else {
+    let Some((pg_cfg, _pg_guard)) = fresh_db(Backend::Postgres).await.expect("postgres") else {
         return;
     };
     let pg = migrated(&pg_cfg).await;
