@@ -1,6 +1,11 @@
 //! Phone numbers to E.164 with libphonenumber's metadata (the `phonenumber` crate), read in
 //! the workspace's default region when the number has no country code. "+34 612 34 56 78",
 //! "612345678" (region ES) and "0034612345678" all become `+34612345678`.
+//!
+//! The port has reading bugs that libphonenumber itself does not (it strips the reading
+//! region's trunk prefix after a country code, misreads dashes, takes a national number that
+//! starts with the region's own code as carrying it); the functions below work around each,
+//! and `tests/phones.rs` checks every example number of libphonenumber's metadata.
 use super::KeyError;
 use phonenumber::country::Id;
 use serde::{Deserialize, Serialize};
@@ -48,30 +53,60 @@ impl From<Region> for String {
 /// Parses and validates `raw`, returning its E.164 form.
 pub fn normalize_phone(raw: &str, region: Region) -> Result<String, KeyError> {
     let trimmed = raw.trim();
-    let bad = |region: Option<Region>| KeyError::Phone {
+    // Separators out first: the port's RFC 3966 reader takes "+3481-0123400" as country code 3481.
+    let compact: String = trimmed
+        .chars()
+        .filter(|c| !(c.is_whitespace() || "-./()".contains(*c)))
+        .collect();
+    let has_code = compact.starts_with('+') || compact.starts_with("00");
+    let found = if let Some(rest) = compact.strip_prefix('+') {
+        international(rest)
+    } else if let Some(rest) = compact.strip_prefix("00").filter(|r| !r.starts_with('0')) {
+        // The region's own international prefix first ("0011" in AU, "0021" in BR, "009" in
+        // CO); then "00" as "+", which most of Europe and Latin America dial.
+        read(region.0, &compact).or_else(|| international(rest))
+    } else {
+        national(region.0, &compact)
+    };
+    found.ok_or_else(|| KeyError::Phone {
         value: trimmed.to_owned(),
-        region,
-    };
-    // "00" is the international prefix in most of Europe and Latin America; libphonenumber
-    // only reads it as such for some regions, so spell it as "+".
-    let digits_start = trimmed.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
-    let candidate = match digits_start.strip_prefix("00") {
-        Some(rest)
-            if rest
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit() && c != '0') =>
-        {
-            format!("+{rest}")
+        region: (!has_code).then_some(region),
+    })
+}
+
+/// libphonenumber's reading of `text` in `region`, if it is a valid number, as E.164.
+fn read(region: Id, text: &str) -> Option<String> {
+    let n = phonenumber::parse(Some(region), text).ok()?;
+    phonenumber::is_valid(&n).then(|| n.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// "+CC…" read literally, then in the number's own region (for "+44 (0)20…"). The port strips
+/// the *reading* region's trunk prefix after a country code ("+39 02…" read in FR loses its
+/// 0); Spain's metadata has none, so reading in ES keeps the digits as typed.
+fn international(digits: &str) -> Option<String> {
+    let plus = format!("+{digits}");
+    read(Id::ES, &plus).or_else(|| {
+        let n = phonenumber::parse(None, &plus).ok()?;
+        phonenumber::is_valid(&n).then(|| n.format().mode(phonenumber::Mode::E164).to_string())
+    })
+}
+
+/// As libphonenumber reads it in the region; failing that, the digits as the national number,
+/// as typed and then without the trunk prefix: the port takes a leading own country code as
+/// one ("7…" in KZ, "262…" in RE, "900…" in TR) and drops a trunk-like digit it must keep
+/// ("8 800…" in RU).
+fn national(home: Id, digits: &str) -> Option<String> {
+    read(home, digits).or_else(|| {
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
         }
-        _ => trimmed.to_owned(),
-    };
-    let has_code = candidate.starts_with('+');
-    let number = phonenumber::parse(Some(region.0), &candidate).map_err(|_| bad(Some(region)))?;
-    if !phonenumber::is_valid(&number) {
-        return Err(bad(if has_code { None } else { Some(region) }));
-    }
-    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+        let meta = phonenumber::metadata::DATABASE.by_id(home.as_ref())?;
+        let cc = meta.country_code();
+        read(Id::ES, &format!("+{cc}{digits}")).or_else(|| {
+            let prefix = meta.national_prefix()?;
+            read(Id::ES, &format!("+{cc}{}", digits.strip_prefix(prefix)?))
+        })
+    })
 }
 
 #[cfg(test)]
@@ -150,9 +185,16 @@ mod tests {
 }
 
 /// The national number of an E.164 phone (`+34612345678` → `612345678`), for search.
+/// Cut from the string: `national().value()` drops leading zeros (Italy's "02…") and the
+/// port's parse drops a leading trunk-like digit (`+78001234567` → "001234567").
 pub fn national_digits(e164: &str) -> Option<String> {
     let n = phonenumber::parse(None, e164).ok()?;
-    Some(n.national().value().to_string())
+    let code = n.code().value().to_string();
+    Some(
+        e164.strip_prefix('+')?
+            .strip_prefix(code.as_str())?
+            .to_owned(),
+    )
 }
 
 #[cfg(test)]
