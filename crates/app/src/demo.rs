@@ -176,9 +176,125 @@ impl Lcg {
     }
 }
 
-/// People with accents in their names and phones typed the way each country writes them.
+const ORGS: [(&str, &str, &str, &str, &str); 8] = [
+    (
+        "Ferretería Núñez S.L.",
+        "ferreterianunez.example.es",
+        "B12345678",
+        "Comercio minorista",
+        "10-49",
+    ),
+    (
+        "Distribuidora Andina S.A.C.",
+        "andina.example.pe",
+        "20512345678",
+        "Distribución",
+        "50-249",
+    ),
+    (
+        "Clínica Dental Sonrisa",
+        "sonrisa.example.mx",
+        "CDS0102034K5",
+        "Salud",
+        "10-49",
+    ),
+    (
+        "Transportes Bahía",
+        "tbahia.example.com.ar",
+        "30-71234567-1",
+        "Logística",
+        "250-999",
+    ),
+    (
+        "Hotel Mirador del Sur",
+        "mirador.example.cl",
+        "76.123.456-7",
+        "Hostelería",
+        "50-249",
+    ),
+    (
+        "Acme Corp",
+        "acme.example.com",
+        "12-3456789",
+        "Manufacturing",
+        "1000-4999",
+    ),
+    (
+        "Librería El Quijote",
+        "elquijote.example.es",
+        "B87654321",
+        "Comercio minorista",
+        "1-9",
+    ),
+    (
+        "Cooperativa Cafetera del Huila",
+        "cafehuila.example.co",
+        "900123456-7",
+        "Agricultura",
+        "250-999",
+    ),
+];
+
+const TITLES: [&str; 6] = [
+    "Directora de compras",
+    "Gerente general",
+    "Responsable de TI",
+    "Office manager",
+    "Jefe de almacén",
+    "Contable",
+];
+
+/// Organisations with a domain, tax id, industry, size and address.
+async fn seed_organizations(app: &App, actor: &Principal) -> Result<Vec<String>, AppError> {
+    use crate::customers::{create, Draft, OnConflict};
+    use vinculo_domain::customers::{AddressDraft, OrganizationDraft};
+    let mut ids = Vec::new();
+    for (i, (name, domain, tax, industry, size)) in ORGS.iter().enumerate() {
+        let country = domain.rsplit('.').next().unwrap_or("es").to_uppercase();
+        let country = if country == "COM" {
+            "US".to_owned()
+        } else {
+            country
+        };
+        let draft = OrganizationDraft {
+            name: Some((*name).to_owned()),
+            domains: vec![(*domain).to_owned()],
+            tax_id: Some((*tax).to_owned()),
+            industry: Some((*industry).to_owned()),
+            size: Some((*size).to_owned()),
+            addresses: vec![AddressDraft {
+                label: Some("oficina".into()),
+                street: Some(format!("Avenida Principal {}", 10 + i * 7)),
+                city: Some(
+                    [
+                        "Madrid",
+                        "Lima",
+                        "Guadalajara",
+                        "Rosario",
+                        "Valparaíso",
+                        "Austin",
+                        "Sevilla",
+                        "Neiva",
+                    ][i]
+                        .into(),
+                ),
+                country: Some(country),
+                ..AddressDraft::default()
+            }],
+            lifecycle_stage: Some(["customer", "lead", "customer", "prospect"][i % 4].into()),
+            ..OrganizationDraft::default()
+        };
+        let (c, _) = create(app, actor, Draft::Organization(draft), OnConflict::Merge).await?;
+        ids.push(c.id.to_string());
+    }
+    Ok(ids)
+}
+
+/// People with accents in their names and phones typed the way each country writes them; one
+/// in three works at one of the demo organisations.
 async fn seed_customers(app: &App, actor: &Principal, n: usize) -> Result<(), AppError> {
-    use vinculo_domain::customers::{ContactPoint, PersonDraft, DEFAULT_STAGES};
+    use vinculo_domain::customers::{AffiliationDraft, ContactPoint, PersonDraft, DEFAULT_STAGES};
+    let orgs = seed_organizations(app, actor).await?;
     let mut rng = Lcg(2026);
     for i in 0..n {
         let given = GIVEN[rng.next(20)];
@@ -215,13 +331,21 @@ async fn seed_customers(app: &App, actor: &Principal, n: usize) -> Result<(), Ap
                 primary: true,
             }],
             lifecycle_stage: Some(DEFAULT_STAGES[rng.next(5)].to_owned()),
+            organizations: if i % 3 == 0 {
+                vec![AffiliationDraft {
+                    organization_id: orgs[rng.next(orgs.len() as u64)].clone(),
+                    title: Some(TITLES[rng.next(TITLES.len() as u64)].to_owned()),
+                }]
+            } else {
+                Vec::new()
+            },
             tags,
             ..PersonDraft::default()
         };
-        match crate::customers::create_person(
+        match crate::customers::create(
             app,
             actor,
-            draft,
+            crate::customers::Draft::Person(draft),
             crate::customers::OnConflict::Merge,
         )
         .await

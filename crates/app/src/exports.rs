@@ -16,14 +16,21 @@ pub enum Format {
     VCard,
 }
 
-pub const CSV_HEADER: [&str; 17] = [
+pub const CSV_HEADER: [&str; 24] = [
     "id",
+    "kind",
     "display_name",
     "given_name",
     "family_name",
     "emails",
     "phones",
     "external_ids",
+    "organizations",
+    "domains",
+    "tax_id",
+    "industry",
+    "size",
+    "addresses",
     "lifecycle_stage",
     "owner",
     "tags",
@@ -63,12 +70,30 @@ pub fn csv_chunk(customers: &[CustomerRecord], header: bool) -> Result<Vec<u8>, 
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         w.write_record([
             c.id.to_string(),
+            c.kind.as_str().to_owned(),
             c.display_name.clone(),
             opt(&c.given_name),
             opt(&c.family_name),
             joined(c, KeyKind::Email),
             joined(c, KeyKind::Phone),
             joined(c, KeyKind::External),
+            c.affiliations
+                .iter()
+                .map(|a| match &a.title {
+                    Some(t) => format!("{} ({t})", a.name),
+                    None => a.name.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+            joined(c, KeyKind::Domain),
+            opt(&c.tax_id),
+            opt(&c.industry),
+            opt(&c.size),
+            c.addresses
+                .iter()
+                .map(|a| a.one_line())
+                .collect::<Vec<_>>()
+                .join(" | "),
             c.lifecycle_stage.clone(),
             opt(&c.owner),
             c.tags.join(";"),
@@ -125,11 +150,40 @@ pub fn vcard(c: &CustomerRecord) -> String {
         format!("UID:urn:uuid:{}", c.id),
     ];
     lines.push(format!("FN:{}", esc(&c.display_name)));
-    lines.push(format!(
-        "N:{};{};;;",
-        esc(c.family_name.as_deref().unwrap_or("")),
-        esc(c.given_name.as_deref().unwrap_or(""))
-    ));
+    if c.kind == vinculo_domain::customers::Kind::Organization {
+        lines.push("KIND:org".to_owned());
+        lines.push(format!("ORG:{}", esc(&c.display_name)));
+    } else {
+        lines.push(format!(
+            "N:{};{};;;",
+            esc(c.family_name.as_deref().unwrap_or("")),
+            esc(c.given_name.as_deref().unwrap_or(""))
+        ));
+    }
+    if let Some(a) = c.affiliations.first() {
+        lines.push(format!("ORG:{}", esc(&a.name)));
+        if let Some(t) = &a.title {
+            lines.push(format!("TITLE:{}", esc(t)));
+        }
+    }
+    for a in &c.addresses {
+        let typ = a
+            .label
+            .as_deref()
+            .map(|l| format!(";TYPE={}", esc(&l.to_lowercase())))
+            .unwrap_or_default();
+        let pref = if a.primary { ";PREF=1" } else { "" };
+        let part = |v: &Option<String>| esc(v.as_deref().unwrap_or(""));
+        // ADR: post office box; extended; street; locality; region; postal code; country.
+        lines.push(format!(
+            "ADR{typ}{pref}:;;{};{};{};{};{}",
+            part(&a.street),
+            part(&a.city),
+            part(&a.region),
+            part(&a.postal_code),
+            part(&a.country)
+        ));
+    }
     for k in &c.keys {
         let pref = if k.primary { ";PREF=1" } else { "" };
         let typ = k
@@ -140,6 +194,7 @@ pub fn vcard(c: &CustomerRecord) -> String {
         match k.kind {
             KeyKind::Email => lines.push(format!("EMAIL{typ}{pref}:{}", esc(&k.value))),
             KeyKind::Phone => lines.push(format!("TEL;VALUE=uri{typ}{pref}:tel:{}", k.value)),
+            KeyKind::Domain => lines.push(format!("URL:https://{}/", k.value)),
             KeyKind::External => {}
         }
     }

@@ -344,7 +344,7 @@ fn customers_export_from_the_console_to_a_new_file() {
     assert!(text(&o).contains("0 customer(s) exported"), "{}", text(&o));
     assert!(std::fs::read_to_string(&out)
         .expect("file")
-        .starts_with("id,display_name"));
+        .starts_with("id,kind,display_name"));
     let o = vinculo(
         dir.path(),
         &[

@@ -27,7 +27,8 @@ use utoipa_axum::routes;
         (name = "teams", description = "Teams of users"),
         (name = "tokens", description = "API tokens"),
         (name = "audit", description = "Who changed what"),
-        (name = "customers", description = "People, their identity keys, stage, owner and tags"),
+        (name = "customers", description = "People, their identity keys, addresses, organisations, stage, owner and tags; the workspace's customer settings"),
+        (name = "organizations", description = "Organisations (customers too): domains, tax id, industry, size, and their people"),
     )
 )]
 struct ApiDoc;
@@ -89,6 +90,20 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             customers::api::record_consent
         ))
         .routes(routes!(customers::api::export_customers))
+        .routes(routes!(
+            customers::organizations::list_organizations,
+            customers::organizations::create_organization
+        ))
+        .routes(routes!(
+            customers::organizations::get_organization,
+            customers::organizations::patch_organization,
+            customers::organizations::erase_organization
+        ))
+        .routes(routes!(customers::organizations::list_people))
+        .routes(routes!(
+            customers::settings::get_settings,
+            customers::settings::patch_settings
+        ))
         .split_for_parts();
     let json = doc.to_json().unwrap_or_default();
     let router = router

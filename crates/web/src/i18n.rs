@@ -290,6 +290,33 @@ messages! {
     docs_type: "Type", "Tipo";
     docs_body: "Body", "Cuerpo";
     docs_schemas: "Schemas", "Esquemas";
+    nav_organizations: "Organisations", "Empresas";
+    organizations_title: "Organisations", "Empresas";
+    organization_new: "New organisation", "Nueva empresa";
+    organization_create: "Create organisation", "Crear empresa";
+    organization_search: "Search by name, domain, tax id or phone", "Busca por nombre, dominio, NIF o teléfono";
+    organization: "Organisation", "Empresa";
+    organization_none: "None", "Ninguna";
+    job_title: "Title", "Cargo";
+    org_name: "Name", "Nombre";
+    domains: "Domains", "Dominios";
+    domains_hint: "One per line (acme.es).", "Uno por línea (acme.es).";
+    tax_id: "Tax id", "NIF / CIF";
+    industry: "Industry", "Sector";
+    size: "Employees", "Empleados";
+    size_unknown: "Unknown", "Sin datos";
+    people: "People", "Personas";
+    no_people: "Nobody is linked to this organisation yet.", "Aún no hay personas vinculadas a esta empresa.";
+    address: "Address", "Dirección";
+    street: "Street", "Calle y número";
+    city: "City", "Ciudad";
+    region: "Region", "Provincia / estado";
+    postal_code: "Postal code", "Código postal";
+    country: "Country (ES, MX…)", "País (ES, MX…)";
+    nav_customer_settings: "Customer settings", "Ajustes de clientes";
+    settings_stages: "Lifecycle stages", "Etapas del ciclo de vida";
+    settings_stages_hint: "One per line, in funnel order; the first is a new customer's. Letters a-z, digits and _.", "Una por línea, en el orden del embudo; la primera es la de un cliente nuevo. Letras a-z, cifras y _.";
+    settings_country: "Default country for phones", "País por defecto de los teléfonos";
 }
 
 /// The translated name of a role.

@@ -139,6 +139,19 @@ fn pages(state: &AppState) -> Router<AppState> {
             get(customers::pages::show).post(customers::pages::update),
         )
         .route("/customers/{id}/archive", post(customers::pages::archive))
+        .route("/organizations", get(customers::org_pages::list_page))
+        .route(
+            "/organizations/new",
+            get(customers::org_pages::new_form).post(customers::org_pages::create),
+        )
+        .route(
+            "/organizations/{id}",
+            get(customers::org_pages::show).post(customers::org_pages::update),
+        )
+        .route(
+            "/settings/customers",
+            get(customers::settings::show).post(customers::settings::update),
+        )
         .route("/customers/{id}/erase", post(customers::pages::erase))
         .route(
             "/customers/{id}/consent",

@@ -1,15 +1,50 @@
-//! Customers: people (and, next, organisations) with their identity keys, lifecycle stage,
-//! owner, tags and notes. A draft from the API or an import is validated field by field, so
-//! one answer lists every problem (`emails[1]: … is not an e-mail address`).
+//! Customers: people and organisations, with their identity keys, addresses, lifecycle
+//! stage, owner, tags and notes; people link to organisations with a title. A draft from the
+//! API or an import is validated field by field, so one answer lists every problem
+//! (`emails[1]: … is not an e-mail address`). Both kinds validate into one [`Customer`], the
+//! shape the store writes.
+pub mod address;
 pub mod consent;
+mod fields;
+pub mod organization;
 pub mod search;
 
-use crate::identity::{IdentityKey, KeyError, Region};
+pub use address::{AddressDraft, PostalAddress};
+pub use organization::{OrganizationDraft, SIZES};
+
+use crate::identity::{IdentityKey, Region};
+use crate::ids::CustomerId;
 use crate::ownership::Owner;
+use fields::{Checker, MAX_LIST, MAX_NAME, MAX_NOTES};
 use serde::{Deserialize, Serialize};
 
 /// Stages a workspace starts with; the order is the funnel's.
 pub const DEFAULT_STAGES: [&str; 5] = ["prospect", "lead", "customer", "inactive", "churned"];
+
+/// Person or organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Person,
+    Organization,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Organization => "organization",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "person" => Some(Kind::Person),
+            "organization" => Some(Kind::Organization),
+            _ => None,
+        }
+    }
+}
 
 /// One e-mail or phone as entered, with an optional label ("work", "móvil").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +54,22 @@ pub struct ContactPoint {
     pub label: Option<String>,
     #[serde(default)]
     pub primary: bool,
+}
+
+/// A person's link to an organisation, as submitted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AffiliationDraft {
+    pub organization_id: String,
+    /// Role or job title at the organisation ("Directora de compras").
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// A checked link to an organisation (whether it exists is the use case's question).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Affiliation {
+    pub organization: CustomerId,
+    pub title: Option<String>,
 }
 
 /// A person as submitted: nothing checked yet.
@@ -33,6 +84,10 @@ pub struct PersonDraft {
     pub phones: Vec<ContactPoint>,
     #[serde(default)]
     pub external_ids: Vec<String>,
+    #[serde(default)]
+    pub addresses: Vec<AddressDraft>,
+    #[serde(default)]
+    pub organizations: Vec<AffiliationDraft>,
     pub language: Option<String>,
     pub timezone: Option<String>,
     /// `YYYY-MM-DD`.
@@ -53,16 +108,23 @@ pub struct LabelledKey {
     pub primary: bool,
 }
 
-/// A person that passed validation.
+/// A customer that passed validation: a person (names, birthday, organisations) or an
+/// organisation (tax id, industry, size, domains among its keys).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Person {
+pub struct Customer {
+    pub kind: Kind,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub display_name: String,
     pub keys: Vec<LabelledKey>,
+    pub addresses: Vec<PostalAddress>,
+    pub affiliations: Vec<Affiliation>,
     pub language: Option<String>,
     pub timezone: Option<String>,
     pub birthday: Option<time::Date>,
+    pub tax_id: Option<String>,
+    pub industry: Option<String>,
+    pub size: Option<String>,
     pub lifecycle_stage: String,
     pub owner: Option<Owner>,
     pub tags: Vec<String>,
@@ -76,116 +138,19 @@ pub struct FieldIssue {
     pub message: String,
 }
 
-const MAX_NAME: usize = 200;
-const MAX_NOTES: usize = 20_000;
-const MAX_TAG: usize = 50;
-const MAX_LIST: usize = 50;
-
-fn text(
-    field: &str,
-    v: &Option<String>,
-    max: usize,
-    issues: &mut Vec<FieldIssue>,
-) -> Option<String> {
-    let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-    if s.chars().count() > max {
-        issues.push(FieldIssue {
-            field: field.into(),
-            message: format!("longer than {max} characters"),
-        });
-        return None;
-    }
-    Some(s.to_owned())
-}
-
-fn label(field: String, v: &Option<String>, issues: &mut Vec<FieldIssue>) -> Option<String> {
-    text(&field, v, 40, issues)
-}
-
-/// Marks the first key of a kind primary when none was.
-fn ensure_one_primary(keys: &mut [LabelledKey]) {
-    for kind in [
-        crate::identity::KeyKind::Email,
-        crate::identity::KeyKind::Phone,
-    ] {
-        let of_kind: Vec<usize> = keys
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| k.key.kind == kind)
-            .map(|(i, _)| i)
-            .collect();
-        let mut seen = false;
-        for &i in &of_kind {
-            if keys[i].primary && seen {
-                keys[i].primary = false;
-            }
-            seen |= keys[i].primary;
-        }
-        if !seen {
-            if let Some(&first) = of_kind.first() {
-                keys[first].primary = true;
-            }
-        }
-    }
-}
-
 impl PersonDraft {
     /// Checks every field. `region` reads phones without a country code; `stages` are the
     /// workspace's lifecycle stages (the first is the default).
-    pub fn validate(&self, region: Region, stages: &[&str]) -> Result<Person, Vec<FieldIssue>> {
-        let mut issues = Vec::new();
-        let given_name = text("given_name", &self.given_name, MAX_NAME, &mut issues);
-        let family_name = text("family_name", &self.family_name, MAX_NAME, &mut issues);
-        let mut keys: Vec<LabelledKey> = Vec::new();
-        let mut push = |field: String,
-                        parsed: Result<IdentityKey, KeyError>,
-                        l: Option<String>,
-                        primary: bool,
-                        issues: &mut Vec<FieldIssue>| match parsed {
-            Ok(key)
-                if keys
-                    .iter()
-                    .any(|k| k.key.kind == key.kind && k.key.value == key.value) => {}
-            Ok(key) => keys.push(LabelledKey {
-                key,
-                label: l,
-                primary,
-            }),
-            Err(e) => issues.push(FieldIssue {
-                field,
-                message: e.to_string(),
-            }),
-        };
-        for (name, list) in [("emails", &self.emails), ("phones", &self.phones)] {
-            if list.len() > MAX_LIST {
-                issues.push(FieldIssue {
-                    field: name.into(),
-                    message: format!("at most {MAX_LIST}"),
-                });
-                continue;
-            }
-            for (i, c) in list.iter().enumerate() {
-                let field = format!("{name}[{i}]");
-                let l = label(format!("{field}.label"), &c.label, &mut issues);
-                let parsed = if name == "emails" {
-                    IdentityKey::email(&c.value)
-                } else {
-                    IdentityKey::phone(&c.value, region)
-                };
-                push(field, parsed, l, c.primary, &mut issues);
-            }
-        }
-        for (i, x) in self.external_ids.iter().enumerate().take(MAX_LIST) {
-            push(
-                format!("external_ids[{i}]"),
-                IdentityKey::external(x),
-                None,
-                false,
-                &mut issues,
-            );
-        }
-        ensure_one_primary(&mut keys);
-        let display_name = text("display_name", &self.display_name, MAX_NAME, &mut issues)
+    pub fn validate(&self, region: Region, stages: &[&str]) -> Result<Customer, Vec<FieldIssue>> {
+        let mut c = Checker::default();
+        let given_name = c.text("given_name", &self.given_name, MAX_NAME);
+        let family_name = c.text("family_name", &self.family_name, MAX_NAME);
+        c.contacts("emails", &self.emails, IdentityKey::email);
+        c.contacts("phones", &self.phones, |v| IdentityKey::phone(v, region));
+        c.plain_keys("external_ids", &self.external_ids, IdentityKey::external);
+        c.ensure_one_primary();
+        let display_name = c
+            .text("display_name", &self.display_name, MAX_NAME)
             .or_else(|| {
                 let joined = [given_name.as_deref(), family_name.as_deref()]
                     .into_iter()
@@ -195,18 +160,18 @@ impl PersonDraft {
                 (!joined.is_empty()).then_some(joined)
             })
             .or_else(|| {
-                keys.iter()
+                c.keys
+                    .iter()
                     .find(|k| k.primary)
                     .map(|k| k.key.display.clone())
             });
-        if display_name.is_none() && issues.is_empty() {
-            issues.push(FieldIssue {
-                field: "display_name".into(),
-                message: "give a name, an e-mail or a phone".into(),
-            });
+        if display_name.is_none() && c.issues.is_empty() {
+            c.issue("display_name", "give a name, an e-mail or a phone");
         }
-        let language = text("language", &self.language, 35, &mut issues);
-        let timezone = text("timezone", &self.timezone, 64, &mut issues);
+        let addresses = c.addresses(&self.addresses);
+        let affiliations = self.affiliations(&mut c);
+        let language = c.text("language", &self.language, 35);
+        let timezone = c.text("timezone", &self.timezone, 64);
         let birthday = self
             .birthday
             .as_deref()
@@ -218,74 +183,60 @@ impl PersonDraft {
                 match parsed {
                     Ok(d) if d.year() >= 1900 => Some(d),
                     _ => {
-                        issues.push(FieldIssue {
-                            field: "birthday".into(),
-                            message: format!("{s:?} is not a date like 1985-04-23"),
-                        });
+                        c.issue("birthday", format!("{s:?} is not a date like 1985-04-23"));
                         None
                     }
                 }
             });
-        let stage = match self
-            .lifecycle_stage
-            .as_deref()
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty())
-        {
-            None => stages.first().map(|s| (*s).to_owned()).unwrap_or_default(),
-            Some(s) if stages.contains(&s.as_str()) => s,
-            Some(s) => {
-                issues.push(FieldIssue {
-                    field: "lifecycle_stage".into(),
-                    message: format!("unknown stage {s:?}: use one of {}", stages.join(", ")),
-                });
-                String::new()
-            }
-        };
-        let owner = self
-            .owner
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .and_then(|s| match s.parse::<Owner>() {
-                Ok(o) => Some(o),
-                Err(e) => {
-                    issues.push(FieldIssue {
-                        field: "owner".into(),
-                        message: e.to_string(),
-                    });
-                    None
-                }
-            });
-        let mut tags: Vec<String> = Vec::new();
-        for (i, t) in self.tags.iter().enumerate() {
-            let t = t.trim();
-            if t.is_empty() || t.chars().count() > MAX_TAG {
-                issues.push(FieldIssue {
-                    field: format!("tags[{i}]"),
-                    message: format!("a tag has 1 to {MAX_TAG} characters"),
-                });
-            } else if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
-                tags.push(t.to_owned());
-            }
+        let lifecycle_stage = c.stage(&self.lifecycle_stage, stages);
+        let owner = c.owner(&self.owner);
+        let tags = c.tags(&self.tags);
+        let notes = c.text("notes", &self.notes, MAX_NOTES);
+        if !c.issues.is_empty() {
+            return Err(c.issues);
         }
-        let notes = text("notes", &self.notes, MAX_NOTES, &mut issues);
-        if !issues.is_empty() {
-            return Err(issues);
-        }
-        Ok(Person {
+        Ok(Customer {
+            kind: Kind::Person,
             given_name,
             family_name,
             display_name: display_name.unwrap_or_default(),
-            keys,
+            keys: c.keys,
+            addresses,
+            affiliations,
             language,
             timezone,
             birthday,
-            lifecycle_stage: stage,
+            tax_id: None,
+            industry: None,
+            size: None,
+            lifecycle_stage,
             owner,
             tags,
             notes,
         })
+    }
+
+    fn affiliations(&self, c: &mut Checker) -> Vec<Affiliation> {
+        if self.organizations.len() > MAX_LIST {
+            c.issue("organizations", format!("at most {MAX_LIST}"));
+            return Vec::new();
+        }
+        let mut out: Vec<Affiliation> = Vec::new();
+        for (i, a) in self.organizations.iter().enumerate() {
+            let title = c.text(&format!("organizations[{i}].title"), &a.title, MAX_NAME);
+            match a.organization_id.trim().parse::<CustomerId>() {
+                Ok(id) if !out.iter().any(|x| x.organization == id) => out.push(Affiliation {
+                    organization: id,
+                    title,
+                }),
+                Ok(_) => {}
+                Err(_) => c.issue(
+                    format!("organizations[{i}].organization_id"),
+                    format!("{:?} is not an organisation id", a.organization_id),
+                ),
+            }
+        }
+        out
     }
 }
 

@@ -2,7 +2,7 @@
 //! phone typed any way finds the stored number. A query's words must each begin some term
 //! of the same customer. Terms are ASCII (transliterated), so a plain B-tree range scan
 //! (`term >= w AND term < w || '\x7f'`) answers prefix queries on both backends.
-use super::Person;
+use super::Customer;
 use crate::identity::KeyKind;
 
 /// Lowercase ASCII transliteration: "Núñez" → "nunez", "Łódź" → "lodz".
@@ -25,9 +25,14 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
         .into_iter()
 }
 
-/// Every term a person is found by. `national_digits` gives a phone's national number (the
-/// E.164 digits without the country code), so "612345678" finds "+34612345678".
-pub fn terms(p: &Person, national_digits: impl Fn(&str) -> Option<String>) -> Vec<String> {
+/// Every term a customer is found by. `org_names` are the names of a person's organisations
+/// (so "acme" finds Acme's people too). `national_digits` gives a phone's national number
+/// (the E.164 digits without the country code), so "612345678" finds "+34612345678".
+pub fn terms(
+    p: &Customer,
+    org_names: &[String],
+    national_digits: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |t: String| {
         let t: String = t.chars().take(100).collect();
@@ -41,9 +46,13 @@ pub fn terms(p: &Person, national_digits: impl Fn(&str) -> Option<String>) -> Ve
         p.family_name.as_ref(),
     ]
     .into_iter()
+    .chain(org_names.iter().map(Some))
     .flatten()
     {
         words(name).for_each(&mut add);
+    }
+    if let Some(t) = &p.tax_id {
+        add(fold(t));
     }
     for k in &p.keys {
         match k.key.kind {
@@ -61,6 +70,7 @@ pub fn terms(p: &Person, national_digits: impl Fn(&str) -> Option<String>) -> Ve
                     add(n);
                 }
             }
+            KeyKind::Domain => add(fold(&k.key.value)),
             KeyKind::External => {
                 let v = fold(&k.key.value);
                 if let Some((_, id)) = v.split_once(':') {
@@ -96,7 +106,7 @@ mod tests {
     use crate::customers::{ContactPoint, PersonDraft, DEFAULT_STAGES};
     use crate::identity::Region;
 
-    fn person() -> Person {
+    fn person() -> Customer {
         PersonDraft {
             given_name: Some("José María".into()),
             family_name: Some("Núñez".into()),
@@ -116,7 +126,7 @@ mod tests {
     }
 
     fn finds(q: &str) -> bool {
-        let t = terms(&person(), |e164| {
+        let t = terms(&person(), &["Ferretería Núñez".into()], |e164| {
             e164.strip_prefix("+34").map(str::to_owned)
         });
         let w = query_words(q);
@@ -132,6 +142,10 @@ mod tests {
         }
         assert!(!finds("pedro"));
         assert!(!finds("jose pedro"), "every word must match");
+        assert!(
+            finds("ferreteria jose"),
+            "an organisation's name finds its people"
+        );
     }
 
     #[test]
@@ -163,7 +177,7 @@ mod tests {
 
     #[test]
     fn terms_and_words_are_ascii() {
-        let t = terms(&person(), |_| None);
+        let t = terms(&person(), &[], |_| None);
         assert!(t.iter().all(|t| t.is_ascii()), "{t:?}");
         assert!(query_words("Łódź Ñandú").iter().all(|w| w.is_ascii()));
     }

@@ -1,7 +1,8 @@
 //! Identity keys: the normalised values that say "this is the same customer" however they
 //! were typed. An e-mail is trimmed and lowercased; a phone becomes E.164 using the
 //! workspace's default country; an external id is namespaced by its source system
-//! (`erp:C-0042`). A key belongs to at most one customer per workspace.
+//! (`erp:C-0042`); an organisation's web domain loses its scheme, `www.` and path. A key
+//! belongs to at most one customer per workspace.
 mod phone;
 
 pub use phone::{national_digits, normalize_phone, Region};
@@ -17,6 +18,8 @@ pub enum KeyKind {
     Email,
     Phone,
     External,
+    /// An organisation's web/e-mail domain (`acme.es`).
+    Domain,
 }
 
 impl KeyKind {
@@ -25,6 +28,7 @@ impl KeyKind {
             KeyKind::Email => "email",
             KeyKind::Phone => "phone",
             KeyKind::External => "external",
+            KeyKind::Domain => "domain",
         }
     }
 
@@ -33,6 +37,7 @@ impl KeyKind {
             "email" => Some(KeyKind::Email),
             "phone" => Some(KeyKind::Phone),
             "external" => Some(KeyKind::External),
+            "domain" => Some(KeyKind::Domain),
             _ => None,
         }
     }
@@ -50,6 +55,8 @@ pub enum KeyError {
     },
     #[error("{0:?} is not an external id: write it as source:id, e.g. erp:C-0042 (source: 1-32 of a-z, 0-9, _ or -)")]
     External(String),
+    #[error("{0:?} is not a domain name like acme.es")]
+    Domain(String),
 }
 
 /// A normalised identity key, with the value as it was typed kept for display.
@@ -111,9 +118,69 @@ impl IdentityKey {
     }
 }
 
+impl IdentityKey {
+    /// A web domain: `https://www.Acme.es/contacto` → `acme.es`. Labels are letters, digits
+    /// and hyphens (internationalised names are kept in Unicode, lowercased).
+    pub fn domain(raw: &str) -> Result<Self, KeyError> {
+        let bad = || KeyError::Domain(raw.trim().to_owned());
+        let mut d = raw.trim().to_lowercase();
+        for scheme in ["https://", "http://"] {
+            if let Some(rest) = d.strip_prefix(scheme) {
+                d = rest.to_owned();
+            }
+        }
+        let d = d.split(['/', '?', '#']).next().unwrap_or_default();
+        let d = d.strip_prefix("www.").unwrap_or(d).trim_end_matches('.');
+        let labels: Vec<&str> = d.split('.').collect();
+        let label_ok = |l: &str| {
+            (1..=63).contains(&l.chars().count())
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        };
+        if labels.len() < 2 || d.len() > 253 || !labels.iter().all(|l| label_ok(l)) {
+            return Err(bad());
+        }
+        let tld = labels.last().copied().unwrap_or_default();
+        if tld.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        Ok(Self {
+            kind: KeyKind::Domain,
+            value: d.to_owned(),
+            display: d.to_owned(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domains_lose_scheme_www_path_and_case() {
+        for raw in [
+            "acme.es",
+            "ACME.es",
+            "https://www.acme.es/contacto?x=1",
+            "www.acme.es.",
+        ] {
+            assert_eq!(
+                IdentityKey::domain(raw).map(|k| k.value),
+                Ok("acme.es".into()),
+                "{raw:?}"
+            );
+        }
+        assert_eq!(
+            IdentityKey::domain("Café-Niño.com.mx").map(|k| k.value),
+            Ok("café-niño.com.mx".into())
+        );
+        for bad in [
+            "acme", "acme..es", "-acme.es", "acme .es", "10.0.0.1", "", "a@b.es",
+        ] {
+            assert!(IdentityKey::domain(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn emails_normalise_to_lowercase_and_keep_the_typed_form() {

@@ -5,6 +5,7 @@ mod auth;
 mod csrf;
 mod customers;
 mod idempotency;
+mod organizations;
 mod platform;
 mod security;
 mod teams;

@@ -1,4 +1,5 @@
-//! `/api/v1/customers`: people with their identity keys, stage, owner and tags.
+//! `/api/v1/customers`: people with their identity keys, addresses, organisations, stage,
+//! owner and tags. The shapes here are shared with `/api/v1/organizations`.
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiAuth, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -10,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use vinculo_app::customers::{self, OnConflict};
-use vinculo_domain::customers::{ContactPoint, PersonDraft};
+use vinculo_app::customers::{self, Draft, Lists, OnConflict};
+use vinculo_domain::customers::{AddressDraft, AffiliationDraft, ContactPoint, Kind, PersonDraft};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::CustomerId;
 use vinculo_store::customers::{CustomerFilter, CustomerRecord};
@@ -31,10 +32,64 @@ pub struct Contact {
     pub primary: bool,
 }
 
+/// A postal address.
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// "home", "work", "facturación"…
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Street lines.
+    #[serde(default)]
+    pub street: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    /// State, province or region.
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 (`ES`).
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub primary: bool,
+}
+
+impl From<Address> for AddressDraft {
+    fn from(a: Address) -> Self {
+        AddressDraft {
+            label: a.label,
+            street: a.street,
+            city: a.city,
+            region: a.region,
+            postal_code: a.postal_code,
+            country: a.country,
+            primary: a.primary,
+        }
+    }
+}
+
+/// A person's link to an organisation.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Affiliation {
+    pub organization_id: String,
+    /// The organisation's name (output only).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Role or job title there.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// A customer: a person or an organisation (`kind`). Organisation-only fields (`domains`,
+/// `tax_id`, `industry`, `size`) are empty for people; `organizations` is empty for
+/// organisations.
 #[derive(Serialize, ToSchema)]
 pub struct Customer {
     pub id: Uuid,
-    /// `person` (organisations arrive next).
+    /// `person` or `organization`.
     pub kind: String,
     pub display_name: String,
     pub given_name: Option<String>,
@@ -43,6 +98,12 @@ pub struct Customer {
     pub phones: Vec<Contact>,
     /// `source:id`, e.g. `erp:C-0042`.
     pub external_ids: Vec<String>,
+    pub addresses: Vec<Address>,
+    pub organizations: Vec<Affiliation>,
+    pub domains: Vec<String>,
+    pub tax_id: Option<String>,
+    pub industry: Option<String>,
+    pub size: Option<String>,
     pub language: Option<String>,
     pub timezone: Option<String>,
     /// `YYYY-MM-DD`.
@@ -75,17 +136,45 @@ impl From<CustomerRecord> for Customer {
                 })
                 .collect()
         };
+        let values = |kind: KeyKind| {
+            c.keys
+                .iter()
+                .filter(|k| k.kind == kind)
+                .map(|k| k.value.clone())
+                .collect()
+        };
         Customer {
             id: c.id.uuid(),
             emails: contacts(KeyKind::Email),
             phones: contacts(KeyKind::Phone),
-            external_ids: c
-                .keys
-                .iter()
-                .filter(|k| k.kind == KeyKind::External)
-                .map(|k| k.value.clone())
+            external_ids: values(KeyKind::External),
+            domains: values(KeyKind::Domain),
+            addresses: c
+                .addresses
+                .into_iter()
+                .map(|a| Address {
+                    label: a.label,
+                    street: a.street,
+                    city: a.city,
+                    region: a.region,
+                    postal_code: a.postal_code,
+                    country: a.country,
+                    primary: a.primary,
+                })
                 .collect(),
-            kind: c.kind,
+            organizations: c
+                .affiliations
+                .into_iter()
+                .map(|a| Affiliation {
+                    organization_id: a.organization.to_string(),
+                    name: Some(a.name),
+                    title: a.title,
+                })
+                .collect(),
+            tax_id: c.tax_id,
+            industry: c.industry,
+            size: c.size,
+            kind: c.kind.as_str().to_owned(),
             display_name: c.display_name,
             given_name: c.given_name,
             family_name: c.family_name,
@@ -116,10 +205,14 @@ pub struct PersonIn {
     /// Without a country code, read in the workspace's country.
     pub phones: Option<Vec<Contact>>,
     pub external_ids: Option<Vec<String>>,
+    pub addresses: Option<Vec<Address>>,
+    /// Organisations the person belongs to, with a title.
+    pub organizations: Option<Vec<Affiliation>>,
     pub language: Option<String>,
     pub timezone: Option<String>,
     pub birthday: Option<String>,
-    /// prospect, lead, customer, inactive or churned (default: prospect).
+    /// One of the workspace's stages (by default prospect, lead, customer, inactive or
+    /// churned; the first is the default).
     pub lifecycle_stage: Option<String>,
     pub owner: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -128,7 +221,7 @@ pub struct PersonIn {
     pub archived: Option<bool>,
 }
 
-fn points(list: Option<Vec<Contact>>) -> Vec<ContactPoint> {
+pub(super) fn points(list: Option<Vec<Contact>>) -> Vec<ContactPoint> {
     list.unwrap_or_default()
         .into_iter()
         .map(|c| ContactPoint {
@@ -140,14 +233,17 @@ fn points(list: Option<Vec<Contact>>) -> Vec<ContactPoint> {
 }
 
 impl PersonIn {
-    /// Which lists the request gives (and so replaces): e-mails, phones, external ids, tags.
-    fn lists_given(&self) -> [bool; 4] {
-        [
-            self.emails.is_some(),
-            self.phones.is_some(),
-            self.external_ids.is_some(),
-            self.tags.is_some(),
-        ]
+    /// Which lists the request gives (and so replaces).
+    fn lists_given(&self) -> Lists {
+        Lists {
+            emails: self.emails.is_some(),
+            phones: self.phones.is_some(),
+            external_ids: self.external_ids.is_some(),
+            tags: self.tags.is_some(),
+            addresses: self.addresses.is_some(),
+            organizations: self.organizations.is_some(),
+            domains: false,
+        }
     }
 
     fn into_draft(self) -> PersonDraft {
@@ -158,6 +254,16 @@ impl PersonIn {
             emails: points(self.emails),
             phones: points(self.phones),
             external_ids: self.external_ids.unwrap_or_default(),
+            addresses: addresses(self.addresses),
+            organizations: self
+                .organizations
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| AffiliationDraft {
+                    organization_id: a.organization_id,
+                    title: a.title,
+                })
+                .collect(),
             language: self.language,
             timezone: self.timezone,
             birthday: self.birthday,
@@ -166,6 +272,22 @@ impl PersonIn {
             tags: self.tags.unwrap_or_default(),
             notes: self.notes,
         }
+    }
+}
+
+pub(super) fn addresses(list: Option<Vec<Address>>) -> Vec<AddressDraft> {
+    list.unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
+/// The `on_conflict` query parameter.
+pub(super) fn on_conflict(q: Option<&str>) -> Result<OnConflict, ApiError> {
+    match q {
+        None | Some("reject") => Ok(OnConflict::Reject),
+        Some("merge") => Ok(OnConflict::Merge),
+        Some(_) => Err(ApiError::invalid("on_conflict", "expected reject or merge")),
     }
 }
 
@@ -190,19 +312,15 @@ pub async fn create_customer(
     ApiQuery(q): ApiQuery<CreateParams>,
     ApiJson(body): ApiJson<PersonIn>,
 ) -> Result<(StatusCode, Json<Customer>), ApiError> {
-    let on_conflict = match q.on_conflict.as_deref() {
-        None | Some("reject") => OnConflict::Reject,
-        Some("merge") => OnConflict::Merge,
-        Some(_) => return Err(ApiError::invalid("on_conflict", "expected reject or merge")),
-    };
+    let on_conflict = on_conflict(q.on_conflict.as_deref())?;
     if body.archived.is_some() {
         return Err(ApiError::invalid(
             "archived",
             "a new customer cannot be archived",
         ));
     }
-    let (record, created) =
-        customers::create_person(&state.app, &p, body.into_draft(), on_conflict).await?;
+    let draft = Draft::Person(body.into_draft());
+    let (record, created) = customers::create(&state.app, &p, draft, on_conflict).await?;
     Ok((
         if created {
             StatusCode::CREATED
@@ -229,6 +347,8 @@ pub struct ListParams {
     pub tag: Option<String>,
     /// `user:<id>` or `team:<id>`.
     pub owner: Option<String>,
+    /// People linked to this organisation.
+    pub organization: Option<Uuid>,
     /// Include archived customers (default false).
     pub archived: Option<bool>,
     pub cursor: Option<String>,
@@ -236,7 +356,7 @@ pub struct ListParams {
     pub limit: Option<u64>,
 }
 
-/// Customers, newest first; `q` searches.
+/// People, newest first; `q` searches.
 #[utoipa::path(get, path = "/customers", tag = "customers", params(ListParams),
     responses((status = 200, body = CustomerList)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_customers(
@@ -244,19 +364,31 @@ pub async fn list_customers(
     ApiAuth(p): ApiAuth,
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<CustomerList>, ApiError> {
-    let filter = filter_of(
+    list_of(&state, &p, Kind::Person, q).await.map(Json)
+}
+
+/// One page of customers of `kind` (shared with the organisations list).
+pub(super) async fn list_of(
+    state: &AppState,
+    p: &vinculo_app::Principal,
+    kind: Kind,
+    q: ListParams,
+) -> Result<CustomerList, ApiError> {
+    let mut filter = filter_of(
         q.q.as_deref(),
         q.lifecycle_stage,
         q.tag,
         q.owner,
         q.archived.unwrap_or(false),
     );
+    filter.kind = Some(kind);
+    filter.organization = q.organization.map(CustomerId);
     let cursor = parse_cursor(q.cursor.as_deref())?;
-    let page = customers::list(&state.app, &p, &filter, cursor, q.limit.unwrap_or(50)).await?;
-    Ok(Json(CustomerList {
+    let page = customers::list(&state.app, p, &filter, cursor, q.limit.unwrap_or(50)).await?;
+    Ok(CustomerList {
         next_cursor: page.next.map(Cursor::encode),
         data: page.items.into_iter().map(Customer::from).collect(),
-    }))
+    })
 }
 
 /// One customer.
@@ -268,9 +400,8 @@ pub async fn get_customer(
     ApiAuth(p): ApiAuth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Customer>, ApiError> {
-    Ok(Json(
-        customers::get(&state.app, &p, CustomerId(id)).await?.into(),
-    ))
+    let c = customers::get(&state.app, &p, CustomerId(id), Some(Kind::Person)).await?;
+    Ok(Json(c.into()))
 }
 
 /// Changes a customer; `archived` archives or restores it.
@@ -286,15 +417,8 @@ pub async fn patch_customer(
 ) -> Result<Json<Customer>, ApiError> {
     let lists = body.lists_given();
     let archived = body.archived;
-    let record = customers::update_person(
-        &state.app,
-        &p,
-        CustomerId(id),
-        body.into_draft(),
-        lists,
-        archived,
-    )
-    .await?;
+    let draft = Draft::Person(body.into_draft());
+    let record = customers::update(&state.app, &p, CustomerId(id), draft, lists, archived).await?;
     Ok(Json(record.into()))
 }
 
@@ -435,6 +559,8 @@ pub fn filter_of(
         tag: tag.filter(|s| !s.is_empty()),
         owner: owner.filter(|s| !s.is_empty()),
         include_archived: archived,
+        kind: Some(Kind::Person),
+        organization: None,
         search: q
             .map(vinculo_domain::customers::search::query_words)
             .unwrap_or_default(),

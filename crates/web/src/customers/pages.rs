@@ -10,17 +10,17 @@ use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
-use vinculo_app::customers::{self, OnConflict};
+use vinculo_app::customers::{self, Draft, Lists, OnConflict};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area, Role};
 use vinculo_domain::customers::consent::{self, Channel, ConsentEntry, ConsentState, Purpose};
-use vinculo_domain::customers::{ContactPoint, PersonDraft, DEFAULT_STAGES};
+use vinculo_domain::customers::{AddressDraft, AffiliationDraft, ContactPoint, Kind, PersonDraft};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::CustomerId;
 use vinculo_store::customers::CustomerRecord;
 use vinculo_store::Cursor;
 
-fn stage_name(m: &Msg, s: &str) -> String {
+pub(super) fn stage_name(m: &Msg, s: &str) -> String {
     match s {
         "prospect" => m.stage_prospect,
         "lead" => m.stage_lead,
@@ -32,7 +32,7 @@ fn stage_name(m: &Msg, s: &str) -> String {
     .to_owned()
 }
 
-fn primary(c: &CustomerRecord, kind: KeyKind) -> Option<&str> {
+pub(super) fn primary(c: &CustomerRecord, kind: KeyKind) -> Option<&str> {
     c.keys
         .iter()
         .filter(|k| k.kind == kind)
@@ -66,6 +66,10 @@ pub async fn list_page(
     let cursor = parse_cursor(q.cursor.as_deref()).ok().flatten();
     let page = match customers::list(&state.app, &ctx.principal, &filter, cursor, 50).await {
         Ok(p) => p,
+        Err(e) => return ctx_error(&ctx, e),
+    };
+    let stages = match customers::customer_settings(&state.app, &ctx.principal).await {
+        Ok(s) => s.stages,
         Err(e) => return ctx_error(&ctx, e),
     };
     let mut more = url::form_urlencoded::Serializer::new(String::new());
@@ -110,7 +114,7 @@ pub async fn list_page(
             label { (m.stage)
                 select name="stage" {
                     option value="" { (m.all_stages) }
-                    @for s in DEFAULT_STAGES { option value=(s) selected[q.stage.as_deref() == Some(s)] { (stage_name(m, s)) } }
+                    @for s in &stages { option value=(s) selected[q.stage.as_deref() == Some(s.as_str())] { (stage_name(m, s)) } }
                 }
             }
             label class="check" { input type="checkbox" name="archived" value="1" checked[q.archived.is_some()]; (m.show_archived) }
@@ -119,11 +123,12 @@ pub async fn list_page(
         @if page.items.is_empty() { p class="muted" { (m.no_results) } } @else {
             div class="table-wrap" {
                 table class="stack-phone" {
-                    thead { tr { th { (m.name) } th { (m.email) } th { (m.phones) } th { (m.stage) } th { (m.tags) } } }
+                    thead { tr { th { (m.name) } th { (m.organization) } th { (m.email) } th { (m.phones) } th { (m.stage) } th { (m.tags) } } }
                     tbody {
                         @for c in &page.items {
                             tr {
                                 td data-label=(m.name) { a href={ "/customers/" (c.id) } { (c.display_name) } @if c.archived_at.is_some() { " " span class="badge off" { (m.archived) } } }
+                                td data-label=(m.organization) { @for a in c.affiliations.iter().take(1) { a href={ "/organizations/" (a.organization) } { (a.name) } } }
                                 td data-label=(m.email) { (primary(c, KeyKind::Email).unwrap_or("")) }
                                 td data-label=(m.phones) { (primary(c, KeyKind::Phone).unwrap_or("")) }
                                 td data-label=(m.stage) { (stage_name(m, &c.lifecycle_stage)) }
@@ -162,9 +167,70 @@ pub struct PersonForm {
     birthday: String,
     #[serde(default)]
     notes: String,
+    #[serde(default)]
+    organization_id: String,
+    #[serde(default)]
+    title: String,
+    #[serde(flatten)]
+    address: AddressForm,
 }
 
-fn lines(s: &str) -> Vec<String> {
+/// One postal address as form fields (the first address of a customer; more through the API).
+#[derive(Deserialize, Default, Clone)]
+pub struct AddressForm {
+    #[serde(default)]
+    street: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    postal_code: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    country: String,
+}
+
+impl AddressForm {
+    pub(super) fn draft(&self) -> Vec<AddressDraft> {
+        vec![AddressDraft {
+            street: opt(&self.street),
+            city: opt(&self.city),
+            postal_code: opt(&self.postal_code),
+            region: opt(&self.region),
+            country: opt(&self.country),
+            ..AddressDraft::default()
+        }]
+    }
+
+    pub(super) fn of(c: &CustomerRecord) -> Self {
+        let a = c.addresses.first().cloned().unwrap_or_default();
+        let s = |v: Option<String>| v.unwrap_or_default();
+        AddressForm {
+            street: s(a.street),
+            city: s(a.city),
+            postal_code: s(a.postal_code),
+            region: s(a.region),
+            country: s(a.country),
+        }
+    }
+
+    pub(super) fn fields(&self, m: &Msg) -> Markup {
+        html! {
+            fieldset {
+                legend { (m.address) }
+                label { (m.street) input type="text" name="street" value=(self.street) maxlength="300" autocomplete="off"; }
+                div class="row" {
+                    label { (m.postal_code) input type="text" name="postal_code" value=(self.postal_code) maxlength="20" size="8" autocomplete="off"; }
+                    label class="grow" { (m.city) input type="text" name="city" value=(self.city) maxlength="100" autocomplete="off"; }
+                    label { (m.region) input type="text" name="region" value=(self.region) maxlength="100" autocomplete="off"; }
+                    label { (m.country) input type="text" name="country" value=(self.country) maxlength="2" size="3" autocomplete="off"; }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn lines(s: &str) -> Vec<String> {
     s.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -172,7 +238,7 @@ fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(super) fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
@@ -203,6 +269,14 @@ impl PersonForm {
                 .collect(),
             birthday: opt(&self.birthday),
             notes: opt(&self.notes),
+            addresses: self.address.draft(),
+            organizations: opt(&self.organization_id)
+                .map(|organization_id| AffiliationDraft {
+                    organization_id,
+                    title: opt(&self.title),
+                })
+                .into_iter()
+                .collect(),
             ..PersonDraft::default()
         }
     }
@@ -232,13 +306,62 @@ impl PersonForm {
             tags: c.tags.join(", "),
             birthday: c.birthday.map(|d| d.to_string()).unwrap_or_default(),
             notes: c.notes.clone().unwrap_or_default(),
+            organization_id: c
+                .affiliations
+                .first()
+                .map(|a| a.organization.to_string())
+                .unwrap_or_default(),
+            title: c
+                .affiliations
+                .first()
+                .and_then(|a| a.title.clone())
+                .unwrap_or_default(),
+            address: AddressForm::of(c),
         }
     }
 }
 
-/// The form's fields; `error` above them, with a link to the owner of a taken key.
-fn person_fields(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>) -> Markup {
-    let m = ctx.m;
+/// What the form's selects offer: the workspace's stages and its organisations.
+pub(super) struct Choices {
+    pub stages: Vec<String>,
+    pub organizations: Vec<(String, String)>,
+}
+
+impl Choices {
+    pub(super) async fn load(state: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
+        let stages = customers::customer_settings(&state.app, &ctx.principal)
+            .await?
+            .stages;
+        let filter = vinculo_store::customers::CustomerFilter {
+            kind: Some(Kind::Organization),
+            ..Default::default()
+        };
+        let orgs = customers::list(&state.app, &ctx.principal, &filter, None, 200).await?;
+        let mut organizations: Vec<(String, String)> = orgs
+            .items
+            .into_iter()
+            .map(|o| (o.id.to_string(), o.display_name))
+            .collect();
+        organizations.sort_by_key(|o| o.1.to_lowercase());
+        Ok(Choices {
+            stages,
+            organizations,
+        })
+    }
+
+    pub(super) fn stage_select(&self, m: &Msg, current: &str) -> Markup {
+        html! {
+            label { (m.stage)
+                select name="lifecycle_stage" {
+                    @for s in &self.stages { option value=(s) selected[current == s] { (stage_name(m, s)) } }
+                }
+            }
+        }
+    }
+}
+
+/// The error above a form, with a link to the owner of a taken key.
+pub(super) fn error_box(m: &Msg, error: Option<&AppError>) -> Markup {
     html! {
         @if let Some(e) = error {
             div class="flash err" role="alert" {
@@ -248,6 +371,14 @@ fn person_fields(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>) -> Markup 
                 }
             }
         }
+    }
+}
+
+/// The person form's fields.
+fn person_fields(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>, ch: &Choices) -> Markup {
+    let m = ctx.m;
+    html! {
+        (error_box(m, error))
         (csrf_field(&ctx.csrf))
         div class="row" {
             label { (m.given_name) input type="text" name="given_name" value=(f.given_name) maxlength="200" autocomplete="off"; }
@@ -258,26 +389,32 @@ fn person_fields(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>) -> Markup 
             label { (m.phones) span class="hint" { (m.one_per_line) } textarea name="phones" rows="2" { (f.phones) } }
         }
         div class="row" {
-            label { (m.stage)
-                select name="lifecycle_stage" {
-                    @for s in DEFAULT_STAGES { option value=(s) selected[f.lifecycle_stage == s] { (stage_name(m, s)) } }
+            label { (m.organization)
+                select name="organization_id" {
+                    option value="" { "— " (m.organization_none) " —" }
+                    @for (id, name) in &ch.organizations { option value=(id) selected[&f.organization_id == id] { (name) } }
                 }
             }
+            label { (m.job_title) input type="text" name="title" value=(f.title) maxlength="200" autocomplete="off"; }
+        }
+        div class="row" {
+            (ch.stage_select(m, &f.lifecycle_stage))
             label { (m.tags) span class="hint" { (m.tags_hint) } input type="text" name="tags" value=(f.tags); }
             label { (m.birthday) input type="date" name="birthday" value=(f.birthday); }
         }
+        (f.address.fields(m))
         label { (m.external_ids) span class="hint" { (m.external_ids_hint) } textarea name="external_ids" rows="2" { (f.external_ids) } }
         label { (m.notes) textarea name="notes" rows="3" { (f.notes) } }
     }
 }
 
-fn new_page(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>) -> Response {
+fn new_page(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>, ch: &Choices) -> Response {
     let m = ctx.m;
     let body = html! {
         p { a href="/customers" { "← " (m.customers_title) } }
         h1 { (m.customer_new) }
         form class="stack card" method="post" action="/customers/new" {
-            (person_fields(ctx, f, error))
+            (person_fields(ctx, f, error, ch))
             div { button type="submit" { (m.customer_create) } }
         }
     };
@@ -289,11 +426,14 @@ fn new_page(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>) -> Response {
     (status, layout(ctx, m.customer_new, body)).into_response()
 }
 
-pub async fn new_form(ctx: Ctx) -> Response {
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Response {
     if let Err(e) = ctx.principal.require(Area::Customers, Access::Write) {
         return ctx_error(&ctx, e);
     }
-    new_page(&ctx, &PersonForm::default(), None)
+    match Choices::load(&state, &ctx).await {
+        Ok(ch) => new_page(&ctx, &PersonForm::default(), None, &ch),
+        Err(e) => ctx_error(&ctx, e),
+    }
 }
 
 pub async fn create(
@@ -301,11 +441,14 @@ pub async fn create(
     ctx: Ctx,
     Form(f): Form<PersonForm>,
 ) -> Response {
-    match customers::create_person(&state.app, &ctx.principal, f.draft(), OnConflict::Reject).await
-    {
+    let draft = Draft::Person(f.draft());
+    match customers::create(&state.app, &ctx.principal, draft, OnConflict::Reject).await {
         Ok((c, _)) => Redirect::to(&format!("/customers/{}?flash=saved", c.id)).into_response(),
         Err(e @ AppError::Forbidden) => ctx_error(&ctx, e),
-        Err(e) => new_page(&ctx, &f, Some(&e)),
+        Err(e) => match Choices::load(&state, &ctx).await {
+            Ok(ch) => new_page(&ctx, &f, Some(&e), &ch),
+            Err(e) => ctx_error(&ctx, e),
+        },
     }
 }
 
@@ -326,7 +469,7 @@ fn purpose_name(m: &Msg, p: Purpose) -> &'static str {
 }
 
 /// The current consents and, for writers, a form to record a change.
-fn consent_section(
+pub(super) fn consent_section(
     ctx: &Ctx,
     c: &CustomerRecord,
     ledger: &[ConsentEntry],
@@ -376,6 +519,7 @@ fn show_page(
     f: &PersonForm,
     error: Option<&AppError>,
     ledger: &[ConsentEntry],
+    ch: &Choices,
 ) -> Response {
     let m = ctx.m;
     let can_write = ctx.principal.can(Area::Customers, Access::Write);
@@ -385,12 +529,47 @@ fn show_page(
             h1 { (c.display_name) @if c.archived_at.is_some() { " " span class="badge off" { (m.archived) } } }
             span class="badge" { (stage_name(m, &c.lifecycle_stage)) }
         }
-        p class="muted small" { (m.created) " " (when(c.created_at)) }
+        p class="muted small" {
+            @for a in &c.affiliations {
+                @if let Some(t) = &a.title { (t) ", " }
+                a href={ "/organizations/" (a.organization) } { (a.name) } " · "
+            }
+            (m.created) " " (when(c.created_at))
+        }
         @if can_write {
             form class="stack card" method="post" action={ "/customers/" (c.id) } {
-                (person_fields(ctx, f, error))
+                (person_fields(ctx, f, error, ch))
                 div { button type="submit" { (m.save) } }
             }
+            (record_actions(ctx, c))
+        }
+        (consent_section(ctx, c, ledger, can_write))
+        @if !can_write { (read_only(m, c)) }
+    };
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    (status, layout(ctx, &c.display_name, body)).into_response()
+}
+
+/// A customer's details for those who may only read.
+pub(super) fn read_only(m: &Msg, c: &CustomerRecord) -> Markup {
+    html! {
+        dl class="card" {
+            @for k in &c.keys { dt { (k.kind.as_str()) } dd { (k.display) } }
+            @for a in &c.addresses { dt { (m.address) } dd { (a.one_line()) } }
+            @if !c.tags.is_empty() { dt { (m.tags) } dd { (c.tags.join(", ")) } }
+            @if let Some(n) = &c.notes { dt { (m.notes) } dd { (n) } }
+        }
+    }
+}
+
+/// Archive/restore, and erase for admins.
+pub(super) fn record_actions(ctx: &Ctx, c: &CustomerRecord) -> Markup {
+    let m = ctx.m;
+    html! {
             div class="row" {
                 form method="post" action={ "/customers/" (c.id) "/archive" } {
                     (csrf_field(&ctx.csrf))
@@ -404,38 +583,25 @@ fn show_page(
                     }
                 }
             }
-        }
-        (consent_section(ctx, c, ledger, can_write))
-        @if !can_write {
-            dl class="card" {
-                @for k in &c.keys { dt { (k.kind.as_str()) } dd { (k.display) } }
-                @if !c.tags.is_empty() { dt { (m.tags) } dd { (c.tags.join(", ")) } }
-                @if let Some(n) = &c.notes { dt { (m.notes) } dd { (n) } }
-            }
-        }
-    };
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    (status, layout(ctx, &c.display_name, body)).into_response()
+    }
 }
 
-/// The customer and their consent ledger.
-async fn load(
+/// The customer of `kind`, their consent ledger, and the form's choices.
+pub(super) async fn load(
     state: &AppState,
     ctx: &Ctx,
     id: CustomerId,
-) -> Result<(CustomerRecord, Vec<ConsentEntry>), AppError> {
-    let c = customers::get(&state.app, &ctx.principal, id).await?;
+    kind: Kind,
+) -> Result<(CustomerRecord, Vec<ConsentEntry>, Choices), AppError> {
+    let c = customers::get(&state.app, &ctx.principal, id, Some(kind)).await?;
     let ledger = customers::consent_ledger(&state.app, &ctx.principal, id).await?;
-    Ok((c, ledger))
+    let choices = Choices::load(state, ctx).await?;
+    Ok((c, ledger, choices))
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
-    match load(&state, &ctx, CustomerId(id)).await {
-        Ok((c, ledger)) => show_page(&ctx, &c, &PersonForm::of(&c), None, &ledger),
+    match load(&state, &ctx, CustomerId(id), Kind::Person).await {
+        Ok((c, ledger, ch)) => show_page(&ctx, &c, &PersonForm::of(&c), None, &ledger, &ch),
         Err(e) => ctx_error(&ctx, e),
     }
 }
@@ -461,7 +627,11 @@ pub async fn record_consent(
         note: None,
     };
     match customers::record_consent(&state.app, &ctx.principal, CustomerId(id), change).await {
-        Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved#consent")).into_response(),
+        Ok(_) => Redirect::to(&format!(
+            "{}?flash=saved#consent",
+            page_of(&state, &ctx, CustomerId(id)).await
+        ))
+        .into_response(),
         Err(e) => ctx_error(&ctx, e),
     }
 }
@@ -473,13 +643,26 @@ pub async fn update(
     Form(f): Form<PersonForm>,
 ) -> Response {
     let id = CustomerId(id);
-    // The form shows every field, so every list it sends replaces the stored one.
-    match customers::update_person(&state.app, &ctx.principal, id, f.draft(), [true; 4], None).await
-    {
+    // The form shows every list, so each list it sends replaces the stored one; it edits
+    // only the first address and organisation, so the others are carried over.
+    let lists = Lists {
+        emails: true,
+        phones: true,
+        external_ids: true,
+        tags: true,
+        addresses: true,
+        organizations: true,
+        domains: false,
+    };
+    let mut draft = Draft::Person(f.draft());
+    if let Err(e) = keep_the_rest(&state, &ctx, id, &mut draft).await {
+        return ctx_error(&ctx, e);
+    }
+    match customers::update(&state.app, &ctx.principal, id, draft, lists, None).await {
         Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved")).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
-        Err(e) => match load(&state, &ctx, id).await {
-            Ok((c, ledger)) => show_page(&ctx, &c, &f, Some(&e), &ledger),
+        Err(e) => match load(&state, &ctx, id, Kind::Person).await {
+            Ok((c, ledger, ch)) => show_page(&ctx, &c, &f, Some(&e), &ledger, &ch),
             Err(e) => ctx_error(&ctx, e),
         },
     }
@@ -497,24 +680,58 @@ pub async fn archive(
     Form(f): Form<ArchiveForm>,
 ) -> Response {
     let id = CustomerId(id);
-    match customers::update_person(
-        &state.app,
-        &ctx.principal,
-        id,
-        PersonDraft::default(),
-        [false; 4],
-        Some(f.archived),
-    )
-    .await
-    {
-        Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved")).into_response(),
+    match customers::set_archived(&state.app, &ctx.principal, id, f.archived).await {
+        Ok(c) => Redirect::to(&format!("{}?flash=saved", page_url(&c))).into_response(),
         Err(e) => ctx_error(&ctx, e),
     }
 }
 
+/// Carries over what a form does not show: the addresses and organisations after the first.
+pub(super) async fn keep_the_rest(
+    state: &AppState,
+    ctx: &Ctx,
+    id: CustomerId,
+    draft: &mut Draft,
+) -> Result<(), AppError> {
+    let current = customers::get(&state.app, &ctx.principal, id, Some(draft.kind())).await?;
+    match (draft, Draft::of(&current)) {
+        (Draft::Person(p), Draft::Person(was)) => {
+            p.addresses.extend(was.addresses.into_iter().skip(1));
+            p.organizations
+                .extend(was.organizations.into_iter().skip(1));
+        }
+        (Draft::Organization(o), Draft::Organization(was)) => {
+            o.addresses.extend(was.addresses.into_iter().skip(1));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Where a customer's page is.
+pub(super) fn page_url(c: &CustomerRecord) -> String {
+    match c.kind {
+        Kind::Person => format!("/customers/{}", c.id),
+        Kind::Organization => format!("/organizations/{}", c.id),
+    }
+}
+
+async fn page_of(state: &AppState, ctx: &Ctx, id: CustomerId) -> String {
+    match customers::get(&state.app, &ctx.principal, id, None).await {
+        Ok(c) => page_url(&c),
+        Err(_) => format!("/customers/{id}"),
+    }
+}
+
 pub async fn erase(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
-    match customers::erase(&state.app, &ctx.principal, CustomerId(id)).await {
-        Ok(()) => Redirect::to("/customers?flash=erased").into_response(),
+    let id = CustomerId(id);
+    let list = match customers::get(&state.app, &ctx.principal, id, None).await {
+        Ok(c) if c.kind == Kind::Organization => "/organizations",
+        Ok(_) => "/customers",
+        Err(e) => return ctx_error(&ctx, e),
+    };
+    match customers::erase(&state.app, &ctx.principal, id).await {
+        Ok(()) => Redirect::to(&format!("{list}?flash=erased")).into_response(),
         Err(e) => ctx_error(&ctx, e),
     }
 }

@@ -41,6 +41,11 @@ const MAIN_NAV: &[NavItem] = &[
         label: |m| m.nav_customers,
         area: Area::Customers,
     },
+    NavItem {
+        href: "/organizations",
+        label: |m| m.nav_organizations,
+        area: Area::Customers,
+    },
 ];
 
 const SETTINGS_NAV: &[NavItem] = &[
@@ -58,6 +63,11 @@ const SETTINGS_NAV: &[NavItem] = &[
         href: "/settings/tokens",
         label: |m| m.nav_tokens,
         area: Area::Tokens,
+    },
+    NavItem {
+        href: "/settings/customers",
+        label: |m| m.nav_customer_settings,
+        area: Area::Workspace,
     },
     NavItem {
         href: "/settings/audit",

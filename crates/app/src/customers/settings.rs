@@ -1,0 +1,111 @@
+//! The workspace's customer settings: the country phones are read in, and the lifecycle
+//! stages (in funnel order). A stage that customers are at cannot be removed until they are
+//! moved: their records would otherwise hold a stage the workspace no longer knows.
+use crate::{audit, App, AppError, Principal};
+use serde_json::json;
+use vinculo_domain::audit::AuditAction;
+use vinculo_domain::auth::{Access, Area};
+use vinculo_domain::customers::FieldIssue;
+use vinculo_domain::identity::Region;
+use vinculo_store::customers::{self as store, CustomerSettings};
+
+/// What to change; absent fields stay.
+#[derive(Clone, Debug, Default)]
+pub struct SettingsChange {
+    pub default_country: Option<String>,
+    pub stages: Option<Vec<String>>,
+}
+
+pub async fn customer_settings(app: &App, actor: &Principal) -> Result<CustomerSettings, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    Ok(store::settings(&mut conn, actor.workspace_id).await?)
+}
+
+fn issue(field: &str, message: String) -> FieldIssue {
+    FieldIssue {
+        field: field.into(),
+        message,
+    }
+}
+
+/// Stage keys: 1 to 30 of a-z, 0-9 and `_`, at most 20 stages, no repeats.
+fn check_stages(raw: &[String], issues: &mut Vec<FieldIssue>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if raw.is_empty() || raw.len() > 20 {
+        issues.push(issue("stages", "give 1 to 20 stages".into()));
+    }
+    for (i, s) in raw.iter().enumerate() {
+        let key = s.trim().to_lowercase().replace([' ', '-'], "_");
+        let ok = (1..=30).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            issues.push(issue(
+                &format!("stages[{i}]"),
+                format!("{s:?}: a stage is 1 to 30 of a-z, 0-9 and _"),
+            ));
+        } else if out.contains(&key) {
+            issues.push(issue(
+                &format!("stages[{i}]"),
+                format!("{key:?} is repeated"),
+            ));
+        } else {
+            out.push(key);
+        }
+    }
+    out
+}
+
+/// Changes the settings (admins: the workspace area).
+pub async fn update_customer_settings(
+    app: &App,
+    actor: &Principal,
+    change: SettingsChange,
+) -> Result<CustomerSettings, AppError> {
+    actor.require(Area::Workspace, Access::Write)?;
+    let mut tx = app.db.begin().await?;
+    let before = store::settings(&mut tx, actor.workspace_id).await?;
+    let mut after = before.clone();
+    let mut issues = Vec::new();
+    if let Some(c) = change.default_country {
+        match Region::parse(&c) {
+            Some(r) if c.trim().len() == 2 => after.default_country = r.code().to_owned(),
+            _ => issues.push(issue(
+                "default_country",
+                format!("{c:?} is not an ISO country code like ES or MX"),
+            )),
+        }
+    }
+    if let Some(stages) = change.stages {
+        after.stages = check_stages(&stages, &mut issues);
+        if issues.is_empty() {
+            for (stage, n) in store::stage_counts(&mut tx, actor.workspace_id).await? {
+                if !after.stages.contains(&stage) {
+                    issues.push(issue(
+                        "stages",
+                        format!("{n} customers are at stage {stage:?}: move them to another stage first"),
+                    ));
+                }
+            }
+        }
+    }
+    if !issues.is_empty() {
+        return Err(AppError::InvalidFields(issues));
+    }
+    store::set_settings(&mut tx, actor.workspace_id, &after).await?;
+    let shape = |s: &CustomerSettings| json!({"default_country": s.default_country, "lifecycle_stages": s.stages});
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::Update,
+        "workspace",
+        actor.workspace_id,
+        &shape(&before),
+        &shape(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,627 @@
+//! Customers (people and organisations), their identity keys, tags, addresses and links
+//! between people and organisations. Each list lives in its own table so that uniqueness
+//! (`identity_keys.value` per workspace) and filtering are plain indexed SQL on both backends.
+mod write;
+
+use crate::page::{Cursor, Page};
+use crate::{Conn, StoreError};
+use sea_query::{Expr, Iden, Order, Query, SelectStatement};
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+use vinculo_domain::customers::{Kind, PostalAddress};
+use vinculo_domain::identity::KeyKind;
+use vinculo_domain::ids::{CustomerId, WorkspaceId};
+pub use write::{insert, replace, replace_terms};
+
+#[derive(Iden)]
+enum Customers {
+    Table,
+    Id,
+    WorkspaceId,
+    Kind,
+    DisplayName,
+    GivenName,
+    FamilyName,
+    Language,
+    Timezone,
+    Birthday,
+    TaxId,
+    Industry,
+    Size,
+    LifecycleStage,
+    Owner,
+    Notes,
+    CreatedAt,
+    UpdatedAt,
+    ArchivedAt,
+}
+
+#[derive(Iden)]
+enum IdentityKeys {
+    Table,
+    WorkspaceId,
+    CustomerId,
+    Kind,
+    Value,
+    Display,
+    Label,
+    IsPrimary,
+    Position,
+}
+
+#[derive(Iden)]
+enum CustomerSearch {
+    Table,
+    WorkspaceId,
+    CustomerId,
+    Term,
+}
+
+#[derive(Iden)]
+enum CustomerAddresses {
+    Table,
+    WorkspaceId,
+    CustomerId,
+    Position,
+    Label,
+    Street,
+    City,
+    Region,
+    PostalCode,
+    Country,
+    IsPrimary,
+}
+
+#[derive(Iden)]
+enum Affiliations {
+    Table,
+    WorkspaceId,
+    PersonId,
+    OrganizationId,
+    Title,
+    Position,
+}
+
+#[derive(Iden)]
+enum CustomerTags {
+    Table,
+    WorkspaceId,
+    CustomerId,
+    Tag,
+    Position,
+}
+
+/// A stored identity key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredKey {
+    pub kind: KeyKind,
+    pub value: String,
+    pub display: String,
+    pub label: Option<String>,
+    pub primary: bool,
+}
+
+/// A person's link to an organisation, with the organisation's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAffiliation {
+    pub organization: CustomerId,
+    pub name: String,
+    pub title: Option<String>,
+}
+
+/// A customer as stored, with keys (in entry order), tags, addresses and (people) links to
+/// organisations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerRecord {
+    pub id: CustomerId,
+    pub kind: Kind,
+    pub display_name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub language: Option<String>,
+    pub timezone: Option<String>,
+    pub birthday: Option<Date>,
+    pub tax_id: Option<String>,
+    pub industry: Option<String>,
+    pub size: Option<String>,
+    pub lifecycle_stage: String,
+    pub owner: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub archived_at: Option<OffsetDateTime>,
+    pub keys: Vec<StoredKey>,
+    pub tags: Vec<String>,
+    pub addresses: Vec<PostalAddress>,
+    pub affiliations: Vec<StoredAffiliation>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    id: Uuid,
+    kind: String,
+    display_name: String,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    birthday: Option<Date>,
+    tax_id: Option<String>,
+    industry: Option<String>,
+    size: Option<String>,
+    lifecycle_stage: String,
+    owner: Option<String>,
+    notes: Option<String>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+    archived_at: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AddressRow {
+    customer_id: Uuid,
+    label: Option<String>,
+    street: Option<String>,
+    city: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    is_primary: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    customer_id: Uuid,
+    kind: String,
+    value: String,
+    display: String,
+    label: Option<String>,
+    is_primary: bool,
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default)]
+pub struct CustomerFilter {
+    /// People, organisations, or both (`None`).
+    pub kind: Option<Kind>,
+    /// People linked to this organisation.
+    pub organization: Option<CustomerId>,
+    pub stage: Option<String>,
+    pub tag: Option<String>,
+    pub owner: Option<String>,
+    pub include_archived: bool,
+    /// Words that must each begin a search term of the customer (see `domain::customers::search`).
+    pub search: Vec<String>,
+}
+
+/// The customers owning any of these keys: (customer, kind, value) per match.
+pub async fn owners_of_keys(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    keys: &[(KeyKind, &str)],
+) -> Result<Vec<(CustomerId, KeyKind, String)>, StoreError> {
+    let mut out = Vec::new();
+    for kind in [
+        KeyKind::Email,
+        KeyKind::Phone,
+        KeyKind::External,
+        KeyKind::Domain,
+    ] {
+        let values: Vec<String> = keys
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, v)| (*v).to_owned())
+            .collect();
+        if values.is_empty() {
+            continue;
+        }
+        let stmt = Query::select()
+            .columns([IdentityKeys::CustomerId, IdentityKeys::Value])
+            .from(IdentityKeys::Table)
+            .and_where(Expr::col(IdentityKeys::WorkspaceId).eq(ws.uuid()))
+            .and_where(Expr::col(IdentityKeys::Kind).eq(kind.as_str()))
+            .and_where(Expr::col(IdentityKeys::Value).is_in(values))
+            .to_owned();
+        let rows: Vec<(Uuid, String)> = conn.fetch_all(&stmt).await?;
+        out.extend(rows.into_iter().map(|(c, v)| (CustomerId(c), kind, v)));
+    }
+    Ok(out)
+}
+
+fn select() -> SelectStatement {
+    Query::select()
+        .columns([
+            Customers::Id,
+            Customers::Kind,
+            Customers::DisplayName,
+            Customers::GivenName,
+            Customers::FamilyName,
+            Customers::Language,
+            Customers::Timezone,
+            Customers::Birthday,
+            Customers::TaxId,
+            Customers::Industry,
+            Customers::Size,
+            Customers::LifecycleStage,
+            Customers::Owner,
+            Customers::Notes,
+            Customers::CreatedAt,
+            Customers::UpdatedAt,
+            Customers::ArchivedAt,
+        ])
+        .from(Customers::Table)
+        .to_owned()
+}
+
+/// Loads keys and tags for a set of customer rows in two queries.
+async fn hydrate(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    rows: Vec<CustomerRow>,
+) -> Result<Vec<CustomerRecord>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let keys_stmt = Query::select()
+        .columns([
+            IdentityKeys::CustomerId,
+            IdentityKeys::Kind,
+            IdentityKeys::Value,
+            IdentityKeys::Display,
+            IdentityKeys::Label,
+            IdentityKeys::IsPrimary,
+        ])
+        .from(IdentityKeys::Table)
+        .and_where(Expr::col(IdentityKeys::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(IdentityKeys::CustomerId).is_in(ids.clone()))
+        .order_by(IdentityKeys::Position, Order::Asc)
+        .to_owned();
+    let mut keys: HashMap<Uuid, Vec<StoredKey>> = HashMap::new();
+    for k in conn.fetch_all::<KeyRow, _>(&keys_stmt).await? {
+        let kind = KeyKind::parse(&k.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("identity key kind {:?}", k.kind)))?;
+        keys.entry(k.customer_id).or_default().push(StoredKey {
+            kind,
+            value: k.value,
+            display: k.display,
+            label: k.label,
+            primary: k.is_primary,
+        });
+    }
+    let tags_stmt = Query::select()
+        .columns([CustomerTags::CustomerId, CustomerTags::Tag])
+        .from(CustomerTags::Table)
+        .and_where(Expr::col(CustomerTags::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(CustomerTags::CustomerId).is_in(ids.clone()))
+        .order_by(CustomerTags::Position, Order::Asc)
+        .to_owned();
+    let mut tags: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for (c, t) in conn.fetch_all::<(Uuid, String), _>(&tags_stmt).await? {
+        tags.entry(c).or_default().push(t);
+    }
+    let mut addresses = addresses_of(conn, ws, &ids).await?;
+    let mut affiliations = affiliations_of(conn, ws, &ids).await?;
+    rows.into_iter()
+        .map(|r| {
+            let kind = Kind::parse(&r.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("customer kind {:?}", r.kind)))?;
+            Ok(CustomerRecord {
+                keys: keys.remove(&r.id).unwrap_or_default(),
+                tags: tags.remove(&r.id).unwrap_or_default(),
+                addresses: addresses.remove(&r.id).unwrap_or_default(),
+                affiliations: affiliations.remove(&r.id).unwrap_or_default(),
+                id: CustomerId(r.id),
+                kind,
+                display_name: r.display_name,
+                given_name: r.given_name,
+                family_name: r.family_name,
+                language: r.language,
+                timezone: r.timezone,
+                birthday: r.birthday,
+                tax_id: r.tax_id,
+                industry: r.industry,
+                size: r.size,
+                lifecycle_stage: r.lifecycle_stage,
+                owner: r.owner,
+                notes: r.notes,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                archived_at: r.archived_at,
+            })
+        })
+        .collect()
+}
+
+async fn addresses_of(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<PostalAddress>>, StoreError> {
+    use CustomerAddresses as A;
+    let stmt = Query::select()
+        .columns([
+            A::CustomerId,
+            A::Label,
+            A::Street,
+            A::City,
+            A::Region,
+            A::PostalCode,
+            A::Country,
+            A::IsPrimary,
+        ])
+        .from(A::Table)
+        .and_where(Expr::col(A::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(A::CustomerId).is_in(ids.iter().copied()))
+        .order_by(A::Position, Order::Asc)
+        .to_owned();
+    let mut out: HashMap<Uuid, Vec<PostalAddress>> = HashMap::new();
+    for a in conn.fetch_all::<AddressRow, _>(&stmt).await? {
+        out.entry(a.customer_id).or_default().push(PostalAddress {
+            label: a.label,
+            street: a.street,
+            city: a.city,
+            region: a.region,
+            postal_code: a.postal_code,
+            country: a.country,
+            primary: a.is_primary,
+        });
+    }
+    Ok(out)
+}
+
+/// The organisations each person is linked to, with their names.
+async fn affiliations_of(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<StoredAffiliation>>, StoreError> {
+    use Affiliations as A;
+    let stmt = Query::select()
+        .columns([
+            (A::Table, A::PersonId),
+            (A::Table, A::OrganizationId),
+            (A::Table, A::Title),
+        ])
+        .column((Customers::Table, Customers::DisplayName))
+        .from(A::Table)
+        .inner_join(
+            Customers::Table,
+            Expr::col((Customers::Table, Customers::Id)).equals((A::Table, A::OrganizationId)),
+        )
+        .and_where(Expr::col((A::Table, A::WorkspaceId)).eq(ws.uuid()))
+        .and_where(Expr::col((A::Table, A::PersonId)).is_in(ids.iter().copied()))
+        .order_by((A::Table, A::Position), Order::Asc)
+        .to_owned();
+    let rows: Vec<(Uuid, Uuid, Option<String>, String)> = conn.fetch_all(&stmt).await?;
+    let mut out: HashMap<Uuid, Vec<StoredAffiliation>> = HashMap::new();
+    for (person, org, title, name) in rows {
+        out.entry(person).or_default().push(StoredAffiliation {
+            organization: CustomerId(org),
+            name,
+            title,
+        });
+    }
+    Ok(out)
+}
+
+/// The names of those of `ids` that are organisations of the workspace.
+pub async fn organization_names(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    ids: &[CustomerId],
+) -> Result<HashMap<CustomerId, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let stmt = Query::select()
+        .columns([Customers::Id, Customers::DisplayName])
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Customers::Kind).eq(Kind::Organization.as_str()))
+        .and_where(Expr::col(Customers::Id).is_in(ids.iter().map(|i| i.uuid())))
+        .to_owned();
+    let rows: Vec<(Uuid, String)> = conn.fetch_all(&stmt).await?;
+    Ok(rows.into_iter().map(|(i, n)| (CustomerId(i), n)).collect())
+}
+
+/// The people linked to an organisation (ids only).
+pub async fn people_of(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    org: CustomerId,
+) -> Result<Vec<CustomerId>, StoreError> {
+    let stmt = Query::select()
+        .column(Affiliations::PersonId)
+        .from(Affiliations::Table)
+        .and_where(Expr::col(Affiliations::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Affiliations::OrganizationId).eq(org.uuid()))
+        .to_owned();
+    let rows: Vec<(Uuid,)> = conn.fetch_all(&stmt).await?;
+    Ok(rows.into_iter().map(|(i,)| CustomerId(i)).collect())
+}
+
+pub async fn get(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    id: CustomerId,
+) -> Result<Option<CustomerRecord>, StoreError> {
+    let stmt = select()
+        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Customers::Id).eq(id.uuid()))
+        .to_owned();
+    let rows = conn.fetch_all::<CustomerRow, _>(&stmt).await?;
+    Ok(hydrate(conn, ws, rows).await?.into_iter().next())
+}
+
+/// Whether the customer exists in the workspace (one indexed look-up, nothing loaded).
+pub async fn exists(conn: &mut Conn, ws: WorkspaceId, id: CustomerId) -> Result<bool, StoreError> {
+    let stmt = Query::select()
+        .column(Customers::Id)
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Customers::Id).eq(id.uuid()))
+        .to_owned();
+    Ok(conn.fetch_optional::<(Uuid,), _>(&stmt).await?.is_some())
+}
+
+/// Customers newest first, `limit` at a time.
+pub async fn list(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    f: &CustomerFilter,
+    before: Option<Cursor>,
+    limit: u64,
+) -> Result<Page<CustomerRecord>, StoreError> {
+    let mut stmt = select()
+        .and_where(Expr::col((Customers::Table, Customers::WorkspaceId)).eq(ws.uuid()))
+        .to_owned();
+    if let Some(k) = f.kind {
+        stmt.and_where(Expr::col(Customers::Kind).eq(k.as_str()));
+    }
+    if let Some(org) = f.organization {
+        let linked = Query::select()
+            .column(Affiliations::PersonId)
+            .from(Affiliations::Table)
+            .and_where(Expr::col(Affiliations::WorkspaceId).eq(ws.uuid()))
+            .and_where(Expr::col(Affiliations::OrganizationId).eq(org.uuid()))
+            .to_owned();
+        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(linked));
+    }
+    if let Some(s) = &f.stage {
+        stmt.and_where(Expr::col(Customers::LifecycleStage).eq(s.as_str()));
+    }
+    if let Some(o) = &f.owner {
+        stmt.and_where(Expr::col(Customers::Owner).eq(o.as_str()));
+    }
+    if !f.include_archived {
+        stmt.and_where(Expr::col(Customers::ArchivedAt).is_null());
+    }
+    if let Some(tag) = &f.tag {
+        let tagged = Query::select()
+            .column(CustomerTags::CustomerId)
+            .from(CustomerTags::Table)
+            .and_where(Expr::col(CustomerTags::WorkspaceId).eq(ws.uuid()))
+            .and_where(Expr::col(CustomerTags::Tag).eq(tag.as_str()))
+            .to_owned();
+        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(tagged));
+    }
+    for word in &f.search {
+        // Prefix match as a range: terms are ASCII, and '\x7f' sorts after every ASCII
+        // character, so [word, word + '\x7f') holds exactly the terms that start with word.
+        let matching = Query::select()
+            .column(CustomerSearch::CustomerId)
+            .from(CustomerSearch::Table)
+            .and_where(Expr::col(CustomerSearch::WorkspaceId).eq(ws.uuid()))
+            .and_where(Expr::col(CustomerSearch::Term).gte(word.as_str()))
+            .and_where(Expr::col(CustomerSearch::Term).lt(format!("{word}\x7f")))
+            .to_owned();
+        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(matching));
+    }
+    if let Some(c) = before {
+        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).lt(c.0));
+    }
+    stmt.order_by((Customers::Table, Customers::Id), Order::Desc)
+        .limit(limit + 1);
+    let rows = conn.fetch_all::<CustomerRow, _>(&stmt).await?;
+    let records = hydrate(conn, ws, rows).await?;
+    Ok(Page::from_overfetch(records, limit, |c| c.id.uuid()))
+}
+
+/// Archives (`Some(time)`) or restores (`None`) a customer.
+pub async fn set_archived(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    id: CustomerId,
+    at: Option<OffsetDateTime>,
+) -> Result<bool, StoreError> {
+    let stmt = Query::update()
+        .table(Customers::Table)
+        .value(Customers::ArchivedAt, at)
+        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Customers::Id).eq(id.uuid()))
+        .to_owned();
+    Ok(conn.execute(&stmt).await? > 0)
+}
+
+/// Deletes a customer with every row that hangs from it (search terms, keys, tags, addresses,
+/// links from and to organisations). Explicit although the foreign keys cascade: an erasure
+/// must not depend on a connection setting (SQLite enforces them only when asked).
+pub async fn delete(conn: &mut Conn, ws: WorkspaceId, id: CustomerId) -> Result<bool, StoreError> {
+    write::clear_children(conn, ws, id).await?;
+    replace_terms(conn, ws, id, &[]).await?;
+    let links = Query::delete()
+        .from_table(Affiliations::Table)
+        .and_where(Expr::col(Affiliations::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Affiliations::OrganizationId).eq(id.uuid()))
+        .to_owned();
+    conn.execute(&links).await?;
+    let stmt = Query::delete()
+        .from_table(Customers::Table)
+        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Customers::Id).eq(id.uuid()))
+        .to_owned();
+    Ok(conn.execute(&stmt).await? > 0)
+}
+
+/// How a workspace reads and classifies customers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerSettings {
+    /// ISO 3166 alpha-2: phones typed without a country code are read in it.
+    pub default_country: String,
+    /// Lifecycle stages in funnel order; the first is a new customer's.
+    pub stages: Vec<String>,
+}
+
+/// The workspace's customer settings.
+pub async fn settings(conn: &mut Conn, ws: WorkspaceId) -> Result<CustomerSettings, StoreError> {
+    use sea_query::Alias;
+    let stmt = Query::select()
+        .columns([
+            Alias::new("default_country"),
+            Alias::new("lifecycle_stages"),
+        ])
+        .from(Alias::new("workspaces"))
+        .and_where(Expr::col(Alias::new("id")).eq(ws.uuid()))
+        .to_owned();
+    let (default_country, stages): (String, String) = conn
+        .fetch_optional(&stmt)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("workspace {ws} has no row")))?;
+    Ok(CustomerSettings {
+        default_country,
+        stages: stages.split(',').map(str::to_owned).collect(),
+    })
+}
+
+/// Stores the workspace's customer settings.
+pub async fn set_settings(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    s: &CustomerSettings,
+) -> Result<(), StoreError> {
+    use sea_query::Alias;
+    let stmt = Query::update()
+        .table(Alias::new("workspaces"))
+        .value(Alias::new("default_country"), s.default_country.clone())
+        .value(Alias::new("lifecycle_stages"), s.stages.join(","))
+        .and_where(Expr::col(Alias::new("id")).eq(ws.uuid()))
+        .to_owned();
+    conn.execute(&stmt).await.map(drop)
+}
+
+/// How many customers are at each stage (only stages in use).
+pub async fn stage_counts(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let stmt = Query::select()
+        .column(Customers::LifecycleStage)
+        .expr(Expr::col(Customers::Id).count())
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
+        .group_by_col(Customers::LifecycleStage)
+        .to_owned();
+    conn.fetch_all(&stmt).await
+}

@@ -1,0 +1,140 @@
+//! The workspace's customer settings — lifecycle stages and the phones' default country — as
+//! `/api/v1/settings/customers` and the page `/settings/customers`.
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiAuth, ApiJson};
+use crate::pages::{csrf_field, ctx_error, form_error, layout, Ctx};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use maud::html;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vinculo_app::customers::{self, SettingsChange};
+use vinculo_app::AppError;
+use vinculo_domain::auth::{Access, Area};
+use vinculo_store::customers::CustomerSettings;
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerSettingsOut {
+    /// ISO country code phones without a country code are read in.
+    pub default_country: String,
+    /// In funnel order; the first is a new customer's.
+    pub lifecycle_stages: Vec<String>,
+}
+
+impl From<CustomerSettings> for CustomerSettingsOut {
+    fn from(s: CustomerSettings) -> Self {
+        CustomerSettingsOut {
+            default_country: s.default_country,
+            lifecycle_stages: s.stages,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerSettingsIn {
+    pub default_country: Option<String>,
+    /// A stage customers are at cannot be removed (422).
+    pub lifecycle_stages: Option<Vec<String>>,
+}
+
+/// The workspace's customer settings.
+#[utoipa::path(get, path = "/settings/customers", tag = "customers",
+    responses((status = 200, body = CustomerSettingsOut)), security(("bearer" = []), ("session" = [])))]
+pub async fn get_settings(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+) -> Result<Json<CustomerSettingsOut>, ApiError> {
+    Ok(Json(
+        customers::customer_settings(&state.app, &p).await?.into(),
+    ))
+}
+
+/// Changes the customer settings (admins).
+#[utoipa::path(patch, path = "/settings/customers", tag = "customers", request_body = CustomerSettingsIn,
+    responses((status = 200, body = CustomerSettingsOut), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn patch_settings(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiJson(body): ApiJson<CustomerSettingsIn>,
+) -> Result<Json<CustomerSettingsOut>, ApiError> {
+    let change = SettingsChange {
+        default_country: body.default_country,
+        stages: body.lifecycle_stages,
+    };
+    Ok(Json(
+        customers::update_customer_settings(&state.app, &p, change)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    stages: String,
+    default_country: String,
+}
+
+fn page(ctx: &Ctx, f: &SettingsForm, error: Option<&AppError>) -> Response {
+    let m = ctx.m;
+    let can_write = ctx.principal.can(Area::Workspace, Access::Write);
+    let body = html! {
+        h1 { (m.nav_customer_settings) }
+        form class="stack card" method="post" action="/settings/customers" {
+            @if let Some(e) = error { div class="flash err" role="alert" { (form_error(m, e)) } }
+            (csrf_field(&ctx.csrf))
+            label { (m.settings_stages) span class="hint" { (m.settings_stages_hint) }
+                textarea name="stages" rows="7" disabled[!can_write] { (f.stages) } }
+            label { (m.settings_country)
+                input type="text" name="default_country" value=(f.default_country) maxlength="2" size="3" disabled[!can_write]; }
+            @if can_write { div { button type="submit" { (m.save) } } }
+        }
+    };
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    (status, layout(ctx, m.nav_customer_settings, body)).into_response()
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
+    match customers::customer_settings(&state.app, &ctx.principal).await {
+        Ok(s) => page(
+            &ctx,
+            &SettingsForm {
+                stages: s.stages.join("\n"),
+                default_country: s.default_country,
+            },
+            None,
+        ),
+        Err(e) => ctx_error(&ctx, e),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<SettingsForm>,
+) -> Response {
+    let change = SettingsChange {
+        default_country: Some(f.default_country.clone()),
+        stages: Some(
+            f.stages
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+    };
+    match customers::update_customer_settings(&state.app, &ctx.principal, change).await {
+        Ok(_) => Redirect::to("/settings/customers?flash=saved").into_response(),
+        Err(e @ AppError::Forbidden) => ctx_error(&ctx, e),
+        Err(e) => page(&ctx, &f, Some(&e)),
+    }
+}
