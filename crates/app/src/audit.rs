@@ -29,7 +29,8 @@ pub async fn record(
     let entry = AuditEntry {
         id: AuditId::new(),
         workspace_id: actor.workspace_id,
-        actor_user_id: Some(actor.user_id),
+        // The console operator acts with no user of their own.
+        actor_user_id: (!actor.user_id.0.is_nil()).then_some(actor.user_id),
         actor_token_id: actor.token_id(),
         actor_label: actor.label(),
         action,

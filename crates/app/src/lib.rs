@@ -17,6 +17,7 @@ pub mod customers;
 pub mod demo;
 mod error;
 pub mod exports;
+pub mod imports;
 pub mod principal;
 mod ratelimit;
 pub mod secrets;

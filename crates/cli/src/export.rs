@@ -4,11 +4,9 @@ use crate::config::connect;
 use anyhow::Context as _;
 use std::io::Write;
 use vinculo_app::exports::{export, Format};
-use vinculo_app::{App, AppConfig, Principal, Via};
-use vinculo_domain::auth::Role;
-use vinculo_domain::ids::UserId;
+use vinculo_app::{App, AppConfig};
 use vinculo_store::customers::CustomerFilter;
-use vinculo_store::{workspaces, DbConfig};
+use vinculo_store::DbConfig;
 
 #[derive(clap::Subcommand)]
 pub enum ExportCommand {
@@ -42,28 +40,7 @@ pub async fn run(cmd: ExportCommand, cfg: &DbConfig) -> anyhow::Result<()> {
         other => anyhow::bail!("--format {other:?}: expected csv or vcard"),
     };
     let db = connect(cfg).await?;
-    let mut conn = db.conn().await?;
-    let all = workspaces::all(&mut conn).await?;
-    drop(conn);
-    let ws = match (&workspace, all.as_slice()) {
-        (Some(slug), _) => all
-            .iter()
-            .find(|w| &w.slug == slug)
-            .with_context(|| format!("no workspace {slug:?}"))?,
-        (None, [only]) => only,
-        (None, []) => anyhow::bail!("there is no workspace yet"),
-        (None, _) => {
-            anyhow::bail!("there are several workspaces: choose one with --workspace SLUG")
-        }
-    };
-    // The operator reads as an admin of the workspace; reads write no audit entries.
-    let operator = Principal::new(
-        (UserId(uuid::Uuid::nil()), "operator", ""),
-        None,
-        ws,
-        Role::Admin,
-        Via::Cli,
-    );
+    let operator = crate::operator::operator(&db, workspace.as_deref()).await?;
     let mut out: Box<dyn Write + Send> = match &output {
         Some(path) => {
             let f = std::fs::OpenOptions::new()

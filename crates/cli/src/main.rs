@@ -7,6 +7,8 @@ mod accounts;
 mod backup;
 mod config;
 mod export;
+mod import;
+mod operator;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +43,9 @@ enum Command {
     /// Export data (customers as CSV or vCard).
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Import data (customers from CSV).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Take a consistent online backup (SQLite: a single file; PostgreSQL: pg_dump).
     Backup {
         /// Where to write the backup (must not exist yet).
@@ -85,6 +90,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => accounts::user(cmd, &db_config).await,
         Command::Token(cmd) => accounts::token(cmd, &db_config).await,
         Command::Export(cmd) => export::run(cmd, &db_config).await,
+        Command::Import(cmd) => import::run(cmd, &db_config).await,
         Command::Backup { path } => backup::backup(&db_config, &path).await,
         Command::Restore { path, force } => backup::restore(&db_config, &path, force).await,
     }

@@ -5,7 +5,7 @@ use vinculo_domain::customers::{
     AddressDraft, AffiliationDraft, ContactPoint, Customer, FieldIssue, Kind, LabelledKey,
     OrganizationDraft, PersonDraft, PostalAddress,
 };
-use vinculo_domain::identity::{IdentityKey, KeyKind, Region};
+use vinculo_domain::identity::{normalize_phone, IdentityKey, KeyKind, Region};
 use vinculo_store::customers::CustomerRecord;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,13 +43,22 @@ impl Draft {
     }
 
     /// A stored customer as a draft, so a change or a merge can be validated as a whole.
-    pub fn of(c: &CustomerRecord) -> Draft {
+    /// Phones keep the spelling they were typed in when it still reads as the same number in
+    /// `region` (the workspace's); otherwise (typed in another country's format, or the
+    /// workspace's country changed since) their E.164 form, which reads the same anywhere.
+    pub fn of(c: &CustomerRecord, region: Region) -> Draft {
         let points = |kind: KeyKind| -> Vec<ContactPoint> {
             c.keys
                 .iter()
                 .filter(|k| k.kind == kind)
                 .map(|k| ContactPoint {
-                    value: k.display.clone(),
+                    value: if kind == KeyKind::Phone
+                        && normalize_phone(&k.display, region).as_deref() != Ok(k.value.as_str())
+                    {
+                        k.value.clone()
+                    } else {
+                        k.display.clone()
+                    },
                     label: k.label.clone(),
                     primary: k.primary,
                 })

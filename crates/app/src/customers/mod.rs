@@ -57,7 +57,7 @@ impl Rules {
 
 /// What the customer can be searched by: its own names and keys, and for a person the names
 /// of their organisations.
-fn search_terms(c: &Customer, org_names: &HashMap<CustomerId, String>) -> Vec<String> {
+pub(crate) fn search_terms(c: &Customer, org_names: &HashMap<CustomerId, String>) -> Vec<String> {
     let names: Vec<String> = c
         .affiliations
         .iter()
@@ -139,7 +139,10 @@ async fn load(
 }
 
 /// Which fields changed, without their values (see the module note).
-fn changed_fields(before: Option<&CustomerRecord>, after: &CustomerRecord) -> (Value, Value) {
+pub(crate) fn changed_fields(
+    before: Option<&CustomerRecord>,
+    after: &CustomerRecord,
+) -> (Value, Value) {
     let shape = |c: &CustomerRecord| {
         json!({
             "display_name": c.display_name, "given_name": c.given_name, "family_name": c.family_name,
@@ -237,7 +240,7 @@ pub async fn create(
         ([], _) => (CustomerId::new(), None, customer),
         ([one], OnConflict::Merge) => {
             let current = load(&mut tx, actor, *one).await?;
-            let merged = Draft::of(&current)
+            let merged = Draft::of(&current, rules.region)
                 .overlay(draft)
                 .ok_or_else(|| AppError::KeyConflict(owners.clone()))?;
             (*one, Some(current), rules.validate(&merged)?)
@@ -316,7 +319,7 @@ pub async fn update(
     if current.kind != patch.kind() {
         return Err(AppError::NotFound(noun(patch.kind())));
     }
-    let mut base = Draft::of(&current);
+    let mut base = Draft::of(&current, rules.region);
     base.clear(lists);
     let merged = base.overlay(patch).ok_or(AppError::NotFound("customer"))?;
     let customer = rules.validate(&merged)?;

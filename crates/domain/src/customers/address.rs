@@ -102,8 +102,19 @@ impl Checker {
                 }
                 continue;
             }
-            if !out.contains(&addr) {
-                out.push(addr);
+            // The same place twice (a merge, a re-import) is one address; a primary flag wins.
+            let same = |b: &PostalAddress| {
+                PostalAddress {
+                    primary: false,
+                    ..b.clone()
+                } == PostalAddress {
+                    primary: false,
+                    ..addr.clone()
+                }
+            };
+            match out.iter_mut().find(|b| same(b)) {
+                Some(b) => b.primary |= addr.primary,
+                None => out.push(addr),
             }
         }
         let first_primary = out.iter().position(|a| a.primary).unwrap_or(0);

@@ -6,6 +6,7 @@
 pub mod address;
 pub mod consent;
 mod fields;
+pub mod import;
 pub mod organization;
 pub mod search;
 

@@ -185,16 +185,20 @@ mod tests {
 }
 
 /// The national number of an E.164 phone (`+34612345678` → `612345678`), for search.
-/// Cut from the string: `national().value()` drops leading zeros (Italy's "02…") and the
-/// port's parse drops a leading trunk-like digit (`+78001234567` → "001234567").
+/// Cut from the string after the country calling code, found by looking up its 1-, 2- and
+/// 3-digit prefixes (calling codes are prefix-free): no parse, so indexing a million phones
+/// costs next to nothing, and leading zeros (Italy's "02…") stay.
 pub fn national_digits(e164: &str) -> Option<String> {
-    let n = phonenumber::parse(None, e164).ok()?;
-    let code = n.code().value().to_string();
-    Some(
-        e164.strip_prefix('+')?
-            .strip_prefix(code.as_str())?
-            .to_owned(),
-    )
+    let digits = e164.strip_prefix('+')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    (1..=3.min(digits.len())).find_map(|len| {
+        let code: u16 = digits[..len].parse().ok()?;
+        phonenumber::metadata::DATABASE
+            .by_code(&code)
+            .map(|_| digits[len..].to_owned())
+    })
 }
 
 #[cfg(test)]

@@ -12,9 +12,9 @@ use uuid::Uuid;
 use vinculo_domain::customers::{Kind, PostalAddress};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::{CustomerId, WorkspaceId};
-pub use write::{insert, replace, replace_terms};
+pub use write::{insert, insert_many, replace, replace_terms, NewCustomer};
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum Customers {
     Table,
     Id,
@@ -37,7 +37,7 @@ enum Customers {
     ArchivedAt,
 }
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum IdentityKeys {
     Table,
     WorkspaceId,
@@ -50,7 +50,7 @@ enum IdentityKeys {
     Position,
 }
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum CustomerSearch {
     Table,
     WorkspaceId,
@@ -58,7 +58,7 @@ enum CustomerSearch {
     Term,
 }
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum CustomerAddresses {
     Table,
     WorkspaceId,
@@ -73,7 +73,7 @@ enum CustomerAddresses {
     IsPrimary,
 }
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum Affiliations {
     Table,
     WorkspaceId,
@@ -83,7 +83,7 @@ enum Affiliations {
     Position,
 }
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum CustomerTags {
     Table,
     WorkspaceId,
@@ -421,6 +421,27 @@ pub async fn organization_names(
         .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
         .and_where(Expr::col(Customers::Kind).eq(Kind::Organization.as_str()))
         .and_where(Expr::col(Customers::Id).is_in(ids.iter().map(|i| i.uuid())))
+        .to_owned();
+    let rows: Vec<(Uuid, String)> = conn.fetch_all(&stmt).await?;
+    Ok(rows.into_iter().map(|(i, n)| (CustomerId(i), n)).collect())
+}
+
+/// The organisations of the workspace named exactly one of `names`: (id, name).
+pub async fn organizations_named(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    names: &[String],
+) -> Result<Vec<(CustomerId, String)>, StoreError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = Query::select()
+        .columns([Customers::Id, Customers::DisplayName])
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Customers::Kind).eq(Kind::Organization.as_str()))
+        .and_where(Expr::col(Customers::DisplayName).is_in(names.iter().cloned()))
+        .order_by(Customers::Id, Order::Asc)
         .to_owned();
     let rows: Vec<(Uuid, String)> = conn.fetch_all(&stmt).await?;
     Ok(rows.into_iter().map(|(i, n)| (CustomerId(i), n)).collect())

@@ -1,11 +1,12 @@
-//! Writing a customer: the row, then its identity keys, tags, addresses, organisation links
-//! and search terms, each in its own table. A change rewrites the child rows whole (they are
-//! a handful per customer), inside the caller's transaction.
+//! Writing customers: the rows, then their identity keys, tags, addresses, organisation links
+//! and search terms, each in its own table. New customers are written many at a time with
+//! multi-row INSERTs (an import writes thousands per statement); a change rewrites one
+//! customer's child rows whole (a handful), inside the caller's transaction.
 use super::{
     Affiliations, CustomerAddresses, CustomerSearch, CustomerTags, Customers, IdentityKeys,
 };
 use crate::{Conn, StoreError};
-use sea_query::{Expr, Query, SimpleExpr};
+use sea_query::{Expr, Iden, Query, SimpleExpr};
 use time::OffsetDateTime;
 use vinculo_domain::customers::Customer;
 use vinculo_domain::ids::{CustomerId, WorkspaceId};
@@ -28,7 +29,39 @@ fn values(c: &Customer) -> Vec<(Customers, SimpleExpr)> {
     ]
 }
 
-/// Inserts a new customer with everything that hangs from it.
+/// A new customer to write.
+pub struct NewCustomer<'a> {
+    pub id: CustomerId,
+    pub customer: &'a Customer,
+    pub terms: &'a [String],
+}
+
+/// Bound parameters per statement: under SQLite's limit of 32,766 (PostgreSQL's is 65,535).
+const MAX_PARAMS: usize = 30_000;
+
+/// `INSERT INTO table (cols) VALUES …` for `rows`, as few statements as the limit allows.
+async fn insert_rows<T: Iden + Clone + 'static>(
+    conn: &mut Conn,
+    table: T,
+    cols: Vec<T>,
+    rows: Vec<Vec<SimpleExpr>>,
+) -> Result<(), StoreError> {
+    let per_statement = (MAX_PARAMS / cols.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut stmt = Query::insert()
+            .into_table(table.clone())
+            .columns(cols.clone())
+            .to_owned();
+        for row in rows.by_ref().take(per_statement) {
+            stmt.values_panic(row);
+        }
+        conn.execute(&stmt).await?;
+    }
+    Ok(())
+}
+
+/// Inserts one new customer with everything that hangs from it.
 pub async fn insert(
     conn: &mut Conn,
     ws: WorkspaceId,
@@ -37,22 +70,44 @@ pub async fn insert(
     terms: &[String],
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let (mut cols, mut vals): (Vec<Customers>, Vec<SimpleExpr>) = values(c).into_iter().unzip();
+    let one = NewCustomer {
+        id,
+        customer: c,
+        terms,
+    };
+    insert_many(conn, ws, &[one], at).await
+}
+
+/// Inserts new customers (none of whose keys may be taken) in a few statements per table.
+pub async fn insert_many(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    new: &[NewCustomer<'_>],
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let Some(first) = new.first() else {
+        return Ok(());
+    };
+    let mut cols: Vec<Customers> = values(first.customer).into_iter().map(|(c, _)| c).collect();
     cols.extend([
         Customers::Id,
         Customers::WorkspaceId,
         Customers::CreatedAt,
         Customers::UpdatedAt,
     ]);
-    vals.extend([id.uuid().into(), ws.uuid().into(), at.into(), at.into()]);
-    let stmt = Query::insert()
-        .into_table(Customers::Table)
-        .columns(cols)
-        .values_panic(vals)
-        .to_owned();
-    conn.execute(&stmt).await?;
-    write_children(conn, ws, id, c).await?;
-    write_terms(conn, ws, id, terms).await
+    let rows = new
+        .iter()
+        .map(|n| {
+            let mut row: Vec<SimpleExpr> = values(n.customer).into_iter().map(|(_, v)| v).collect();
+            row.extend([n.id.uuid().into(), ws.uuid().into(), at.into(), at.into()]);
+            row
+        })
+        .collect();
+    insert_rows(conn, Customers::Table, cols, rows).await?;
+    let pairs: Vec<(CustomerId, &Customer)> = new.iter().map(|n| (n.id, n.customer)).collect();
+    write_children(conn, ws, &pairs).await?;
+    let terms: Vec<(CustomerId, &[String])> = new.iter().map(|n| (n.id, n.terms)).collect();
+    write_terms(conn, ws, &terms).await
 }
 
 /// Replaces a customer's fields and child rows (the caller merged what to keep). The kind
@@ -78,9 +133,9 @@ pub async fn replace(
         return Ok(false);
     }
     clear_children(conn, ws, id).await?;
-    write_children(conn, ws, id, c).await?;
+    write_children(conn, ws, &[(id, c)]).await?;
     clear_terms(conn, ws, id).await?;
-    write_terms(conn, ws, id, terms).await?;
+    write_terms(conn, ws, &[(id, terms)]).await?;
     Ok(true)
 }
 
@@ -92,30 +147,29 @@ pub async fn replace_terms(
     terms: &[String],
 ) -> Result<(), StoreError> {
     clear_terms(conn, ws, id).await?;
-    write_terms(conn, ws, id, terms).await
+    write_terms(conn, ws, &[(id, terms)]).await
 }
 
 async fn write_terms(
     conn: &mut Conn,
     ws: WorkspaceId,
-    id: CustomerId,
-    terms: &[String],
+    terms: &[(CustomerId, &[String])],
 ) -> Result<(), StoreError> {
-    if terms.is_empty() {
-        return Ok(());
-    }
-    let mut stmt = Query::insert()
-        .into_table(CustomerSearch::Table)
-        .columns([
-            CustomerSearch::WorkspaceId,
-            CustomerSearch::CustomerId,
-            CustomerSearch::Term,
-        ])
-        .to_owned();
-    for t in terms {
-        stmt.values_panic([ws.uuid().into(), id.uuid().into(), t.clone().into()]);
-    }
-    conn.execute(&stmt).await.map(drop)
+    use CustomerSearch as S;
+    let rows = terms
+        .iter()
+        .flat_map(|(id, ts)| {
+            ts.iter()
+                .map(move |t| vec![ws.uuid().into(), id.uuid().into(), t.clone().into()])
+        })
+        .collect();
+    insert_rows(
+        conn,
+        S::Table,
+        vec![S::WorkspaceId, S::CustomerId, S::Term],
+        rows,
+    )
+    .await
 }
 
 async fn clear_terms(conn: &mut Conn, ws: WorkspaceId, id: CustomerId) -> Result<(), StoreError> {
@@ -173,26 +227,17 @@ pub(super) async fn clear_children(
 async fn write_children(
     conn: &mut Conn,
     ws: WorkspaceId,
-    id: CustomerId,
-    c: &Customer,
+    customers: &[(CustomerId, &Customer)],
 ) -> Result<(), StoreError> {
-    let (w, me) = (ws.uuid(), id.uuid());
-    if !c.keys.is_empty() {
-        let mut stmt = Query::insert()
-            .into_table(IdentityKeys::Table)
-            .columns([
-                IdentityKeys::WorkspaceId,
-                IdentityKeys::CustomerId,
-                IdentityKeys::Kind,
-                IdentityKeys::Value,
-                IdentityKeys::Display,
-                IdentityKeys::Label,
-                IdentityKeys::IsPrimary,
-                IdentityKeys::Position,
-            ])
-            .to_owned();
+    let w = ws.uuid();
+    let mut keys = Vec::new();
+    let mut tags = Vec::new();
+    let mut addresses = Vec::new();
+    let mut links = Vec::new();
+    for (id, c) in customers {
+        let me = id.uuid();
         for (i, k) in c.keys.iter().enumerate() {
-            stmt.values_panic([
+            keys.push(vec![
                 w.into(),
                 me.into(),
                 k.key.kind.as_str().into(),
@@ -203,41 +248,16 @@ async fn write_children(
                 (i as i64).into(),
             ]);
         }
-        conn.execute(&stmt).await?;
-    }
-    if !c.tags.is_empty() {
-        let mut stmt = Query::insert()
-            .into_table(CustomerTags::Table)
-            .columns([
-                CustomerTags::WorkspaceId,
-                CustomerTags::CustomerId,
-                CustomerTags::Tag,
-                CustomerTags::Position,
-            ])
-            .to_owned();
         for (i, t) in c.tags.iter().enumerate() {
-            stmt.values_panic([w.into(), me.into(), t.clone().into(), (i as i64).into()]);
+            tags.push(vec![
+                w.into(),
+                me.into(),
+                t.clone().into(),
+                (i as i64).into(),
+            ]);
         }
-        conn.execute(&stmt).await?;
-    }
-    if !c.addresses.is_empty() {
-        let mut stmt = Query::insert()
-            .into_table(CustomerAddresses::Table)
-            .columns([
-                CustomerAddresses::WorkspaceId,
-                CustomerAddresses::CustomerId,
-                CustomerAddresses::Position,
-                CustomerAddresses::Label,
-                CustomerAddresses::Street,
-                CustomerAddresses::City,
-                CustomerAddresses::Region,
-                CustomerAddresses::PostalCode,
-                CustomerAddresses::Country,
-                CustomerAddresses::IsPrimary,
-            ])
-            .to_owned();
         for (i, a) in c.addresses.iter().enumerate() {
-            stmt.values_panic([
+            addresses.push(vec![
                 w.into(),
                 me.into(),
                 (i as i64).into(),
@@ -250,21 +270,8 @@ async fn write_children(
                 a.primary.into(),
             ]);
         }
-        conn.execute(&stmt).await?;
-    }
-    if !c.affiliations.is_empty() {
-        let mut stmt = Query::insert()
-            .into_table(Affiliations::Table)
-            .columns([
-                Affiliations::WorkspaceId,
-                Affiliations::PersonId,
-                Affiliations::OrganizationId,
-                Affiliations::Title,
-                Affiliations::Position,
-            ])
-            .to_owned();
         for (i, a) in c.affiliations.iter().enumerate() {
-            stmt.values_panic([
+            links.push(vec![
                 w.into(),
                 me.into(),
                 a.organization.uuid().into(),
@@ -272,7 +279,43 @@ async fn write_children(
                 (i as i64).into(),
             ]);
         }
-        conn.execute(&stmt).await?;
     }
-    Ok(())
+    use IdentityKeys as K;
+    let key_cols = vec![
+        K::WorkspaceId,
+        K::CustomerId,
+        K::Kind,
+        K::Value,
+        K::Display,
+        K::Label,
+        K::IsPrimary,
+        K::Position,
+    ];
+    insert_rows(conn, K::Table, key_cols, keys).await?;
+    use CustomerTags as T;
+    let tag_cols = vec![T::WorkspaceId, T::CustomerId, T::Tag, T::Position];
+    insert_rows(conn, T::Table, tag_cols, tags).await?;
+    use CustomerAddresses as Ad;
+    let address_cols = vec![
+        Ad::WorkspaceId,
+        Ad::CustomerId,
+        Ad::Position,
+        Ad::Label,
+        Ad::Street,
+        Ad::City,
+        Ad::Region,
+        Ad::PostalCode,
+        Ad::Country,
+        Ad::IsPrimary,
+    ];
+    insert_rows(conn, Ad::Table, address_cols, addresses).await?;
+    use Affiliations as A;
+    let link_cols = vec![
+        A::WorkspaceId,
+        A::PersonId,
+        A::OrganizationId,
+        A::Title,
+        A::Position,
+    ];
+    insert_rows(conn, A::Table, link_cols, links).await
 }

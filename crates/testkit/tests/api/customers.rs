@@ -342,7 +342,14 @@ async fn erasure_removes_every_trace_of_personal_data(#[case] backend: Backend) 
         .await
         .expect("body");
     // Digits long enough that a UUID or a request id cannot hold them by chance.
-    for personal in ["Zacar", "Olmedo", "zacarias", "699112233", "699 11", "prefiere"] {
+    for personal in [
+        "Zacar",
+        "Olmedo",
+        "zacarias",
+        "699112233",
+        "699 11",
+        "prefiere",
+    ] {
         assert!(
             !log.contains(personal),
             "the audit log keeps {personal:?} after erasure: {log}"

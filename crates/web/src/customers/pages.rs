@@ -694,7 +694,9 @@ pub(super) async fn keep_the_rest(
     draft: &mut Draft,
 ) -> Result<(), AppError> {
     let current = customers::get(&state.app, &ctx.principal, id, Some(draft.kind())).await?;
-    match (draft, Draft::of(&current)) {
+    // Only addresses and organisations are taken, so the phones' region does not matter.
+    let region = vinculo_domain::identity::Region::ES;
+    match (draft, Draft::of(&current, region)) {
         (Draft::Person(p), Draft::Person(was)) => {
             p.addresses.extend(was.addresses.into_iter().skip(1));
             p.organizations

@@ -1,0 +1,240 @@
+//! Importing people from a CSV file. One thread reads, maps and validates rows; the caller's
+//! task writes them in batches, each batch one transaction:
+//! 1. the organisations the batch names are found by name, or created;
+//! 2. every identity key of the batch is looked up at once. A row whose keys belong to one
+//!    existing customer updates it; to a row earlier in the file, is merged into it; to two
+//!    different customers, is rejected; otherwise it is new;
+//! 3. new people are written with multi-row INSERTs, updates one by one (with their audit
+//!    entries).
+//!
+//! Rejected rows are reported with their line number and reason, and the rest is imported. A
+//! dry run does all of it but write. Memory stays flat whatever the file's size (a dry run
+//! remembers the keys it has seen, to count the file's own duplicates). Created customers are
+//! audited as one entry for the import (file, counts), not one per row.
+pub mod reader;
+
+mod batch;
+
+use crate::customers::Rules;
+use crate::{audit, App, AppError, Principal};
+pub use batch::Rejection;
+use reader::CsvSource;
+use serde::Serialize;
+use serde_json::json;
+use vinculo_domain::audit::AuditAction;
+use vinculo_domain::auth::{Access, Area};
+use vinculo_domain::customers::import::{known_stage_alias, read_row, Mapping};
+use vinculo_domain::customers::Customer;
+use vinculo_domain::identity::Region;
+use vinculo_domain::ids::CustomerId;
+
+/// Rows validated per batch (and written per transaction).
+const BATCH: usize = 2_000;
+/// Rejections kept for the report (all are counted).
+const MAX_KEPT: usize = 10_000;
+
+/// What to import and how.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// Overrides of the recognised headers: `Header=field,Other=ignore`.
+    pub mapping: String,
+    pub dry_run: bool,
+    /// Named in the audit entry.
+    pub file_name: String,
+}
+
+/// Counts so far (and at the end).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub bytes_read: u64,
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub rejected: u64,
+    pub organizations_created: u64,
+}
+
+/// The outcome of an import.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub encoding: &'static str,
+    /// Each column and the field it was read as (`None`: ignored).
+    pub columns: Vec<(String, Option<String>)>,
+    pub counts: Progress,
+    /// The first rejections, in file order.
+    pub rejections: Vec<Rejection>,
+}
+
+/// A validated row, ready to write.
+pub(crate) struct Prepared {
+    pub line: u64,
+    pub draft: vinculo_domain::customers::PersonDraft,
+    pub customer: Customer,
+    pub organization: Option<String>,
+    pub region: Region,
+}
+
+/// Reads, maps and validates one row.
+fn prepare(
+    rules: &Rules,
+    mapping: &Mapping,
+    line: u64,
+    cells: &[&str],
+) -> Result<Prepared, Rejection> {
+    let mut row = read_row(mapping, cells);
+    if let Some(s) = &row.person.lifecycle_stage {
+        let known = rules
+            .stages
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(s.trim()));
+        if let (false, Some(alias)) = (known, known_stage_alias(s)) {
+            if rules.stages.iter().any(|x| x == alias) {
+                row.person.lifecycle_stage = Some(alias.to_owned());
+            }
+        }
+    }
+    // The organisation's id is known only once it is found or created: a placeholder passes
+    // validation and is replaced when the batch is written.
+    for a in &mut row.person.organizations {
+        a.organization_id = uuid::Uuid::nil().to_string();
+    }
+    let region = row
+        .country
+        .as_deref()
+        .and_then(Region::parse)
+        .unwrap_or(rules.region);
+    let stages: Vec<&str> = rules.stages.iter().map(String::as_str).collect();
+    match row.person.validate(region, &stages) {
+        Ok(customer) => Ok(Prepared {
+            line,
+            draft: row.person,
+            customer,
+            organization: row.organization,
+            region,
+        }),
+        Err(issues) => Err(Rejection::of_issues(line, &issues)),
+    }
+}
+
+type Batch = Vec<Result<Prepared, Rejection>>;
+
+/// Imports the people of `source`; `on_progress` is called after every batch.
+pub async fn import_csv(
+    app: &App,
+    actor: &Principal,
+    source: CsvSource,
+    opts: &ImportOptions,
+    mut on_progress: impl FnMut(&Progress),
+) -> Result<ImportReport, AppError> {
+    actor.require(Area::Customers, Access::Write)?;
+    let mapping =
+        Mapping::new(&source.headers, &opts.mapping).map_err(|message| AppError::Invalid {
+            field: "map",
+            message,
+        })?;
+    let mut conn = app.db.conn().await?;
+    let rules = Rules::load(&mut conn, actor).await?;
+    drop(conn);
+    let columns: Vec<(String, Option<String>)> = source
+        .headers
+        .iter()
+        .zip(&mapping.0)
+        .map(|(h, f)| (h.clone(), f.as_ref().map(ToString::to_string)))
+        .collect();
+    let encoding = source.encoding;
+    let bytes_read = source.bytes_read.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+    let reading = tokio::task::spawn_blocking(move || read_all(source, &rules, &mapping, tx));
+    let mut writer = batch::Writer::new(app, actor, opts.dry_run).await?;
+    let mut counts = Progress::default();
+    let mut rejections: Vec<Rejection> = Vec::new();
+    while let Some(rows) = rx.recv().await {
+        counts.rows += rows.len() as u64;
+        let outcome = writer.write(rows).await?;
+        counts.created += outcome.created;
+        counts.updated += outcome.updated;
+        counts.organizations_created += outcome.organizations_created;
+        counts.rejected += outcome.rejected.len() as u64;
+        let room = MAX_KEPT.saturating_sub(rejections.len());
+        rejections.extend(outcome.rejected.into_iter().take(room));
+        counts.bytes_read = bytes_read.load(std::sync::atomic::Ordering::Relaxed);
+        on_progress(&counts);
+    }
+    reading
+        .await
+        .map_err(|e| AppError::Internal(format!("the reader stopped: {e}")))?;
+    rejections.sort_by_key(|r| r.line);
+    if !opts.dry_run {
+        let mut tx = app.db.begin().await?;
+        let after = json!({
+            "file": opts.file_name, "rows": counts.rows, "created": counts.created,
+            "updated": counts.updated, "rejected": counts.rejected,
+            "organizations_created": counts.organizations_created,
+        });
+        let id = CustomerId::new();
+        audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            "import",
+            id,
+            &json!(null),
+            &after,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(ImportReport {
+        dry_run: opts.dry_run,
+        encoding,
+        columns,
+        counts,
+        rejections,
+    })
+}
+
+/// The reading thread: rows to batches of prepared rows or rejections.
+fn read_all(
+    mut source: CsvSource,
+    rules: &Rules,
+    mapping: &Mapping,
+    tx: tokio::sync::mpsc::Sender<Batch>,
+) {
+    let mut batch: Batch = Vec::with_capacity(BATCH);
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = source.reader.position().line() + 1;
+        match source.reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line());
+                let cells: Vec<&str> = record.iter().collect();
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                batch.push(prepare(rules, mapping, line, &cells));
+            }
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line());
+                batch.push(Err(Rejection {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                }));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+            }
+        }
+        if batch.len() >= BATCH
+            && tx
+                .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .is_err()
+        {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.blocking_send(batch);
+    }
+}
