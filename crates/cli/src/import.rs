@@ -49,12 +49,9 @@ pub async fn run(cmd: ImportCommand, cfg: &DbConfig) -> anyhow::Result<()> {
     let db = connect(cfg).await?;
     let operator = crate::operator::operator(&db, workspace.as_deref()).await?;
     let app = App::new(db.clone(), AppConfig::default());
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{bar:30} {percent:>3}% {binary_bytes}/{binary_total_bytes} · {msg} · {eta} left",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let bar = progress_bar(
+        total,
+        "{bar:30} {percent:>3}% {binary_bytes}/{binary_total_bytes} · {msg} · {eta} left",
     );
     let opts = ImportOptions {
         mapping: map,
@@ -83,7 +80,16 @@ pub async fn run(cmd: ImportCommand, cfg: &DbConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_report(r: &ImportReport) {
+/// A progress bar on standard error (hidden when it is not a terminal).
+pub fn progress_bar(len: u64, template: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+pub fn print_report(r: &ImportReport) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "encoding {}; columns:", r.encoding);
     for (header, field) in &r.columns {

@@ -6,6 +6,7 @@
 mod accounts;
 mod backup;
 mod config;
+mod demo;
 mod export;
 mod import;
 mod operator;
@@ -43,6 +44,9 @@ enum Command {
     /// Export data (customers as CSV or vCard).
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Fill a workspace with generated people (names with accents, phones of several
+    /// countries, organisations), deterministic with --seed.
+    Demo(demo::DemoArgs),
     /// Import data (customers from CSV).
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -91,6 +95,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cmd) => accounts::token(cmd, &db_config).await,
         Command::Export(cmd) => export::run(cmd, &db_config).await,
         Command::Import(cmd) => import::run(cmd, &db_config).await,
+        Command::Demo(args) => demo::run(args, &db_config).await,
         Command::Backup { path } => backup::backup(&db_config, &path).await,
         Command::Restore { path, force } => backup::restore(&db_config, &path, force).await,
     }

@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             customers::api::record_consent
         ))
         .routes(routes!(customers::api::export_customers))
+        .routes(routes!(customers::import_api::import_customers))
         .routes(routes!(
             customers::organizations::list_organizations,
             customers::organizations::create_organization

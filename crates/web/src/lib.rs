@@ -83,6 +83,7 @@ pub async fn build_state(
         metrics: Arc::new(metrics::Metrics::default()),
         csrf_key: Arc::new(key.into_bytes()),
         setup_token: Arc::new(Mutex::new(setup)),
+        imports: Default::default(),
     })
 }
 
@@ -157,10 +158,38 @@ fn pages(state: &AppState) -> Router<AppState> {
             "/customers/{id}/consent",
             post(customers::pages::record_consent),
         )
+        .route(
+            "/customers/import",
+            get(customers::import_pages::upload_form),
+        )
+        .route(
+            "/customers/import/{id}",
+            get(customers::import_progress::job_page).post(customers::import_pages::start),
+        )
+        .route(
+            "/customers/import/{id}/map",
+            get(customers::import_pages::mapping_again),
+        )
+        .route(
+            "/customers/import/{id}/status",
+            get(customers::import_progress::status),
+        )
+        .route(
+            "/customers/import/{id}/rejections.csv",
+            get(customers::import_progress::rejections_csv),
+        )
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::protect_forms,
         ))
+        // Added after the CSRF layer: a multipart body is not read by it, so the upload
+        // checks its token itself (see `import_pages::upload`).
+        .route(
+            "/customers/import",
+            post(customers::import_pages::upload).layer(axum::extract::DefaultBodyLimit::max(
+                customers::import_api::UPLOAD_BODY_LIMIT,
+            )),
+        )
 }
 
 async fn root(extract::MaybePageAuth(auth): extract::MaybePageAuth) -> Redirect {

@@ -23,6 +23,8 @@ pub struct AppState {
     pub csrf_key: Arc<Vec<u8>>,
     /// The one-time secret of the first-run setup page, while no user exists.
     pub setup_token: Arc<Mutex<Option<String>>>,
+    /// CSV imports started from the browser, with their progress.
+    pub imports: crate::customers::import_jobs::ImportJobs,
 }
 
 impl AppState {

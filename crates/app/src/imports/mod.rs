@@ -29,7 +29,7 @@ use vinculo_domain::identity::Region;
 use vinculo_domain::ids::CustomerId;
 
 /// Rows validated per batch (and written per transaction).
-const BATCH: usize = 2_000;
+const BATCH: usize = 10_000;
 /// Rejections kept for the report (all are counted).
 const MAX_KEPT: usize = 10_000;
 

@@ -36,8 +36,10 @@ pub struct NewCustomer<'a> {
     pub terms: &'a [String],
 }
 
-/// Bound parameters per statement: under SQLite's limit of 32,766 (PostgreSQL's is 65,535).
-const MAX_PARAMS: usize = 30_000;
+/// Rows per INSERT: full chunks share one SQL text, so the backend prepares it once and
+/// reuses it (the driver caches prepared statements by text); a huge statement would be
+/// parsed afresh for every batch. Kept under SQLite's 32,766 bound parameters.
+const ROWS_PER_INSERT: usize = 128;
 
 /// `INSERT INTO table (cols) VALUES …` for `rows`, as few statements as the limit allows.
 async fn insert_rows<T: Iden + Clone + 'static>(
@@ -46,7 +48,7 @@ async fn insert_rows<T: Iden + Clone + 'static>(
     cols: Vec<T>,
     rows: Vec<Vec<SimpleExpr>>,
 ) -> Result<(), StoreError> {
-    let per_statement = (MAX_PARAMS / cols.len().max(1)).max(1);
+    let per_statement = ROWS_PER_INSERT;
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let mut stmt = Query::insert()

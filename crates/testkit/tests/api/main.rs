@@ -5,6 +5,8 @@ mod auth;
 mod csrf;
 mod customers;
 mod idempotency;
+mod import_pages;
+mod imports;
 mod organizations;
 mod platform;
 mod security;

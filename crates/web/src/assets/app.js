@@ -105,6 +105,28 @@ document.addEventListener("DOMContentLoaded", () => {
     document.addEventListener("click", (e) => { if (!wrap.contains(e.target)) close(); });
   });
 
+  // Import progress: poll the status every second; reload for the report when it ends.
+  const importBox = document.querySelector("[data-import-status]");
+  if (importBox) {
+    const bar = importBox.querySelector("progress");
+    const percent = importBox.querySelector("[data-import-percent]");
+    const counts = importBox.querySelector("[data-import-counts]");
+    const poll = async () => {
+      try {
+        const res = await fetch(importBox.dataset.importStatus, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (res.ok) {
+          const s = await res.json();
+          if (s.stage !== "running") { window.location.reload(); return; }
+          bar.value = s.percent;
+          percent.textContent = String(s.percent);
+          counts.textContent = counts.dataset.template.replace(/\{(\w+)\}/g, (all, k) => (k in s ? String(s[k]) : all));
+        }
+      } catch (_) { /* try again on the next tick */ }
+      setTimeout(poll, 1000);
+    };
+    setTimeout(poll, 1000);
+  }
+
   // Drop the one-shot ?flash= from the address bar so a reload does not repeat it.
   const url = new URL(window.location.href);
   if (url.searchParams.has("flash")) {

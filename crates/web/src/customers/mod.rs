@@ -1,6 +1,11 @@
 //! Customer records: people and organisations (API and pages), and the workspace's customer
-//! settings.
+//! settings; importing people from CSV (API, and pages with a mapping step and progress).
 pub mod api;
+pub mod import_api;
+mod import_file;
+pub mod import_jobs;
+pub mod import_pages;
+pub mod import_progress;
 pub mod org_pages;
 pub mod organizations;
 pub mod pages;

@@ -104,6 +104,7 @@ pub async fn list_page(
             div class="row" {
                 a class="button secondary" href={ "/api/v1/customers/export?format=csv" (export_query) } download { (m.export_csv) }
                 a class="button secondary" href={ "/api/v1/customers/export?format=vcard" (export_query) } download { (m.export_vcard) }
+                @if can_write { a class="button secondary" href="/customers/import" { (m.import_button) } }
                 @if can_write { a class="button" href="/customers/new" { "+ " (m.customer_new) } }
             }
         }

@@ -11,6 +11,9 @@ use vinculo_store::users::NewUser;
 use vinculo_store::workspaces::Workspace;
 use vinculo_store::{teams, users, workspaces};
 
+mod people;
+pub use people::DemoCsv;
+
 pub const DEMO_SLUG: &str = "demo";
 /// Printed at start; the server listens on loopback unless told otherwise.
 pub const DEMO_PASSWORD: &str = "vinculo-demo";
@@ -117,65 +120,6 @@ pub async fn seed(app: &App) -> Result<DemoInfo, AppError> {
     })
 }
 
-const GIVEN: [&str; 20] = [
-    "José",
-    "María",
-    "Lucía",
-    "Javier",
-    "Carmen",
-    "Andrés",
-    "Sofía",
-    "Martín",
-    "Valentina",
-    "Diego",
-    "Camila",
-    "Mateo",
-    "Isabella",
-    "Sebastián",
-    "Ana",
-    "Pablo",
-    "Elena",
-    "Jorge",
-    "Laura",
-    "Miguel",
-];
-const FAMILY: [&str; 20] = [
-    "García",
-    "Martínez",
-    "López",
-    "Sánchez",
-    "Pérez",
-    "González",
-    "Rodríguez",
-    "Fernández",
-    "Gómez",
-    "Díaz",
-    "Núñez",
-    "Ortiz",
-    "Ramírez",
-    "Torres",
-    "Flores",
-    "Rivera",
-    "Morales",
-    "Castillo",
-    "Jiménez",
-    "Ruiz",
-];
-const TAGS: [&str; 6] = ["VIP", "Madrid", "Online", "Tienda", "B2B", "Newsletter"];
-
-/// A small deterministic generator, so every demo workspace looks the same.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: u64) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n) as usize
-    }
-}
-
 const ORGS: [(&str, &str, &str, &str, &str); 8] = [
     (
         "Ferretería Núñez S.L.",
@@ -235,20 +179,10 @@ const ORGS: [(&str, &str, &str, &str, &str); 8] = [
     ),
 ];
 
-const TITLES: [&str; 6] = [
-    "Directora de compras",
-    "Gerente general",
-    "Responsable de TI",
-    "Office manager",
-    "Jefe de almacén",
-    "Contable",
-];
-
 /// Organisations with a domain, tax id, industry, size and address.
-async fn seed_organizations(app: &App, actor: &Principal) -> Result<Vec<String>, AppError> {
+async fn seed_organizations(app: &App, actor: &Principal) -> Result<(), AppError> {
     use crate::customers::{create, Draft, OnConflict};
     use vinculo_domain::customers::{AddressDraft, OrganizationDraft};
-    let mut ids = Vec::new();
     for (i, (name, domain, tax, industry, size)) in ORGS.iter().enumerate() {
         let country = domain.rsplit('.').next().unwrap_or("es").to_uppercase();
         let country = if country == "COM" {
@@ -284,87 +218,45 @@ async fn seed_organizations(app: &App, actor: &Principal) -> Result<Vec<String>,
             lifecycle_stage: Some(["customer", "lead", "customer", "prospect"][i % 4].into()),
             ..OrganizationDraft::default()
         };
-        let (c, _) = create(app, actor, Draft::Organization(draft), OnConflict::Merge).await?;
-        ids.push(c.id.to_string());
+        create(app, actor, Draft::Organization(draft), OnConflict::Merge).await?;
     }
-    Ok(ids)
+    Ok(())
 }
 
-/// People with accents in their names and phones typed the way each country writes them; one
-/// in three works at one of the demo organisations.
-async fn seed_customers(app: &App, actor: &Principal, n: usize) -> Result<(), AppError> {
-    use vinculo_domain::customers::{AffiliationDraft, ContactPoint, PersonDraft, DEFAULT_STAGES};
-    let orgs = seed_organizations(app, actor).await?;
-    let mut rng = Lcg(2026);
-    for i in 0..n {
-        let given = GIVEN[rng.next(20)];
-        let family = FAMILY[rng.next(20)];
-        let ascii = |s: &str| vinculo_domain::customers::search::fold(s).replace(' ', "");
-        let domain = ["example.es", "example.com", "example.mx"][rng.next(3)];
-        let email = format!("{}.{}{}@{domain}", ascii(given), ascii(family), i);
-        let digits = 1_000_000 + rng.next(8_999_999);
-        let phone = match rng.next(4) {
-            0 => format!(
-                "6{:02} {:02} {:02} {:02}",
-                digits % 100,
-                (digits / 100) % 100,
-                (digits / 10_000) % 100,
-                i % 100
-            ),
-            1 => format!("+52 55 {:04} {:04}", digits % 10_000, i % 10_000),
-            2 => format!("+1 (212) 555-{:04}", i % 10_000),
-            _ => format!("+54 11 4{:03}-{:04}", digits % 1000, i % 10_000),
+/// Fills the workspace of `actor` with `rows` generated people (see [`DemoCsv`]) through the
+/// import pipeline, so a million take a minute, not an hour.
+pub async fn fill(
+    app: &App,
+    actor: &Principal,
+    rows: u64,
+    seed: u64,
+    on_progress: impl FnMut(&crate::imports::Progress),
+) -> Result<crate::imports::ImportReport, AppError> {
+    let source = crate::imports::reader::open(DemoCsv::new(rows, seed, false))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let opts = crate::imports::ImportOptions {
+        mapping: String::new(),
+        dry_run: false,
+        file_name: format!("demo ({rows} people, seed {seed})"),
+    };
+    crate::imports::import_csv(app, actor, source, &opts, on_progress).await
+}
+
+/// The demo's people, and an e-mail marketing opt-in from a web form for one in three.
+async fn seed_customers(app: &App, actor: &Principal, n: u64) -> Result<(), AppError> {
+    seed_organizations(app, actor).await?;
+    fill(app, actor, n, 2026, |_| {}).await?;
+    let filter = vinculo_store::customers::CustomerFilter::default();
+    let page = crate::customers::list(app, actor, &filter, None, 200).await?;
+    for c in page.items.iter().step_by(3) {
+        let change = crate::customers::ConsentChange {
+            channel: "email".into(),
+            purpose: "marketing".into(),
+            state: "opted_in".into(),
+            source: Some("form".into()),
+            note: None,
         };
-        let tags: Vec<String> = (0..rng.next(3))
-            .map(|_| TAGS[rng.next(6)].to_owned())
-            .collect();
-        let draft = PersonDraft {
-            given_name: Some(given.to_owned()),
-            family_name: Some(family.to_owned()),
-            emails: vec![ContactPoint {
-                value: email,
-                ..ContactPoint::default()
-            }],
-            phones: vec![ContactPoint {
-                value: phone,
-                label: Some("móvil".into()),
-                primary: true,
-            }],
-            lifecycle_stage: Some(DEFAULT_STAGES[rng.next(5)].to_owned()),
-            organizations: if i % 3 == 0 {
-                vec![AffiliationDraft {
-                    organization_id: orgs[rng.next(orgs.len() as u64)].clone(),
-                    title: Some(TITLES[rng.next(TITLES.len() as u64)].to_owned()),
-                }]
-            } else {
-                Vec::new()
-            },
-            tags,
-            ..PersonDraft::default()
-        };
-        match crate::customers::create(
-            app,
-            actor,
-            crate::customers::Draft::Person(draft),
-            crate::customers::OnConflict::Merge,
-        )
-        .await
-        {
-            Ok((c, _)) if i % 3 == 0 => {
-                let change = crate::customers::ConsentChange {
-                    channel: "email".into(),
-                    purpose: "marketing".into(),
-                    state: "opted_in".into(),
-                    source: Some("form".into()),
-                    note: None,
-                };
-                crate::customers::record_consent(app, actor, c.id, change).await?;
-            }
-            Ok(_) => {}
-            // A generated phone can fall outside its country's numbering plan: skip that person.
-            Err(AppError::InvalidFields(_)) => {}
-            Err(e) => return Err(e),
-        }
+        crate::customers::record_consent(app, actor, c.id, change).await?;
     }
     Ok(())
 }
