@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 
 mod builtin;
+mod customers;
 mod http;
+mod import;
 mod load;
 mod machine;
 mod memory;
@@ -61,6 +63,29 @@ enum Cmd {
         #[arg(long, default_value_t = 200_000)]
         numbers: usize,
         #[arg(long, default_value_t = 5)]
+        reps: usize,
+    },
+    /// Search latency (name, e-mail, phone) and GET /api/v1/customers/{id} throughput over a
+    /// workspace of generated people.
+    Customers {
+        #[command(flatten)]
+        target: Target,
+        /// People in the workspace.
+        #[arg(long, default_value_t = 100_000)]
+        rows: u64,
+        /// Queries per kind of search.
+        #[arg(long, default_value_t = 500)]
+        queries: usize,
+    },
+    /// CSV import rows/s (dry run and real) against a raw SQLite bulk insert of the same rows.
+    Import {
+        /// The vinculo binary under test.
+        #[arg(long, default_value = "target/release/vinculo")]
+        bin: PathBuf,
+        /// Generated people in the file.
+        #[arg(long, default_value_t = 100_000)]
+        rows: u64,
+        #[arg(long, default_value_t = 3)]
         reps: usize,
     },
     /// Throughput and latency of GET /api/v1/me (bearer token) vs GET /healthz.
@@ -188,6 +213,19 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Phones { numbers, reps } => {
             println!("machine: {}\n", machine.one_line());
             println!("{}", phones::run(numbers, reps));
+        }
+        Cmd::Customers {
+            target,
+            rows,
+            queries,
+        } => {
+            let serve = target.serve_cmd()?;
+            println!("machine: {}\n", machine.one_line());
+            println!("{}", customers::run(&serve, rows, queries)?);
+        }
+        Cmd::Import { bin, rows, reps } => {
+            println!("machine: {}\n", machine.one_line());
+            println!("{}", import::run(&bin, rows, reps)?);
         }
         Cmd::Load { target, load } => {
             let serve = target.serve_cmd()?;

@@ -97,6 +97,9 @@ pub async fn connect(cfg: &DbConfig) -> anyhow::Result<Db> {
     db.migrate()
         .await
         .context("cannot apply database migrations")?;
+    db.optimize()
+        .await
+        .context("cannot refresh the query planner's statistics")?;
     Ok(db)
 }
 

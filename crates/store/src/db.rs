@@ -186,6 +186,29 @@ impl Db {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics where they are stale (after a bulk import, and at
+    /// start). Without them SQLite guesses, and once picked a scan of a workspace's links over
+    /// a look-up by person.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        match self {
+            // 0x10002: also analyse tables that never were (a fresh database after an import).
+            Db::Sqlite { write, .. } => {
+                sqlx::query("PRAGMA optimize=0x10002")
+                    .execute(write)
+                    .await?;
+            }
+            Db::Postgres(pool) => {
+                sqlx::query(
+                    "ANALYZE customers, identity_keys, customer_search, customer_tags, \
+                     customer_addresses, affiliations",
+                )
+                .execute(pool)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Every known migration with whether (and when) it was applied.
     pub async fn migration_status(&self) -> Result<Vec<MigrationStatus>, StoreError> {
         let applied: Vec<(i64, time::OffsetDateTime)> = {

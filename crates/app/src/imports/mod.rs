@@ -166,6 +166,7 @@ pub async fn import_csv(
         .map_err(|e| AppError::Internal(format!("the reader stopped: {e}")))?;
     rejections.sort_by_key(|r| r.line);
     if !opts.dry_run {
+        app.db.optimize().await?;
         let mut tx = app.db.begin().await?;
         let after = json!({
             "file": opts.file_name, "rows": counts.rows, "created": counts.created,

@@ -66,6 +66,9 @@ pub fn terms(
             }
             KeyKind::Phone => {
                 add(phone_digits(&k.key.value));
+                // As typed too: with a trunk prefix ("(011) 4123-4567" in Argentina, "020…"
+                // in the UK), which is how the person who typed it will search for it.
+                add(phone_digits(&k.key.display));
                 if let Some(n) = national_digits(&k.key.value) {
                     add(n);
                 }

@@ -1,6 +1,7 @@
 //! Customers (people and organisations), their identity keys, tags, addresses and links
 //! between people and organisations. Each list lives in its own table so that uniqueness
 //! (`identity_keys.value` per workspace) and filtering are plain indexed SQL on both backends.
+mod one;
 mod write;
 
 use crate::page::{Cursor, Page};
@@ -468,12 +469,7 @@ pub async fn get(
     ws: WorkspaceId,
     id: CustomerId,
 ) -> Result<Option<CustomerRecord>, StoreError> {
-    let stmt = select()
-        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
-        .and_where(Expr::col(Customers::Id).eq(id.uuid()))
-        .to_owned();
-    let rows = conn.fetch_all::<CustomerRow, _>(&stmt).await?;
-    Ok(hydrate(conn, ws, rows).await?.into_iter().next())
+    one::get(conn, ws, id).await
 }
 
 /// Whether the customer exists in the workspace (one indexed look-up, nothing loaded).
