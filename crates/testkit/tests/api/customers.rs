@@ -485,6 +485,11 @@ async fn one_box_finds_customers_by_name_email_phone_or_external_id(#[case] back
         "every word must match"
     );
     assert_eq!(names("ortiz").await, vec!["Josefa Ortiz"]);
+    assert_eq!(
+        names("jo or").await,
+        vec!["Josefa Ortiz"],
+        "one- and two-letter words take the walk-and-probe path"
+    );
     for phone in ["+34 612 34 56 78", "612345678", "0034612345678", "612 34"] {
         assert_eq!(names(phone).await, vec!["José María Núñez"], "{phone:?}");
     }
