@@ -4,17 +4,20 @@ use crate::config::connect;
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
-use vinculo_app::imports::{import_csv, reader, ImportOptions, ImportReport};
+use vinculo_app::imports::{
+    import_csv, import_vcard, is_vcard, reader, ImportOptions, ImportReport,
+};
 use vinculo_app::{App, AppConfig};
 use vinculo_store::DbConfig;
 
 #[derive(clap::Subcommand)]
 pub enum ImportCommand {
-    /// Import people from CSV (UTF-8 or Windows-1252; comma, semicolon or tab). Headers of
-    /// HubSpot and Salesforce exports, Spanish and English names and Vinculo's own export are
-    /// recognised. Rows whose e-mail, phone or external id belongs to a customer update it.
+    /// Import people from CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or vCard (a
+    /// phone's contacts export; versions 2.1, 3.0 and 4.0). CSV headers of HubSpot and
+    /// Salesforce exports, Spanish and English names and Vinculo's own export are recognised.
+    /// Rows whose e-mail, phone or external id belongs to a customer update it.
     Customers {
-        /// The CSV file.
+        /// The CSV or vCard (.vcf) file.
         file: std::path::PathBuf,
         /// Column mapping overrides: "Header=field,Other=ignore". Fields: given_name,
         /// family_name, name, email, phone, external_id, external_id:SOURCE, organization,
@@ -42,10 +45,13 @@ pub async fn run(cmd: ImportCommand, cfg: &DbConfig) -> anyhow::Result<()> {
         rejects,
         workspace,
     } = cmd;
-    let f =
+    let mut f =
         std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let source = reader::open(f).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let mut head = [0u8; 512];
+    let n = std::io::Read::read(&mut f, &mut head)?;
+    let vcard = is_vcard(&head[..n]);
+    std::io::Seek::rewind(&mut f)?;
     let db = connect(cfg).await?;
     let operator = crate::operator::operator(&db, workspace.as_deref()).await?;
     let app = App::new(db.clone(), AppConfig::default());
@@ -61,14 +67,21 @@ pub async fn run(cmd: ImportCommand, cfg: &DbConfig) -> anyhow::Result<()> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
-    let result = import_csv(&app, &operator, source, &opts, |p| {
+    let progress = |p: &vinculo_app::imports::Progress| {
         bar.set_position(p.bytes_read);
         bar.set_message(format!(
             "{} rows: {} new, {} updated, {} rejected",
             p.rows, p.created, p.updated, p.rejected
         ));
-    })
-    .await;
+    };
+    let result = if vcard {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes)?;
+        import_vcard(&app, &operator, bytes, &opts, progress).await
+    } else {
+        let source = reader::open(f).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        import_csv(&app, &operator, source, &opts, progress).await
+    };
     bar.finish_and_clear();
     db.close().await;
     let report = result.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -91,7 +104,16 @@ pub fn progress_bar(len: u64, template: &str) -> ProgressBar {
 
 pub fn print_report(r: &ImportReport) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "encoding {}; columns:", r.encoding);
+    let _ = writeln!(
+        err,
+        "encoding {}{}",
+        r.encoding,
+        if r.columns.is_empty() {
+            ""
+        } else {
+            "; columns:"
+        }
+    );
     for (header, field) in &r.columns {
         let _ = writeln!(
             err,

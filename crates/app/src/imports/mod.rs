@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde_json::json;
 use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area};
-use vinculo_domain::customers::import::{known_stage_alias, read_row, Mapping};
+use vinculo_domain::customers::import::{known_stage_alias, read_row, Mapping, Row};
 use vinculo_domain::customers::Customer;
 use vinculo_domain::identity::Region;
 use vinculo_domain::ids::CustomerId;
@@ -75,14 +75,8 @@ pub(crate) struct Prepared {
     pub region: Region,
 }
 
-/// Reads, maps and validates one row.
-fn prepare(
-    rules: &Rules,
-    mapping: &Mapping,
-    line: u64,
-    cells: &[&str],
-) -> Result<Prepared, Rejection> {
-    let mut row = read_row(mapping, cells);
+/// Validates one row read from a file.
+fn prepare(rules: &Rules, line: u64, mut row: Row) -> Result<Prepared, Rejection> {
     if let Some(s) = &row.person.lifecycle_stage {
         let known = rules
             .stages
@@ -133,9 +127,6 @@ pub async fn import_csv(
             field: "map",
             message,
         })?;
-    let mut conn = app.db.conn().await?;
-    let rules = Rules::load(&mut conn, actor).await?;
-    drop(conn);
     let columns: Vec<(String, Option<String>)> = source
         .headers
         .iter()
@@ -144,8 +135,98 @@ pub async fn import_csv(
         .collect();
     let encoding = source.encoding;
     let bytes_read = source.bytes_read.clone();
+    let read: Producer = Box::new(move |rules, tx| read_csv(source, rules, &mapping, tx));
+    let file = Described {
+        encoding,
+        columns,
+        bytes_read,
+    };
+    run(app, actor, opts, file, read, &mut on_progress).await
+}
+
+/// Whether a file looks like vCard rather than CSV.
+pub fn is_vcard(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(512)]);
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .to_ascii_uppercase()
+        .starts_with("BEGIN:VCARD")
+}
+
+/// Imports the people of a vCard file (a phone's or mail client's contacts export; UTF-8, or
+/// Windows-1252 from old desktop exports). The file is read whole: contact lists are small.
+pub async fn import_vcard(
+    app: &App,
+    actor: &Principal,
+    bytes: Vec<u8>,
+    opts: &ImportOptions,
+    mut on_progress: impl FnMut(&Progress),
+) -> Result<ImportReport, AppError> {
+    actor.require(Area::Customers, Access::Write)?;
+    let size = bytes.len() as u64;
+    let (text, encoding) = match String::from_utf8(bytes) {
+        Ok(t) => (t, "UTF-8"),
+        Err(e) => (
+            encoding_rs::WINDOWS_1252
+                .decode(e.as_bytes())
+                .0
+                .into_owned(),
+            "windows-1252",
+        ),
+    };
+    let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(size));
+    let read: Producer = Box::new(move |rules, tx| {
+        let mut batch: Batch = Vec::new();
+        for card in vinculo_domain::customers::vcard::read_cards(&text) {
+            batch.push(match card {
+                Ok((line, row)) => prepare(rules, line, row),
+                Err((line, reason)) => Err(Rejection { line, reason }),
+            });
+            if batch.len() >= BATCH && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
+                return;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.blocking_send(batch);
+        }
+    });
+    let file = Described {
+        encoding,
+        columns: Vec::new(),
+        bytes_read,
+    };
+    run(app, actor, opts, file, read, &mut on_progress).await
+}
+
+/// What was detected about the file.
+struct Described {
+    encoding: &'static str,
+    columns: Vec<(String, Option<String>)>,
+    bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Reads a file into batches of validated rows, on a thread of its own.
+type Producer = Box<dyn FnOnce(&Rules, tokio::sync::mpsc::Sender<Batch>) + Send>;
+
+/// Writes the batches a producer reads, and records the import.
+async fn run(
+    app: &App,
+    actor: &Principal,
+    opts: &ImportOptions,
+    file: Described,
+    read: Producer,
+    on_progress: &mut impl FnMut(&Progress),
+) -> Result<ImportReport, AppError> {
+    let mut conn = app.db.conn().await?;
+    let rules = Rules::load(&mut conn, actor).await?;
+    drop(conn);
+    let Described {
+        encoding,
+        columns,
+        bytes_read,
+    } = file;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
-    let reading = tokio::task::spawn_blocking(move || read_all(source, &rules, &mapping, tx));
+    let reading = tokio::task::spawn_blocking(move || read(&rules, tx));
     let mut writer = batch::Writer::new(app, actor, opts.dry_run).await?;
     let mut counts = Progress::default();
     let mut rejections: Vec<Rejection> = Vec::new();
@@ -195,8 +276,8 @@ pub async fn import_csv(
     })
 }
 
-/// The reading thread: rows to batches of prepared rows or rejections.
-fn read_all(
+/// The reading thread of a CSV: rows to batches of prepared rows or rejections.
+fn read_csv(
     mut source: CsvSource,
     rules: &Rules,
     mapping: &Mapping,
@@ -214,7 +295,7 @@ fn read_all(
                 if cells.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
-                batch.push(prepare(rules, mapping, line, &cells));
+                batch.push(prepare(rules, line, read_row(mapping, &cells)));
             }
             Err(e) => {
                 let line = e.position().map_or(line, |p| p.line());

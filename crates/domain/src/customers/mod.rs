@@ -9,6 +9,7 @@ mod fields;
 pub mod import;
 pub mod organization;
 pub mod search;
+pub mod vcard;
 
 pub use address::{AddressDraft, PostalAddress};
 pub use organization::{OrganizationDraft, SIZES};

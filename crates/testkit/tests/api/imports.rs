@@ -253,3 +253,41 @@ async fn readers_cannot_import_and_unreadable_files_or_mappings_are_422(#[case] 
         "{p}"
     );
 }
+
+/// A phone's contacts export: vCard 3.0 and Android's 2.1 with quoted-printable UTF-8.
+const CONTACTS: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:José Núñez\r\nN:Núñez;José;;;\r\n\
+EMAIL;TYPE=INTERNET,WORK:jose@ferreteria.es\r\nTEL;TYPE=CELL:612 34 56 78\r\n\
+ORG:Ferretería Núñez\r\nTITLE:Dueño\r\nADR;TYPE=WORK:;;Calle Mayor 5;Madrid;;28013;ES\r\nEND:VCARD\r\n\
+BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Mu=C3=B1oz;Mar=C3=ADa;;;\r\n\
+TEL;CELL;PREF:+52 55 1111 2222\r\nEND:VCARD\r\n\
+BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Nadie\r\nEMAIL:no-es-un-correo\r\nEND:VCARD\r\n";
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn a_phones_vcard_export_imports_people_and_reimports_as_updates(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let (status, report) = import(&t, &c, "", CONTACTS.as_bytes().to_vec()).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(counts(&report), [3, 2, 0, 1, 1], "{report}");
+    assert_eq!(report["rejections"][0]["line"], 16, "{report}");
+    let all = people(&t, &c).await;
+    let jose = named(&all, "José Núñez");
+    assert_eq!(jose["phones"][0]["normalized"], "+34612345678");
+    assert_eq!(jose["organizations"][0]["name"], "Ferretería Núñez");
+    assert_eq!(jose["organizations"][0]["title"], "Dueño");
+    assert_eq!(jose["addresses"][0]["postal_code"], "28013");
+    let maria = named(&all, "María Muñoz");
+    assert_eq!(maria["phones"][0]["normalized"], "+525511112222");
+    let (_, again) = import(&t, &c, "", CONTACTS.as_bytes().to_vec()).await;
+    assert_eq!(
+        counts(&again),
+        [3, 0, 2, 1, 0],
+        "matched by e-mail and phone: {again}"
+    );
+    assert_eq!(people(&t, &c).await.len(), 2);
+}

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use vinculo_app::imports::{import_csv, ImportOptions, ImportReport, Progress};
+use vinculo_app::imports::{
+    import_csv, import_vcard, is_vcard, ImportOptions, ImportReport, Progress,
+};
 use vinculo_domain::auth::{Access, Area};
 
 /// The body limit of the browser's upload: the file and a little room for the form around it.
@@ -108,7 +110,8 @@ impl From<ImportReport> for ImportResult {
     }
 }
 
-/// Imports people from CSV (UTF-8 or Windows-1252; comma, semicolon or tab). HubSpot,
+/// Imports people from CSV (UTF-8 or Windows-1252; comma, semicolon or tab), or from a vCard
+/// file (`BEGIN:VCARD`…, a phone's contacts export, no mapping needed). HubSpot,
 /// Salesforce, Spanish and English headers and Vinculo's own export are recognised; rows
 /// whose e-mail, phone or external id belongs to a customer update them; organisations are
 /// found by name or created. Rejected rows are reported by line and the rest is imported.
@@ -130,14 +133,29 @@ pub async fn import_customers(
     let file = import_file::save(body.into_data_stream())
         .await
         .map_err(save_error)?;
-    let source = import_file::open(file.path.clone())
-        .await
-        .map_err(|e| ApiError::invalid("file", e))?;
     let opts = ImportOptions {
         mapping: q.map.unwrap_or_default(),
         dry_run: q.dry_run.unwrap_or(false),
         file_name: q.file_name.unwrap_or_else(|| "API upload".into()),
     };
+    let internal =
+        |e: std::io::Error| vinculo_app::AppError::Internal(format!("reading an upload: {e}"));
+    // A contacts export (vCard) needs no mapping: its properties say what each value is.
+    let mut head = vec![0u8; 512];
+    let n = {
+        use tokio::io::AsyncReadExt;
+        let mut f = tokio::fs::File::open(&file.path).await.map_err(internal)?;
+        f.read(&mut head).await.map_err(internal)?
+    };
+    head.truncate(n);
+    if is_vcard(&head) {
+        let bytes = tokio::fs::read(&file.path).await.map_err(internal)?;
+        let report = import_vcard(&state.app, &p, bytes, &opts, |_| {}).await?;
+        return Ok(Json(report.into()));
+    }
+    let source = import_file::open(file.path.clone())
+        .await
+        .map_err(|e| ApiError::invalid("file", e))?;
     let report = import_csv(&state.app, &p, source, &opts, |_| {}).await?;
     Ok(Json(report.into()))
 }
