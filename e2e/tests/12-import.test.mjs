@@ -91,6 +91,30 @@ test('upload, map a column, dry run, import for real, find the people', async ()
   await context.close();
 });
 
+test('a phone\'s contacts file (vCard) imports without a mapping step', async () => {
+  const { context, page } = await newPage(fx.browser);
+  await login(page, fx.server, ADMIN.email, ADMIN.password);
+  await page.goto(`${fx.server.url}/customers/import`);
+  const vcf = [
+    'BEGIN:VCARD', 'VERSION:3.0', 'FN:Begoña Ibáñez', 'N:Ibáñez;Begoña;;;',
+    'EMAIL;TYPE=INTERNET:begona@ejemplo.es', 'TEL;TYPE=CELL:699 88 77 66', 'ORG:Talleres Sur', 'TITLE:Jefa de taller', 'END:VCARD',
+  ].join('\r\n');
+  await page.locator('input[type=file][name=file]').setInputFiles({
+    name: 'contactos.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcf, 'utf8'),
+  });
+  await submitAndWait(page, page.locator('form[action="/customers/import"] button[type=submit]'));
+  assert.equal(await page.locator('table.mapping').count(), 0, 'no columns to map');
+  assert.match(await page.locator('main').innerText(), /vCard/);
+  await shot(page, '12-import-vcard');
+  await submitAndWait(page, page.locator('button[name=dry_run][value=false]'));
+  const r = await report(page);
+  assert.deepEqual([r.created, r.rejected], [1, 0]);
+  await page.goto(`${fx.server.url}/customers?q=begona`);
+  assert.deepEqual(await page.locator('main table tbody tr td:first-child a').allInnerTexts(), ['Begoña Ibáñez']);
+  assert.match(await page.locator('main table').innerText(), /Talleres Sur/);
+  await context.close();
+});
+
 test('phone: the mapping step, progress and report fit 360 px', async () => {
   const { context, page } = await newPage(fx.browser, { viewport: PHONE });
   await login(page, fx.server, ADMIN.email, ADMIN.password);

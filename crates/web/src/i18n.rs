@@ -317,6 +317,8 @@ messages! {
     settings_stages: "Lifecycle stages", "Etapas del ciclo de vida";
     settings_stages_hint: "One per line, in funnel order; the first is a new customer's. Letters a-z, digits and _.", "Una por línea, en el orden del embudo; la primera es la de un cliente nuevo. Letras a-z, cifras y _.";
     settings_country: "Default country for phones", "País por defecto de los teléfonos";
+    import_vcard_title: "Import contacts", "Importar contactos";
+    import_vcard_intro: "A contacts file (vCard): names, e-mails, phones, organisation, title, address and birthday are read from each card; no columns to map.", "Un archivo de contactos (vCard): de cada tarjeta se leen nombre, correos, teléfonos, empresa, cargo, dirección y fecha de nacimiento; no hay columnas que asignar.";
     import_button: "Import", "Importar";
     import_title: "Import customers", "Importar clientes";
     import_intro: "Upload a CSV file: an export from another CRM (HubSpot, Salesforce…) or a spreadsheet saved as CSV, in UTF-8 or Windows-1252, separated by commas, semicolons or tabs. Up to 512 MiB. Nothing is written until you confirm.", "Sube un archivo CSV: una exportación de otro CRM (HubSpot, Salesforce…) o una hoja de cálculo guardada como CSV, en UTF-8 o Windows-1252, separada por comas, puntos y coma o tabuladores. Hasta 512 MiB. No se guarda nada hasta que lo confirmes.";

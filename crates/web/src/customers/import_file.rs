@@ -72,6 +72,17 @@ pub async fn open(path: PathBuf) -> Result<CsvSource, String> {
     .map_err(|e| e.to_string())?
 }
 
+/// Whether a stored upload is a vCard file (a contacts export) rather than CSV.
+pub async fn is_vcard(path: &std::path::Path) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut head = vec![0u8; 512];
+    let Ok(mut f) = tokio::fs::File::open(path).await else {
+        return false;
+    };
+    let n = f.read(&mut head).await.unwrap_or(0);
+    vinculo_app::imports::is_vcard(&head[..n])
+}
+
 /// What the mapping step shows of a file.
 pub struct Preview {
     pub headers: Vec<String>,

@@ -231,9 +231,17 @@ async fn run(
     path: std::path::PathBuf,
     opts: &ImportOptions,
 ) -> Result<ImportReport, String> {
-    let source = import_file::open(path).await?;
-    jobs.watch(id, source.bytes_read.clone());
-    let result = import_csv(app, p, source, opts, |progress| jobs.progress(id, progress)).await;
+    let result = if import_file::is_vcard(&path).await {
+        let bytes = tokio::fs::read(&path).await.map_err(|e| e.to_string())?;
+        vinculo_app::imports::import_vcard(app, p, bytes, opts, |progress| {
+            jobs.progress(id, progress)
+        })
+        .await
+    } else {
+        let source = import_file::open(path).await?;
+        jobs.watch(id, source.bytes_read.clone());
+        import_csv(app, p, source, opts, |progress| jobs.progress(id, progress)).await
+    };
     result.map_err(|e| match e {
         AppError::Invalid { message, .. } => message,
         AppError::Store(_) | AppError::Internal(_) => {

@@ -130,6 +130,26 @@ pub async fn mapping_again(
 }
 
 /// The mapping step of job `id`.
+/// A contacts file (vCard) needs no mapping: each value says what it is.
+fn contacts_page(ctx: &Ctx, id: Uuid, job: &JobView, error: Option<&str>) -> Response {
+    let m = ctx.m;
+    let body = html! {
+        h1 { (m.import_vcard_title) }
+        p class="muted" { (job.file_name) " · vCard" }
+        p { (m.import_vcard_intro) }
+        @if let Some(e) = error { div class="flash err" role="alert" { (e) } }
+        form class="stack" method="post" action={ "/customers/import/" (id) } {
+            (csrf_field(&ctx.csrf))
+            p class="hint" { (m.import_dry_run_hint) }
+            div class="row" {
+                button type="submit" name="dry_run" value="true" class="secondary" { (m.import_dry_run) }
+                button type="submit" name="dry_run" value="false" { (m.import_start) }
+            }
+        }
+    };
+    layout(ctx, m.import_vcard_title, body).into_response()
+}
+
 pub async fn mapping_page(
     state: &AppState,
     ctx: &Ctx,
@@ -141,6 +161,9 @@ pub async fn mapping_page(
     let Some(path) = state.imports.file_path(&ctx.principal, id) else {
         return gone(ctx);
     };
+    if import_file::is_vcard(&path).await {
+        return contacts_page(ctx, id, job, error);
+    }
     let preview = match import_file::preview(path).await {
         Ok(p) => p,
         Err(_) => return gone(ctx),
@@ -288,7 +311,11 @@ pub async fn start(
         });
         pairs.collect::<Vec<_>>().join(",")
     });
-    if Mapping::new(&job.headers, &mapping).is_err() {
+    let vcard = match state.imports.file_path(&ctx.principal, id) {
+        Some(path) => import_file::is_vcard(&path).await,
+        None => false,
+    };
+    if !vcard && Mapping::new(&job.headers, &mapping).is_err() {
         let job = JobView { mapping, ..job };
         return mapping_page(&state, &ctx, id, &job, Some(ctx.m.import_bad_mapping)).await;
     }
