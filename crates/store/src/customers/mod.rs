@@ -1,10 +1,14 @@
 //! Customers (people and organisations), their identity keys, tags, addresses and links
 //! between people and organisations. Each list lives in its own table so that uniqueness
 //! (`identity_keys.value` per workspace) and filtering are plain indexed SQL on both backends.
+mod list;
 mod one;
+mod settings;
 mod write;
 
-use crate::page::{Cursor, Page};
+pub use list::list;
+pub use settings::{set_settings, settings, stage_counts, CustomerSettings};
+
 use crate::{Conn, StoreError};
 use sea_query::{Expr, Iden, Order, Query, SelectStatement};
 use std::collections::HashMap;
@@ -483,92 +487,6 @@ pub async fn exists(conn: &mut Conn, ws: WorkspaceId, id: CustomerId) -> Result<
     Ok(conn.fetch_optional::<(Uuid,), _>(&stmt).await?.is_some())
 }
 
-/// Customers newest first, `limit` at a time.
-pub async fn list(
-    conn: &mut Conn,
-    ws: WorkspaceId,
-    f: &CustomerFilter,
-    before: Option<Cursor>,
-    limit: u64,
-) -> Result<Page<CustomerRecord>, StoreError> {
-    let mut stmt = select()
-        .and_where(Expr::col((Customers::Table, Customers::WorkspaceId)).eq(ws.uuid()))
-        .to_owned();
-    if let Some(k) = f.kind {
-        stmt.and_where(Expr::col(Customers::Kind).eq(k.as_str()));
-    }
-    if let Some(org) = f.organization {
-        let linked = Query::select()
-            .column(Affiliations::PersonId)
-            .from(Affiliations::Table)
-            .and_where(Expr::col(Affiliations::WorkspaceId).eq(ws.uuid()))
-            .and_where(Expr::col(Affiliations::OrganizationId).eq(org.uuid()))
-            .to_owned();
-        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(linked));
-    }
-    if let Some(s) = &f.stage {
-        stmt.and_where(Expr::col(Customers::LifecycleStage).eq(s.as_str()));
-    }
-    if let Some(o) = &f.owner {
-        stmt.and_where(Expr::col(Customers::Owner).eq(o.as_str()));
-    }
-    if !f.include_archived {
-        stmt.and_where(Expr::col(Customers::ArchivedAt).is_null());
-    }
-    if let Some(tag) = &f.tag {
-        let tagged = Query::select()
-            .column(CustomerTags::CustomerId)
-            .from(CustomerTags::Table)
-            .and_where(Expr::col(CustomerTags::WorkspaceId).eq(ws.uuid()))
-            .and_where(Expr::col(CustomerTags::Tag).eq(tag.as_str()))
-            .to_owned();
-        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(tagged));
-    }
-    // A word's matching customers are gathered by id from the term index. A word of one or
-    // two letters matches a good part of the workspace: it is instead probed per customer
-    // while they are walked newest first, so a page is found within a few hundred rows rather
-    // than after gathering and sorting most of the workspace.
-    for word in &f.search {
-        let mut matching = Query::select()
-            .column((CustomerSearch::Table, CustomerSearch::CustomerId))
-            .from(CustomerSearch::Table)
-            .and_where(
-                Expr::col((CustomerSearch::Table, CustomerSearch::WorkspaceId)).eq(ws.uuid()),
-            )
-            .to_owned();
-        term_prefix(&mut matching, word);
-        if word.len() > BROAD {
-            stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(matching));
-        } else {
-            matching.and_where(
-                Expr::col((CustomerSearch::Table, CustomerSearch::CustomerId))
-                    .equals((Customers::Table, Customers::Id)),
-            );
-            stmt.and_where(Expr::exists(matching));
-        }
-    }
-    if let Some(c) = before {
-        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).lt(c.0));
-    }
-    stmt.order_by((Customers::Table, Customers::Id), Order::Desc)
-        .limit(limit + 1);
-    let rows = conn.fetch_all::<CustomerRow, _>(&stmt).await?;
-    let records = hydrate(conn, ws, rows).await?;
-    Ok(Page::from_overfetch(records, limit, |c| c.id.uuid()))
-}
-
-/// Words this short match a good part of any workspace (see `list`).
-const BROAD: usize = 2;
-
-/// Prefix match as a range: terms are ASCII, and '\x7f' sorts after every ASCII character,
-/// so [word, word + '\x7f') holds exactly the terms that start with word.
-fn term_prefix(q: &mut SelectStatement, word: &str) {
-    q.and_where(Expr::col((CustomerSearch::Table, CustomerSearch::Term)).gte(word))
-        .and_where(
-            Expr::col((CustomerSearch::Table, CustomerSearch::Term)).lt(format!("{word}\x7f")),
-        );
-}
-
 /// Archives (`Some(time)`) or restores (`None`) a customer.
 pub async fn set_archived(
     conn: &mut Conn,
@@ -603,65 +521,4 @@ pub async fn delete(conn: &mut Conn, ws: WorkspaceId, id: CustomerId) -> Result<
         .and_where(Expr::col(Customers::Id).eq(id.uuid()))
         .to_owned();
     Ok(conn.execute(&stmt).await? > 0)
-}
-
-/// How a workspace reads and classifies customers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CustomerSettings {
-    /// ISO 3166 alpha-2: phones typed without a country code are read in it.
-    pub default_country: String,
-    /// Lifecycle stages in funnel order; the first is a new customer's.
-    pub stages: Vec<String>,
-}
-
-/// The workspace's customer settings.
-pub async fn settings(conn: &mut Conn, ws: WorkspaceId) -> Result<CustomerSettings, StoreError> {
-    use sea_query::Alias;
-    let stmt = Query::select()
-        .columns([
-            Alias::new("default_country"),
-            Alias::new("lifecycle_stages"),
-        ])
-        .from(Alias::new("workspaces"))
-        .and_where(Expr::col(Alias::new("id")).eq(ws.uuid()))
-        .to_owned();
-    let (default_country, stages): (String, String) = conn
-        .fetch_optional(&stmt)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("workspace {ws} has no row")))?;
-    Ok(CustomerSettings {
-        default_country,
-        stages: stages.split(',').map(str::to_owned).collect(),
-    })
-}
-
-/// Stores the workspace's customer settings.
-pub async fn set_settings(
-    conn: &mut Conn,
-    ws: WorkspaceId,
-    s: &CustomerSettings,
-) -> Result<(), StoreError> {
-    use sea_query::Alias;
-    let stmt = Query::update()
-        .table(Alias::new("workspaces"))
-        .value(Alias::new("default_country"), s.default_country.clone())
-        .value(Alias::new("lifecycle_stages"), s.stages.join(","))
-        .and_where(Expr::col(Alias::new("id")).eq(ws.uuid()))
-        .to_owned();
-    conn.execute(&stmt).await.map(drop)
-}
-
-/// How many customers are at each stage (only stages in use).
-pub async fn stage_counts(
-    conn: &mut Conn,
-    ws: WorkspaceId,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    let stmt = Query::select()
-        .column(Customers::LifecycleStage)
-        .expr(Expr::col(Customers::Id).count())
-        .from(Customers::Table)
-        .and_where(Expr::col(Customers::WorkspaceId).eq(ws.uuid()))
-        .group_by_col(Customers::LifecycleStage)
-        .to_owned();
-    conn.fetch_all(&stmt).await
 }

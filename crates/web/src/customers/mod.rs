@@ -9,4 +9,5 @@ pub mod import_progress;
 pub mod org_pages;
 pub mod organizations;
 pub mod pages;
+mod parts;
 pub mod settings;

@@ -1,7 +1,8 @@
 //! `/organizations`: the list with search, a new-organisation form, and each organisation's
 //! page to edit it and see its people. Archive, erase and consent reuse the customer routes.
-use super::pages::{
-    consent_section, error_box, lines, load, opt, primary, read_only, record_actions, stage_name,
+use super::pages::load;
+use super::parts::{
+    consent_section, error_box, lines, opt, primary, read_only, record_actions, stage_name,
     AddressForm, Choices,
 };
 use crate::pages::{csrf_field, ctx_error, layout, when, Ctx};
