@@ -317,6 +317,15 @@ messages! {
     settings_stages: "Lifecycle stages", "Etapas del ciclo de vida";
     settings_stages_hint: "One per line, in funnel order; the first is a new customer's. Letters a-z, digits and _.", "Una por línea, en el orden del embudo; la primera es la de un cliente nuevo. Letras a-z, cifras y _.";
     settings_country: "Default country for phones", "País por defecto de los teléfonos";
+    more_filters: "More filters", "Más filtros";
+    all_organizations: "All organisations", "Todas las empresas";
+    created_from: "Created from", "Creado desde";
+    created_until: "Created until", "Creado hasta";
+    updated_from: "Changed since", "Modificado desde";
+    sort_order: "Order", "Orden";
+    sort_newest: "Newest first", "Más recientes primero";
+    sort_oldest: "Oldest first", "Más antiguos primero";
+    filter_invalid: "One of the filters is not valid and was not applied.", "Uno de los filtros no es válido y no se aplicó.";
     import_vcard_title: "Import contacts", "Importar contactos";
     import_vcard_intro: "A contacts file (vCard): names, e-mails, phones, organisation, title, address and birthday are read from each card; no columns to map.", "Un archivo de contactos (vCard): de cada tarjeta se leen nombre, correos, teléfonos, empresa, cargo, dirección y fecha de nacimiento; no hay columnas que asignar.";
     import_button: "Import", "Importar";

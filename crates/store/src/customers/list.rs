@@ -1,12 +1,13 @@
-//! Listing customers: filters (kind, organisation, stage, owner, tag, archived) and the search
-//! box's words, newest first, a page at a time.
+//! Listing customers: filters (kind, organisation, stage, owner, tag, archived, creation and
+//! change dates, current consent) and the search box's words, newest or oldest first, a page
+//! at a time.
 use super::{
     hydrate, select, Affiliations, CustomerFilter, CustomerRecord, CustomerRow, CustomerSearch,
     CustomerTags, Customers,
 };
 use crate::page::{Cursor, Page};
 use crate::{Conn, StoreError};
-use sea_query::{Expr, Order, Query, SelectStatement};
+use sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
 use vinculo_domain::ids::WorkspaceId;
 
 /// Customers newest first, `limit` at a time.
@@ -73,14 +74,73 @@ pub async fn list(
             stmt.and_where(Expr::exists(matching));
         }
     }
-    if let Some(c) = before {
-        stmt.and_where(Expr::col((Customers::Table, Customers::Id)).lt(c.0));
+    let at = |c: Customers| Expr::col((Customers::Table, c));
+    for (col, from, until) in [
+        (Customers::CreatedAt, f.created_from, f.created_until),
+        (Customers::UpdatedAt, f.updated_from, f.updated_until),
+    ] {
+        if let Some(t) = from {
+            stmt.and_where(at(col).gte(t));
+        }
+        if let Some(t) = until {
+            stmt.and_where(at(col).lt(t));
+        }
     }
-    stmt.order_by((Customers::Table, Customers::Id), Order::Desc)
+    if let Some((channel, purpose, state)) = &f.consent {
+        consent_is(&mut stmt, ws, channel, purpose, state);
+    }
+    let id = Expr::col((Customers::Table, Customers::Id));
+    match (before, f.oldest_first) {
+        (Some(c), false) => stmt.and_where(id.lt(c.0)),
+        (Some(c), true) => stmt.and_where(id.gt(c.0)),
+        (None, _) => &mut stmt,
+    };
+    let order = if f.oldest_first {
+        Order::Asc
+    } else {
+        Order::Desc
+    };
+    stmt.order_by((Customers::Table, Customers::Id), order)
         .limit(limit + 1);
     let rows = conn.fetch_all::<CustomerRow, _>(&stmt).await?;
     let records = hydrate(conn, ws, rows).await?;
     Ok(Page::from_overfetch(records, limit, |c| c.id.uuid()))
+}
+
+/// Keeps customers whose latest ledger entry for (channel, purpose) has `state`; with no entry
+/// the state is `unknown`. The ledger's index (workspace, customer, time) answers each probe.
+fn consent_is(
+    stmt: &mut SelectStatement,
+    ws: WorkspaceId,
+    channel: &str,
+    purpose: &str,
+    state: &str,
+) {
+    let col = |c: &str| Expr::col((Alias::new("consent_events"), Alias::new(c)));
+    let latest = Query::select()
+        .column((Alias::new("consent_events"), Alias::new("state")))
+        .from(Alias::new("consent_events"))
+        .and_where(col("workspace_id").eq(ws.uuid()))
+        .and_where(col("customer_id").equals((Customers::Table, Customers::Id)))
+        .and_where(col("channel").eq(channel))
+        .and_where(col("purpose").eq(purpose))
+        .order_by(
+            (Alias::new("consent_events"), Alias::new("at")),
+            Order::Desc,
+        )
+        .order_by(
+            (Alias::new("consent_events"), Alias::new("id")),
+            Order::Desc,
+        )
+        .limit(1)
+        .to_owned();
+    let current = SimpleExpr::SubQuery(None, Box::new(latest.into_sub_query_statement()));
+    let matches = Expr::expr(current.clone()).eq(state);
+    if state == "unknown" {
+        stmt.and_where(matches.or(Expr::expr(current).is_null()));
+    } else {
+        stmt.and_where(matches);
+    }
 }
 
 /// Words this short match a good part of any workspace (see `list`).

@@ -198,6 +198,17 @@ pub struct CustomerFilter {
     pub include_archived: bool,
     /// Words that must each begin a search term of the customer (see `domain::customers::search`).
     pub search: Vec<String>,
+    /// Created at or after / before.
+    pub created_from: Option<OffsetDateTime>,
+    pub created_until: Option<OffsetDateTime>,
+    /// Last changed at or after / before.
+    pub updated_from: Option<OffsetDateTime>,
+    pub updated_until: Option<OffsetDateTime>,
+    /// Customers whose current consent for (channel, purpose) is this state (the latest entry
+    /// of their ledger for it; `unknown` also matches customers with no entry).
+    pub consent: Option<(String, String, String)>,
+    /// Oldest first instead of newest first.
+    pub oldest_first: bool,
 }
 
 /// The customers owning any of these keys: (customer, kind, value) per match.

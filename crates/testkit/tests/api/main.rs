@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod csrf;
 mod customers;
+mod filters;
 mod idempotency;
 mod import_pages;
 mod imports;

@@ -1,5 +1,6 @@
 //! `/api/v1/customers`: people with their identity keys, addresses, organisations, stage,
 //! owner and tags. The shapes here are shared with `/api/v1/organizations`.
+use super::filters::{refine, MoreFilters};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiAuth, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -357,14 +358,15 @@ pub struct ListParams {
 }
 
 /// People, newest first; `q` searches.
-#[utoipa::path(get, path = "/customers", tag = "customers", params(ListParams),
+#[utoipa::path(get, path = "/customers", tag = "customers", params(ListParams, MoreFilters),
     responses((status = 200, body = CustomerList)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_customers(
     State(state): State<AppState>,
     ApiAuth(p): ApiAuth,
     ApiQuery(q): ApiQuery<ListParams>,
+    ApiQuery(more): ApiQuery<MoreFilters>,
 ) -> Result<Json<CustomerList>, ApiError> {
-    list_of(&state, &p, Kind::Person, q).await.map(Json)
+    list_of(&state, &p, Kind::Person, q, &more).await.map(Json)
 }
 
 /// One page of customers of `kind` (shared with the organisations list).
@@ -373,6 +375,7 @@ pub(super) async fn list_of(
     p: &vinculo_app::Principal,
     kind: Kind,
     q: ListParams,
+    more: &MoreFilters,
 ) -> Result<CustomerList, ApiError> {
     let mut filter = filter_of(
         q.q.as_deref(),
@@ -383,6 +386,7 @@ pub(super) async fn list_of(
     );
     filter.kind = Some(kind);
     filter.organization = q.organization.map(CustomerId);
+    refine(&mut filter, more)?;
     let cursor = parse_cursor(q.cursor.as_deref())?;
     let page = customers::list(&state.app, p, &filter, cursor, q.limit.unwrap_or(50)).await?;
     Ok(CustomerList {
@@ -564,17 +568,19 @@ pub fn filter_of(
         search: q
             .map(vinculo_domain::customers::search::query_words)
             .unwrap_or_default(),
+        ..CustomerFilter::default()
     }
 }
 
 /// Streams the customers matching the filters as CSV or vCard 4.0 (constant memory).
-#[utoipa::path(get, path = "/customers/export", tag = "customers", params(ExportParams),
+#[utoipa::path(get, path = "/customers/export", tag = "customers", params(ExportParams, MoreFilters),
     responses((status = 200, description = "text/csv or text/vcard", content_type = "text/csv"), (status = 403, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn export_customers(
     State(state): State<AppState>,
     ApiAuth(p): ApiAuth,
     ApiQuery(q): ApiQuery<ExportParams>,
+    ApiQuery(more): ApiQuery<MoreFilters>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     use vinculo_app::exports::{export, Format};
@@ -588,13 +594,14 @@ pub async fn export_customers(
         vinculo_domain::auth::Area::Customers,
         vinculo_domain::auth::Access::Read,
     )?;
-    let filter = filter_of(
+    let mut filter = filter_of(
         q.q.as_deref(),
         q.lifecycle_stage,
         q.tag,
         q.owner,
         q.archived.unwrap_or(false),
     );
+    refine(&mut filter, &more)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let app = state.app.clone();
     tokio::spawn(async move {

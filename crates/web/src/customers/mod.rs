@@ -1,6 +1,7 @@
 //! Customer records: people and organisations (API and pages), and the workspace's customer
 //! settings; importing people from CSV (API, and pages with a mapping step and progress).
 pub mod api;
+pub mod filters;
 pub mod import_api;
 mod import_file;
 pub mod import_jobs;

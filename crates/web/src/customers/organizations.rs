@@ -5,6 +5,7 @@ use super::api::{
     addresses, on_conflict, points, Address, Contact, CreateParams, Customer, CustomerList,
     ListParams,
 };
+use super::filters::MoreFilters;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiAuth, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -111,15 +112,16 @@ pub async fn create_organization(
 }
 
 /// Organisations, newest first; `q` searches names, domains, tax ids, phones.
-#[utoipa::path(get, path = "/organizations", tag = "organizations", params(ListParams),
+#[utoipa::path(get, path = "/organizations", tag = "organizations", params(ListParams, MoreFilters),
     responses((status = 200, body = CustomerList)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_organizations(
     State(state): State<AppState>,
     ApiAuth(p): ApiAuth,
     ApiQuery(mut q): ApiQuery<ListParams>,
+    ApiQuery(more): ApiQuery<MoreFilters>,
 ) -> Result<Json<CustomerList>, ApiError> {
     q.organization = None;
-    super::api::list_of(&state, &p, Kind::Organization, q)
+    super::api::list_of(&state, &p, Kind::Organization, q, &more)
         .await
         .map(Json)
 }
@@ -138,7 +140,7 @@ pub async fn get_organization(
 }
 
 /// The people linked to an organisation, newest first.
-#[utoipa::path(get, path = "/organizations/{id}/people", tag = "organizations", params(("id" = Uuid, Path), ListParams),
+#[utoipa::path(get, path = "/organizations/{id}/people", tag = "organizations", params(("id" = Uuid, Path), ListParams, MoreFilters),
     responses((status = 200, body = CustomerList), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn list_people(
@@ -146,10 +148,11 @@ pub async fn list_people(
     ApiAuth(p): ApiAuth,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(mut q): ApiQuery<ListParams>,
+    ApiQuery(more): ApiQuery<MoreFilters>,
 ) -> Result<Json<CustomerList>, ApiError> {
     customers::get(&state.app, &p, CustomerId(id), Some(Kind::Organization)).await?;
     q.organization = Some(id);
-    super::api::list_of(&state, &p, Kind::Person, q)
+    super::api::list_of(&state, &p, Kind::Person, q, &more)
         .await
         .map(Json)
 }

@@ -1,9 +1,11 @@
 //! `/customers`: the list with one search box and filters, a new-customer form, and each
 //! customer's page to view, edit, archive or erase them.
+use super::filters::{refine, MoreFilters};
 use super::parts::{
-    consent_section, error_box, lines, opt, primary, read_only, record_actions, stage_name,
-    AddressForm, Choices,
+    consent_section, error_box, lines, opt, primary, purpose_name, read_only, record_actions,
+    stage_name, AddressForm, Choices,
 };
+use crate::i18n::Msg;
 use crate::pages::{csrf_field, ctx_error, layout, when, Ctx};
 use crate::state::AppState;
 use crate::users::api::parse_cursor;
@@ -17,6 +19,7 @@ use vinculo_app::customers::{self, Draft, Lists, OnConflict};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::customers::consent::ConsentEntry;
+use vinculo_domain::customers::consent::{Channel, Purpose};
 use vinculo_domain::customers::{AffiliationDraft, ContactPoint, Kind, PersonDraft};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::CustomerId;
@@ -30,6 +33,10 @@ pub struct ListQuery {
     tag: Option<String>,
     archived: Option<String>,
     cursor: Option<String>,
+    organization: Option<String>,
+    // Every further filter is text, so flattening works with form-encoded queries.
+    #[serde(flatten)]
+    more: MoreFilters,
 }
 
 pub async fn list_page(
@@ -38,36 +45,57 @@ pub async fn list_page(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let m = ctx.m;
-    let filter = super::api::filter_of(
+    let mut filter = super::api::filter_of(
         q.q.as_deref(),
         q.stage.clone(),
         q.tag.clone(),
         None,
         q.archived.is_some(),
     );
+    filter.organization = q
+        .organization
+        .as_deref()
+        .and_then(|o| o.parse::<Uuid>().ok())
+        .map(CustomerId);
+    let bad_filter = refine(&mut filter, &q.more).is_err();
     let cursor = parse_cursor(q.cursor.as_deref()).ok().flatten();
     let page = match customers::list(&state.app, &ctx.principal, &filter, cursor, 50).await {
         Ok(p) => p,
         Err(e) => return ctx_error(&ctx, e),
     };
-    let stages = match customers::customer_settings(&state.app, &ctx.principal).await {
-        Ok(s) => s.stages,
+    let choices = match Choices::load(&state, &ctx).await {
+        Ok(c) => c,
         Err(e) => return ctx_error(&ctx, e),
     };
+    let further = [
+        ("organization", &q.organization),
+        ("created_from", &q.more.created_from),
+        ("created_until", &q.more.created_until),
+        ("updated_from", &q.more.updated_from),
+        ("updated_until", &q.more.updated_until),
+        ("consent", &q.more.consent),
+        ("sort", &q.more.sort),
+    ];
     let mut more = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in [
         ("q", &q.q),
         ("stage", &q.stage),
         ("tag", &q.tag),
         ("archived", &q.archived),
-    ] {
+    ]
+    .into_iter()
+    .chain(further)
+    {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             more.append_pair(k, v);
         }
     }
     let more = more.finish();
     let mut export = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [("q", &q.q), ("lifecycle_stage", &q.stage), ("tag", &q.tag)] {
+    for (k, v) in [("q", &q.q), ("lifecycle_stage", &q.stage), ("tag", &q.tag)]
+        .into_iter()
+        .chain(further)
+    {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             export.append_pair(k, v);
         }
@@ -97,12 +125,14 @@ pub async fn list_page(
             label { (m.stage)
                 select name="stage" {
                     option value="" { (m.all_stages) }
-                    @for s in &stages { option value=(s) selected[q.stage.as_deref() == Some(s.as_str())] { (stage_name(m, s)) } }
+                    @for s in &choices.stages { option value=(s) selected[q.stage.as_deref() == Some(s.as_str())] { (stage_name(m, s)) } }
                 }
             }
             label class="check" { input type="checkbox" name="archived" value="1" checked[q.archived.is_some()]; (m.show_archived) }
             button type="submit" class="secondary" { (m.customer_search_button) }
+            (further_filters(m, &q, &choices))
         }
+        @if bad_filter { div class="flash err" role="alert" { (m.filter_invalid) } }
         @if page.items.is_empty() { p class="muted" { (m.no_results) } } @else {
             div class="table-wrap" {
                 table class="stack-phone" {
@@ -127,6 +157,54 @@ pub async fn list_page(
         }
     };
     layout(&ctx, m.customers_title, body).into_response()
+}
+
+/// Organisation, dates, consent and order, folded away until asked for (open when in use).
+fn further_filters(m: &Msg, q: &ListQuery, ch: &Choices) -> Markup {
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let used = [
+        &q.organization,
+        &q.more.created_from,
+        &q.more.created_until,
+        &q.more.updated_from,
+        &q.more.updated_until,
+        &q.more.consent,
+        &q.more.sort,
+    ]
+    .iter()
+    .any(|o| o.as_deref().is_some_and(|s| !s.is_empty()));
+    let consent_now = v(&q.more.consent);
+    html! {
+        details class="grow more-filters" open[used] {
+            summary { (m.more_filters) }
+            div class="row" {
+                label { (m.organization)
+                    select name="organization" {
+                        option value="" { (m.all_organizations) }
+                        @for (id, name) in &ch.organizations { option value=(id) selected[q.organization.as_deref() == Some(id.as_str())] { (name) } }
+                    }
+                }
+                label { (m.created_from) input type="date" name="created_from" value=(v(&q.more.created_from)); }
+                label { (m.created_until) input type="date" name="created_until" value=(v(&q.more.created_until)); }
+                label { (m.updated_from) input type="date" name="updated_from" value=(v(&q.more.updated_from)); }
+                label { (m.consent_title)
+                    select name="consent" {
+                        option value="" { "—" }
+                        @for ch in Channel::ALL { @for p in Purpose::ALL {
+                            @let key = format!("{}:{}", ch.as_str(), p.as_str());
+                            option value=(key) selected[consent_now == key] { (ch.as_str()) " · " (purpose_name(m, *p)) " · " (m.consent_opted_in) }
+                        } }
+                    }
+                }
+                label { (m.sort_order)
+                    select name="sort" {
+                        option value="newest" { (m.sort_newest) }
+                        option value="oldest" selected[q.more.sort.as_deref() == Some("oldest")] { (m.sort_oldest) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The person form's fields, as text a person types.
