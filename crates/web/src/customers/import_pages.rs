@@ -196,12 +196,7 @@ pub async fn mapping_page(
             }
         }
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    (status, layout(ctx, m.import_mapping_title, body)).into_response()
+    super::parts::form_page(ctx, m.import_mapping_title, body, error.is_some())
 }
 
 fn column_row(m: &Msg, p: &Preview, i: usize, header: &str, field: Option<Field>) -> Markup {

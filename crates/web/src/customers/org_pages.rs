@@ -2,8 +2,8 @@
 //! page to edit it and see its people. Archive, erase and consent reuse the customer routes.
 use super::pages::load;
 use super::parts::{
-    consent_section, error_box, lines, opt, primary, read_only, record_actions, stage_name,
-    AddressForm, Choices,
+    consent_section, error_box, form_page, lines, opt, primary, read_only, record_actions,
+    stage_name, AddressForm, Choices,
 };
 use crate::pages::{csrf_field, ctx_error, layout, when, Ctx};
 use crate::state::AppState;
@@ -209,12 +209,7 @@ fn new_page(ctx: &Ctx, f: &OrgForm, error: Option<&AppError>, ch: &Choices) -> R
             div { button type="submit" { (m.organization_create) } }
         }
     };
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    (status, layout(ctx, m.organization_new, body)).into_response()
+    form_page(ctx, m.organization_new, body, error.is_some())
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Response {
@@ -280,12 +275,7 @@ fn show_page(ctx: &Ctx, s: Shown<'_>, f: &OrgForm, error: Option<&AppError>) -> 
         (consent_section(ctx, c, s.ledger, can_write))
         @if !can_write { (read_only(m, c)) }
     };
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    (status, layout(ctx, &c.display_name, body)).into_response()
+    form_page(ctx, &c.display_name, body, error.is_some())
 }
 
 /// The first 200 people of an organisation (the API pages through all of them).

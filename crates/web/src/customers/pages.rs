@@ -2,8 +2,8 @@
 //! customer's page to view, edit, archive or erase them.
 use super::filters::{refine, MoreFilters};
 use super::parts::{
-    consent_section, error_box, lines, opt, primary, purpose_name, read_only, record_actions,
-    stage_name, AddressForm, Choices,
+    consent_section, error_box, form_page, lines, opt, primary, purpose_name, read_only,
+    record_actions, stage_name, AddressForm, Choices,
 };
 use crate::i18n::Msg;
 use crate::pages::{csrf_field, ctx_error, layout, when, Ctx};
@@ -359,12 +359,7 @@ fn new_page(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>, ch: &Choices) -
             div { button type="submit" { (m.customer_create) } }
         }
     };
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    (status, layout(ctx, m.customer_new, body)).into_response()
+    form_page(ctx, m.customer_new, body, error.is_some())
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Response {
@@ -426,12 +421,7 @@ fn show_page(
         (consent_section(ctx, c, ledger, can_write))
         @if !can_write { (read_only(m, c)) }
     };
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    (status, layout(ctx, &c.display_name, body)).into_response()
+    form_page(ctx, &c.display_name, body, error.is_some())
 }
 
 /// The customer of `kind`, their consent ledger, and the form's choices.

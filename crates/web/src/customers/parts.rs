@@ -1,8 +1,10 @@
 //! Pieces the person and organisation pages share: stage names, the address fields, the
 //! selects' choices, the error box, the consent section and the record's actions.
 use crate::i18n::Msg;
-use crate::pages::{csrf_field, form_error, when, Ctx};
+use crate::pages::{csrf_field, form_error, layout, when, Ctx};
 use crate::state::AppState;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use vinculo_app::customers;
@@ -245,4 +247,15 @@ pub(super) fn record_actions(ctx: &Ctx, c: &CustomerRecord) -> Markup {
                 }
             }
     }
+}
+
+/// A page holding a form: 422 when it shows the form's errors again, so scripts and tests can
+/// tell a refused submission from a first showing.
+pub(super) fn form_page(ctx: &Ctx, title: &str, body: Markup, failed: bool) -> Response {
+    let status = if failed {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, layout(ctx, title, body)).into_response()
 }

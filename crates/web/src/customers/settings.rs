@@ -1,8 +1,9 @@
 //! The workspace's customer settings — lifecycle stages and the phones' default country — as
 //! `/api/v1/settings/customers` and the page `/settings/customers`.
+use super::parts::form_page;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiAuth, ApiJson};
-use crate::pages::{csrf_field, ctx_error, form_error, layout, Ctx};
+use crate::pages::{csrf_field, ctx_error, form_error, Ctx};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -94,12 +95,7 @@ fn page(ctx: &Ctx, f: &SettingsForm, error: Option<&AppError>) -> Response {
             @if can_write { div { button type="submit" { (m.save) } } }
         }
     };
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    (status, layout(ctx, m.nav_customer_settings, body)).into_response()
+    form_page(ctx, m.nav_customer_settings, body, error.is_some())
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
