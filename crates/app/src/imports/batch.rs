@@ -358,16 +358,19 @@ impl<'a> Writer<'a> {
         if self.dry_run {
             return Ok(Ok(()));
         }
-        let names: HashMap<CustomerId, String> = self
-            .organizations
-            .values()
-            .map(|(id, n)| (*id, n.clone()))
+        // Only this customer's organisations are searched by, so only their names are needed:
+        // the ones it had, and the row's (found in the batch's cache by name).
+        let mut names: HashMap<CustomerId, String> = current
+            .affiliations
+            .iter()
+            .map(|a| (a.organization, a.name.clone()))
             .collect();
-        let mut names = names;
-        for a in &current.affiliations {
-            names
-                .entry(a.organization)
-                .or_insert_with(|| a.name.clone());
+        if let Some((org, name)) = row
+            .organization
+            .as_ref()
+            .and_then(|n| self.organizations.get(&fold(n)))
+        {
+            names.insert(*org, name.clone());
         }
         let terms = search_terms(&customer, &names);
         store::replace(tx, ws, id, &customer, &terms, now()).await?;
