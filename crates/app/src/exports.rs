@@ -2,6 +2,7 @@
 //! (RFC 6350, what phones and mail clients import). Both are produced page by page, so an
 //! export of a million customers runs in constant memory.
 use crate::{App, AppError, Principal};
+use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::identity::KeyKind;
 use vinculo_store::customers::{CustomerFilter, CustomerRecord};
 use vinculo_store::Cursor;
@@ -57,54 +58,77 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// CSV for a page of customers; with the header line when `header`.
-pub fn csv_chunk(customers: &[CustomerRecord], header: bool) -> Result<Vec<u8>, AppError> {
+/// A custom value as text the import reads back; a value stored under an older definition
+/// that no longer reads is written as its JSON, so nothing is lost.
+fn custom_text(def: &FieldDef, v: Option<&serde_json::Value>) -> String {
+    match v.map(|v| (v, def.read(v))) {
+        None => String::new(),
+        Some((_, Ok(Some(value)))) => def.to_text(&value),
+        Some((_, Ok(None))) => String::new(),
+        Some((raw, Err(_))) => raw.to_string(),
+    }
+}
+
+/// CSV for a page of customers, with a column per custom field (headed by its key) after the
+/// standard ones; with the header line when `header`.
+pub fn csv_chunk(
+    customers: &[CustomerRecord],
+    fields: &[FieldDef],
+    header: bool,
+) -> Result<Vec<u8>, AppError> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
     let err = |e: csv::Error| AppError::Internal(e.to_string());
     if header {
-        w.write_record(CSV_HEADER).map_err(err)?;
+        let custom = fields.iter().map(|f| f.key.as_str());
+        w.write_record(CSV_HEADER.into_iter().chain(custom))
+            .map_err(err)?;
     }
     for c in customers {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        w.write_record([
-            c.id.to_string(),
-            c.kind.as_str().to_owned(),
-            c.display_name.clone(),
-            opt(&c.given_name),
-            opt(&c.family_name),
-            joined(c, KeyKind::Email),
-            joined(c, KeyKind::Phone),
-            joined(c, KeyKind::External),
-            c.affiliations
-                .iter()
-                .map(|a| match &a.title {
-                    Some(t) => format!("{} ({t})", a.name),
-                    None => a.name.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join(";"),
-            joined(c, KeyKind::Domain),
-            opt(&c.tax_id),
-            opt(&c.industry),
-            opt(&c.size),
-            c.addresses
-                .iter()
-                .map(|a| a.one_line())
-                .collect::<Vec<_>>()
-                .join(" | "),
-            c.lifecycle_stage.clone(),
-            opt(&c.owner),
-            c.tags.join(";"),
-            opt(&c.language),
-            opt(&c.timezone),
-            c.birthday.map(|d| d.to_string()).unwrap_or_default(),
-            opt(&c.notes),
-            c.archived_at.is_some().to_string(),
-            rfc3339(c.created_at),
-            rfc3339(c.updated_at),
-        ])
+        let custom = fields.iter().map(|f| custom_text(f, c.custom.get(&f.key)));
+        w.write_record(
+            [
+                c.id.to_string(),
+                c.kind.as_str().to_owned(),
+                c.display_name.clone(),
+                opt(&c.given_name),
+                opt(&c.family_name),
+                joined(c, KeyKind::Email),
+                joined(c, KeyKind::Phone),
+                joined(c, KeyKind::External),
+                c.affiliations
+                    .iter()
+                    .map(|a| match &a.title {
+                        Some(t) => format!("{} ({t})", a.name),
+                        None => a.name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                joined(c, KeyKind::Domain),
+                opt(&c.tax_id),
+                opt(&c.industry),
+                opt(&c.size),
+                c.addresses
+                    .iter()
+                    .map(|a| a.one_line())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                c.lifecycle_stage.clone(),
+                opt(&c.owner),
+                c.tags.join(";"),
+                opt(&c.language),
+                opt(&c.timezone),
+                c.birthday.map(|d| d.to_string()).unwrap_or_default(),
+                opt(&c.notes),
+                c.archived_at.is_some().to_string(),
+                rfc3339(c.created_at),
+                rfc3339(c.updated_at),
+            ]
+            .into_iter()
+            .chain(custom),
+        )
         .map_err(err)?;
     }
     w.into_inner()
@@ -248,10 +272,16 @@ where
     let mut cursor: Option<Cursor> = None;
     let mut count = 0u64;
     let mut first = true;
+    // The columns of the fields the listed kind has (both kinds' when the list mixes them).
+    let fields: Vec<FieldDef> = crate::customers::custom_fields(app, actor)
+        .await?
+        .into_iter()
+        .filter(|d| filter.kind.is_none_or(|k| d.applies_to.includes(k)))
+        .collect();
     loop {
         let page = crate::customers::list(app, actor, filter, cursor, PAGE).await?;
         let chunk = match format {
-            Format::Csv => csv_chunk(&page.items, first)?,
+            Format::Csv => csv_chunk(&page.items, &fields, first)?,
             Format::VCard => page
                 .items
                 .iter()

@@ -27,4 +27,4 @@ pub mod workspaces;
 
 pub use db::{Backend, Conn, Db, DbConfig};
 pub use error::StoreError;
-pub use page::{Cursor, Page};
+pub use page::{After, Cursor, Page};

@@ -3,20 +3,50 @@
 use base64::Engine as _;
 use uuid::Uuid;
 
-/// An opaque position in a listing: the last id the client saw.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Cursor(pub Uuid);
+/// An opaque position in a listing: the last id the client saw and, in a listing sorted by
+/// something else than the id, that row's sort value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor(pub Uuid, pub Option<After>);
+
+/// The sort value of the row a sorted page ended on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum After {
+    /// Its value, as text (a number or a time in a form that reads back exactly).
+    Value(String),
+    /// It had none: rows without a value come last.
+    Missing,
+}
 
 impl Cursor {
+    pub fn id(id: Uuid) -> Self {
+        Self(id, None)
+    }
+
     pub fn encode(self) -> String {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.0.as_bytes())
+        let mut bytes = self.0.as_bytes().to_vec();
+        match &self.1 {
+            None => {}
+            Some(After::Missing) => bytes.push(0),
+            Some(After::Value(v)) => {
+                bytes.push(1);
+                bytes.extend_from_slice(v.as_bytes());
+            }
+        }
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 
     pub fn decode(s: &str) -> Option<Self> {
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(s)
             .ok()?;
-        Uuid::from_slice(&bytes).ok().map(Self)
+        let id = Uuid::from_slice(bytes.get(..16)?).ok()?;
+        let after = match bytes.get(16..) {
+            None | Some([]) => None,
+            Some([0]) => Some(After::Missing),
+            Some([1, rest @ ..]) => Some(After::Value(String::from_utf8(rest.to_vec()).ok()?)),
+            Some(_) => return None,
+        };
+        Some(Self(id, after))
     }
 }
 
@@ -33,7 +63,7 @@ impl<T> Page<T> {
         let more = items.len() as u64 > limit;
         items.truncate(limit as usize);
         let next = if more {
-            items.last().map(|t| Cursor(id_of(t)))
+            items.last().map(|t| Cursor::id(id_of(t)))
         } else {
             None
         };
@@ -54,8 +84,14 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let c = Cursor(Uuid::now_v7());
-        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        for after in [
+            None,
+            Some(After::Missing),
+            Some(After::Value("núñez".into())),
+        ] {
+            let c = Cursor(Uuid::now_v7(), after);
+            assert_eq!(Cursor::decode(&c.clone().encode()), Some(c));
+        }
         assert_eq!(Cursor::decode("not a cursor!"), None);
         assert_eq!(Cursor::decode("AAAA"), None);
     }
@@ -65,7 +101,7 @@ mod tests {
         let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
         let p = Page::from_overfetch(ids.clone(), 2, |u| *u);
         assert_eq!(p.items.len(), 2);
-        assert_eq!(p.next, Some(Cursor(ids[1])));
+        assert_eq!(p.next, Some(Cursor::id(ids[1])));
         let p = Page::from_overfetch(ids[..2].to_vec(), 2, |u| *u);
         assert_eq!(p.next, None);
     }

@@ -105,6 +105,19 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             customers::settings::get_settings,
             customers::settings::patch_settings
         ))
+        .routes(routes!(
+            customers::fields_api::list_fields,
+            customers::fields_api::create_field
+        ))
+        .routes(routes!(
+            customers::fields_api::patch_field,
+            customers::fields_api::delete_field
+        ))
+        .routes(routes!(
+            customers::fields_api::list_views,
+            customers::fields_api::create_view
+        ))
+        .routes(routes!(customers::fields_api::delete_view))
         .split_for_parts();
     let json = doc.to_json().unwrap_or_default();
     let router = router

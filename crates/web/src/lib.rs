@@ -153,6 +153,20 @@ fn pages(state: &AppState) -> Router<AppState> {
             "/settings/customers",
             get(customers::settings::show).post(customers::settings::update),
         )
+        .route(
+            "/settings/custom-fields",
+            get(customers::fields_pages::show_list).post(customers::fields_pages::create),
+        )
+        .route(
+            "/settings/custom-fields/{id}",
+            get(customers::fields_pages::show).post(customers::fields_pages::update),
+        )
+        .route(
+            "/settings/custom-fields/{id}/delete",
+            post(customers::fields_pages::delete),
+        )
+        .route("/views", post(customers::views_pages::save))
+        .route("/views/{id}/delete", post(customers::views_pages::delete))
         .route("/customers/{id}/erase", post(customers::pages::erase))
         .route(
             "/customers/{id}/consent",

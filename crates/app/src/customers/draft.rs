@@ -1,6 +1,8 @@
 //! A customer draft of either kind, so creating, merging and changing people and
 //! organisations is one code path: a stored record turns back into a draft, a change is laid
 //! over it, and the result is validated whole.
+use std::collections::BTreeMap;
+use vinculo_domain::customers::custom::{check_values, FieldDef};
 use vinculo_domain::customers::{
     AddressDraft, AffiliationDraft, ContactPoint, Customer, FieldIssue, Kind, LabelledKey,
     OrganizationDraft, PersonDraft, PostalAddress,
@@ -35,10 +37,26 @@ impl Draft {
         }
     }
 
-    pub fn validate(&self, region: Region, stages: &[&str]) -> Result<Customer, Vec<FieldIssue>> {
+    /// Checks every field, custom fields against the workspace's `fields`.
+    pub fn validate(
+        &self,
+        region: Region,
+        stages: &[&str],
+        fields: &[FieldDef],
+    ) -> Result<Customer, Vec<FieldIssue>> {
         match self {
-            Draft::Person(p) => p.validate(region, stages),
-            Draft::Organization(o) => o.validate(region, stages),
+            Draft::Person(p) => with_custom(
+                p.validate(region, stages),
+                fields,
+                Kind::Person,
+                &p.custom_fields,
+            ),
+            Draft::Organization(o) => with_custom(
+                o.validate(region, stages),
+                fields,
+                Kind::Organization,
+                &o.custom_fields,
+            ),
         }
     }
 
@@ -96,6 +114,7 @@ impl Draft {
                 owner: c.owner.clone(),
                 tags: c.tags.clone(),
                 notes: c.notes.clone(),
+                custom_fields: c.custom.clone(),
             }),
             Kind::Organization => Draft::Organization(OrganizationDraft {
                 name: Some(c.display_name.clone()),
@@ -113,6 +132,7 @@ impl Draft {
                 owner: c.owner.clone(),
                 tags: c.tags.clone(),
                 notes: c.notes.clone(),
+                custom_fields: c.custom.clone(),
             }),
         }
     }
@@ -175,6 +195,7 @@ impl Draft {
                     owner: pick(b.owner, o.owner),
                     tags: unite(b.tags, o.tags),
                     notes: pick(b.notes, o.notes),
+                    custom_fields: lay_over(b.custom_fields, o.custom_fields),
                 }))
             }
             (Draft::Organization(b), Draft::Organization(o)) => {
@@ -194,11 +215,41 @@ impl Draft {
                     owner: pick(b.owner, o.owner),
                     tags: unite(b.tags, o.tags),
                     notes: pick(b.notes, o.notes),
+                    custom_fields: lay_over(b.custom_fields, o.custom_fields),
                 }))
             }
             _ => None,
         }
     }
+}
+
+/// The core fields' result with the custom fields checked too: every problem of both.
+pub(crate) fn with_custom(
+    core: Result<Customer, Vec<FieldIssue>>,
+    fields: &[FieldDef],
+    kind: Kind,
+    given: &BTreeMap<String, serde_json::Value>,
+) -> Result<Customer, Vec<FieldIssue>> {
+    match (core, check_values(fields, kind, given)) {
+        (Ok(mut c), Ok(values)) => {
+            c.custom = values;
+            Ok(c)
+        }
+        (Err(mut a), Err(b)) => {
+            a.extend(b);
+            Err(a)
+        }
+        (Err(a), Ok(_)) | (Ok(_), Err(a)) => Err(a),
+    }
+}
+
+/// Custom values laid over others: a key given replaces (null clears).
+fn lay_over(
+    mut base: BTreeMap<String, serde_json::Value>,
+    o: BTreeMap<String, serde_json::Value>,
+) -> BTreeMap<String, serde_json::Value> {
+    base.extend(o);
+    base
 }
 
 fn address_draft(a: &PostalAddress) -> AddressDraft {
@@ -246,5 +297,7 @@ pub fn customer_of(c: &CustomerRecord) -> Customer {
         owner: c.owner.as_deref().and_then(|o| o.parse().ok()),
         tags: c.tags.clone(),
         notes: c.notes.clone(),
+        // Search terms do not read custom fields.
+        custom: Vec::new(),
     }
 }

@@ -6,17 +6,24 @@
 //! outlives an erasure, and must not keep the personal data the erasure removed.
 mod consent;
 mod draft;
+mod fields;
 mod settings;
+mod views;
 
 pub use consent::{consent_ledger, record_consent, ConsentChange};
 pub use draft::{customer_of, Draft, Lists};
+pub use fields::{
+    create_field, custom_fields, delete_field, field_usage, update_field, FieldChange,
+};
 pub use settings::{customer_settings, update_customer_settings, SettingsChange};
+pub use views::{delete_view, save_view, saved_views, LISTS};
 
 use crate::{audit, now, App, AppError, Principal};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area, Role};
+use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::customers::{Customer, FieldIssue, Kind};
 use vinculo_domain::identity::{KeyKind, Region};
 use vinculo_domain::ids::CustomerId;
@@ -33,10 +40,11 @@ pub enum OnConflict {
     Merge,
 }
 
-/// How the workspace reads drafts: its phone region and lifecycle stages.
+/// How the workspace reads drafts: its phone region, lifecycle stages and custom fields.
 pub(crate) struct Rules {
     pub region: Region,
     pub stages: Vec<String>,
+    pub fields: Vec<FieldDef>,
 }
 
 impl Rules {
@@ -45,13 +53,29 @@ impl Rules {
         Ok(Rules {
             region: Region::parse(&s.default_country).unwrap_or(Region::ES),
             stages: s.stages,
+            fields: store::field_defs(conn, actor.workspace_id).await?,
         })
     }
 
     pub(crate) fn validate(&self, d: &Draft) -> Result<Customer, AppError> {
         let stages: Vec<&str> = self.stages.iter().map(String::as_str).collect();
-        d.validate(self.region, &stages)
+        d.validate(self.region, &stages, &self.fields)
             .map_err(AppError::InvalidFields)
+    }
+
+    /// A person read in `region` (an import row's country may differ from the workspace's).
+    pub(crate) fn person(
+        &self,
+        p: &vinculo_domain::customers::PersonDraft,
+        region: Region,
+    ) -> Result<Customer, Vec<FieldIssue>> {
+        let stages: Vec<&str> = self.stages.iter().map(String::as_str).collect();
+        draft::with_custom(
+            p.validate(region, &stages),
+            &self.fields,
+            Kind::Person,
+            &p.custom_fields,
+        )
     }
 }
 
@@ -291,6 +315,22 @@ pub async fn list(
 ) -> Result<Page<CustomerRecord>, AppError> {
     actor.require(Area::Customers, Access::Read)?;
     let mut conn = app.db.conn().await?;
+    let sorted_by_field = matches!(filter.sort, store::Sort::Field { field: None, .. });
+    let checked;
+    let filter =
+        if filter.fields.len() != filter.custom.len() || sorted_by_field || before.is_some() {
+            let mut f = filter.clone();
+            let defs = if f.fields.is_empty() && !sorted_by_field {
+                Vec::new()
+            } else {
+                store::field_defs(&mut conn, actor.workspace_id).await?
+            };
+            fields::resolve(&defs, &mut f, before.as_ref())?;
+            checked = f;
+            &checked
+        } else {
+            filter
+        };
     Ok(store::list(
         &mut conn,
         actor.workspace_id,

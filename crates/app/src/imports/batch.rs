@@ -211,8 +211,7 @@ impl<'a> Writer<'a> {
                 Draft::Organization(_) => None,
             })
             .unwrap_or_default();
-        let stages: Vec<&str> = self.rules.stages.iter().map(String::as_str).collect();
-        match merged.validate(base.region, &stages) {
+        match self.rules.person(&merged, base.region) {
             Ok(mut customer) => {
                 customer.affiliations = base.customer.affiliations.clone();
                 for a in &row.customer.affiliations {

@@ -98,8 +98,7 @@ fn prepare(rules: &Rules, line: u64, mut row: Row) -> Result<Prepared, Rejection
         .as_deref()
         .and_then(Region::parse)
         .unwrap_or(rules.region);
-    let stages: Vec<&str> = rules.stages.iter().map(String::as_str).collect();
-    match row.person.validate(region, &stages) {
+    match rules.person(&row.person, region) {
         Ok(customer) => Ok(Prepared {
             line,
             draft: row.person,
@@ -122,11 +121,21 @@ pub async fn import_csv(
     mut on_progress: impl FnMut(&Progress),
 ) -> Result<ImportReport, AppError> {
     actor.require(Area::Customers, Access::Write)?;
-    let mapping =
-        Mapping::new(&source.headers, &opts.mapping).map_err(|message| AppError::Invalid {
+    // Imports write people: only people's fields are columns to map.
+    let fields: Vec<_> = crate::customers::custom_fields(app, actor)
+        .await?
+        .into_iter()
+        .filter(|d| {
+            d.applies_to
+                .includes(vinculo_domain::customers::Kind::Person)
+        })
+        .collect();
+    let mapping = Mapping::new(&source.headers, &opts.mapping, &fields).map_err(|message| {
+        AppError::Invalid {
             field: "map",
             message,
-        })?;
+        }
+    })?;
     let columns: Vec<(String, Option<String>)> = source
         .headers
         .iter()

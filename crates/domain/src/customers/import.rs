@@ -2,6 +2,7 @@
 //! English and Spanish and as HubSpot and Salesforce contact exports write them ("First Name",
 //! "Mobile Phone Number", "MailingCity", "Account.Name", "Record ID"), and as Vinculo's own
 //! export writes them, so its files import back. An explicit mapping (`Correo=email`) wins.
+use super::custom::FieldDef;
 use super::search::fold;
 use super::{AddressDraft, AffiliationDraft, ContactPoint, PersonDraft};
 use std::fmt;
@@ -30,6 +31,8 @@ pub enum Field {
     Birthday,
     Language,
     Timezone,
+    /// A custom field, by key.
+    Custom(String),
 }
 
 /// Every field with its name in `--map` and in the UI's mapping step.
@@ -59,6 +62,7 @@ impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Field::ExternalId(Some(source)) => write!(f, "external_id:{source}"),
+            Field::Custom(key) => write!(f, "cf.{key}"),
             other => {
                 let name = FIELDS.iter().find(|(_, x)| x == other).map(|(n, _)| *n);
                 f.write_str(name.unwrap_or("?"))
@@ -71,6 +75,13 @@ impl Field {
     /// `email`, `external_id:hubspot`…
     pub fn parse(s: &str) -> Option<Field> {
         let s = s.trim().to_ascii_lowercase();
+        if let Some(key) = s.strip_prefix("cf.") {
+            let ok = key.starts_with(|c: char| c.is_ascii_lowercase())
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            return ok.then(|| Field::Custom(key.to_owned()));
+        }
         if let Some(source) = s.strip_prefix("external_id:") {
             let ok = (1..=32).contains(&source.len())
                 && source.bytes().all(|b| {
@@ -79,6 +90,18 @@ impl Field {
             return ok.then(|| Field::ExternalId(Some(source.to_owned())));
         }
         FIELDS.iter().find(|(n, _)| *n == s).map(|(_, f)| f.clone())
+    }
+
+    /// The field a header names: a custom field whose key or label it is (ignoring case and
+    /// accents; the admin defined it for this workspace, so it wins), else one we know.
+    pub fn recognise_in(header: &str, custom: &[FieldDef]) -> Option<Field> {
+        let h = fold(header.trim());
+        let h = h.strip_prefix("cf.").unwrap_or(&h);
+        custom
+            .iter()
+            .find(|d| d.key == h || fold(&d.label) == h)
+            .map(|d| Field::Custom(d.key.clone()))
+            .or_else(|| Field::recognise(header))
     }
 
     /// The field a header names, if it is one we know.
@@ -152,9 +175,17 @@ pub struct Mapping(pub Vec<Option<Field>>);
 
 impl Mapping {
     /// Recognises the headers, then applies `overrides` (`header=field` or `header=ignore`,
-    /// comma-separated; headers compared without case or accents).
-    pub fn new(headers: &[String], overrides: &str) -> Result<Mapping, String> {
-        let mut cols: Vec<Option<Field>> = headers.iter().map(|h| Field::recognise(h)).collect();
+    /// comma-separated; headers compared without case or accents). `custom` are the
+    /// workspace's custom fields (`header=cf.KEY`).
+    pub fn new(
+        headers: &[String],
+        overrides: &str,
+        custom: &[FieldDef],
+    ) -> Result<Mapping, String> {
+        let mut cols: Vec<Option<Field>> = headers
+            .iter()
+            .map(|h| Field::recognise_in(h, custom))
+            .collect();
         for pair in overrides
             .split(',')
             .map(str::trim)
@@ -177,11 +208,24 @@ impl Mapping {
                 f => Some(Field::parse(f).ok_or_else(|| {
                     let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
                     format!(
-                        "{f:?} is not a field: use one of {}, external_id:SOURCE or ignore",
+                        "{f:?} is not a field: use one of {}, external_id:SOURCE, cf.KEY or ignore",
                         names.join(", ")
                     )
                 })?),
             };
+            if let Some(Field::Custom(key)) = &cols[i] {
+                if !custom.iter().any(|d| &d.key == key) {
+                    let keys: Vec<&str> = custom.iter().map(|d| d.key.as_str()).collect();
+                    return Err(if keys.is_empty() {
+                        format!("{field:?}: the workspace has no custom fields")
+                    } else {
+                        format!(
+                            "{field:?}: no custom field has this key (they are: {})",
+                            keys.join(", ")
+                        )
+                    });
+                }
+            }
         }
         if !cols.iter().flatten().any(|f| {
             matches!(
@@ -320,6 +364,11 @@ pub fn read_row(mapping: &Mapping, cells: &[&str]) -> Row {
             Field::Birthday => set(&mut p.birthday, v),
             Field::Language => set(&mut p.language, v),
             Field::Timezone => set(&mut p.timezone, v),
+            Field::Custom(key) => {
+                p.custom_fields
+                    .entry(key.clone())
+                    .or_insert_with(|| serde_json::Value::String(v.to_owned()));
+            }
         }
     }
     row.country = address.country.clone().filter(|c| c.len() == 2);
@@ -377,7 +426,7 @@ mod tests {
             "Country/Region",
             "Lifecycle Stage",
         ]);
-        let m = Mapping::new(&hubspot, "").expect("mapping");
+        let m = Mapping::new(&hubspot, "", &[]).expect("mapping");
         assert_eq!(m.0[0], Some(Field::ExternalId(Some("hubspot".into()))));
         assert_eq!(m.0[4], Some(Field::Phone));
         assert_eq!(m.0[5], Some(Field::Organization));
@@ -388,7 +437,7 @@ mod tests {
             "Account.Name",
             "MailingPostalCode",
         ]);
-        let m = Mapping::new(&sf, "").expect("mapping");
+        let m = Mapping::new(&sf, "", &[]).expect("mapping");
         assert_eq!(
             m.0,
             vec![
@@ -408,7 +457,7 @@ mod tests {
             "País",
             "Otra cosa",
         ]);
-        let m = Mapping::new(&es, "").expect("mapping");
+        let m = Mapping::new(&es, "", &[]).expect("mapping");
         assert_eq!(m.0[2], Some(Field::Email));
         assert_eq!(m.0[4], Some(Field::PostalCode));
         assert_eq!(m.0[6], None);
@@ -417,8 +466,12 @@ mod tests {
     #[test]
     fn an_explicit_mapping_wins_and_bad_ones_say_why() {
         let h = headers(&["Cliente", "Correo", "Código"]);
-        let m = Mapping::new(&h, "codigo=external_id:erp, Cliente=ignore, Correo=email")
-            .expect("mapping");
+        let m = Mapping::new(
+            &h,
+            "codigo=external_id:erp, Cliente=ignore, Correo=email",
+            &[],
+        )
+        .expect("mapping");
         assert_eq!(
             m.0,
             vec![
@@ -427,13 +480,13 @@ mod tests {
                 Some(Field::ExternalId(Some("erp".into())))
             ]
         );
-        assert!(Mapping::new(&h, "Nope=email")
+        assert!(Mapping::new(&h, "Nope=email", &[])
             .expect_err("no column")
             .contains("Cliente, Correo, Código"));
-        assert!(Mapping::new(&h, "Correo=mail")
+        assert!(Mapping::new(&h, "Correo=mail", &[])
             .expect_err("no field")
             .contains("not a field"));
-        assert!(Mapping::new(&headers(&["a", "b"]), "")
+        assert!(Mapping::new(&headers(&["a", "b"]), "", &[])
             .expect_err("nothing")
             .contains("no column"));
     }
@@ -451,7 +504,7 @@ mod tests {
             "Tags",
             "Record ID",
         ]);
-        let m = Mapping::new(&h, "").expect("mapping");
+        let m = Mapping::new(&h, "", &[]).expect("mapping");
         let row = read_row(
             &m,
             &[

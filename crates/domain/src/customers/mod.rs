@@ -5,6 +5,7 @@
 //! shape the store writes.
 pub mod address;
 pub mod consent;
+pub mod custom;
 mod fields;
 pub mod import;
 pub mod organization;
@@ -19,6 +20,7 @@ use crate::ids::CustomerId;
 use crate::ownership::Owner;
 use fields::{Checker, MAX_LIST, MAX_NAME, MAX_NOTES};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Stages a workspace starts with; the order is the funnel's.
 pub const DEFAULT_STAGES: [&str; 5] = ["prospect", "lead", "customer", "inactive", "churned"];
@@ -100,6 +102,10 @@ pub struct PersonDraft {
     #[serde(default)]
     pub tags: Vec<String>,
     pub notes: Option<String>,
+    /// Custom fields by key: each value in its type's JSON or as text (see [`custom`]); null
+    /// or blank clears the field.
+    #[serde(default)]
+    pub custom_fields: BTreeMap<String, serde_json::Value>,
 }
 
 /// An identity key with the label and primary flag it was given.
@@ -112,7 +118,7 @@ pub struct LabelledKey {
 
 /// A customer that passed validation: a person (names, birthday, organisations) or an
 /// organisation (tax id, industry, size, domains among its keys).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Customer {
     pub kind: Kind,
     pub given_name: Option<String>,
@@ -131,6 +137,16 @@ pub struct Customer {
     pub owner: Option<Owner>,
     pub tags: Vec<String>,
     pub notes: Option<String>,
+    /// Checked custom field values (filled by [`custom::check_values`]).
+    pub custom: Vec<CustomValue>,
+}
+
+/// A custom field's checked value: canonical JSON and what lists filter and sort on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomValue {
+    pub field: uuid::Uuid,
+    pub value: serde_json::Value,
+    pub index: custom::Indexed,
 }
 
 /// One field's problem.
@@ -215,6 +231,7 @@ impl PersonDraft {
             owner,
             tags,
             notes,
+            custom: Vec::new(),
         })
     }
 

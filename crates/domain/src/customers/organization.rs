@@ -43,6 +43,9 @@ pub struct OrganizationDraft {
     #[serde(default)]
     pub tags: Vec<String>,
     pub notes: Option<String>,
+    /// Custom fields by key, as for a person.
+    #[serde(default)]
+    pub custom_fields: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl OrganizationDraft {
@@ -102,6 +105,7 @@ impl OrganizationDraft {
             owner,
             tags,
             notes,
+            custom: Vec::new(),
         })
     }
 }

@@ -1,13 +1,18 @@
 //! Listing customers: filters (kind, organisation, stage, owner, tag, archived, creation and
-//! change dates, current consent) and the search box's words, newest or oldest first, a page
-//! at a time.
+//! change dates, current consent, custom fields) and the search box's words, a page at a
+//! time: newest or oldest first, or sorted by name, last change or a custom field with a
+//! cursor that holds the last row's sort value.
 use super::{
     hydrate, select, Affiliations, CustomerFilter, CustomerRecord, CustomerRow, CustomerSearch,
     CustomerTags, Customers,
 };
-use crate::page::{Cursor, Page};
+use crate::page::{After, Cursor, Page};
 use crate::{Conn, StoreError};
 use sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use uuid::Uuid;
+use vinculo_domain::customers::custom::Condition;
 use vinculo_domain::ids::WorkspaceId;
 
 /// Customers newest first, `limit` at a time.
@@ -89,22 +94,196 @@ pub async fn list(
     if let Some((channel, purpose, state)) = &f.consent {
         consent_is(&mut stmt, ws, channel, purpose, state);
     }
+    for (field, cond) in &f.custom {
+        custom_is(&mut stmt, ws, *field, cond);
+    }
     let id = Expr::col((Customers::Table, Customers::Id));
-    match (before, f.oldest_first) {
-        (Some(c), false) => stmt.and_where(id.lt(c.0)),
-        (Some(c), true) => stmt.and_where(id.gt(c.0)),
-        (None, _) => &mut stmt,
+    let after = before.as_ref().map(|c| (c.0, c.1.clone()));
+    let sort_col: Option<(SimpleExpr, bool, bool)> = match &f.sort {
+        Sort::Newest | Sort::Oldest => None,
+        Sort::Name { desc } => Some((
+            Expr::col((Customers::Table, Customers::SortName)).into(),
+            *desc,
+            false,
+        )),
+        Sort::Updated { desc } => Some((
+            Expr::col((Customers::Table, Customers::UpdatedAt)).into(),
+            *desc,
+            false,
+        )),
+        Sort::Field {
+            field: Some((fid, numeric)),
+            desc,
+            ..
+        } => {
+            use super::custom::CustomerFieldValues as V;
+            let sv = Alias::new("sv");
+            stmt.join_as(
+                sea_query::JoinType::LeftJoin,
+                V::Table,
+                sv.clone(),
+                Expr::col((sv.clone(), V::CustomerId))
+                    .equals((Customers::Table, Customers::Id))
+                    .and(Expr::col((sv.clone(), V::FieldId)).eq(*fid))
+                    .and(Expr::col((sv.clone(), V::WorkspaceId)).eq(ws.uuid())),
+            );
+            let col = if *numeric { V::Number } else { V::Folded };
+            Some((Expr::col((sv, col)).into(), *desc, true))
+        }
+        Sort::Field { field: None, .. } => {
+            return Err(StoreError::Corrupt("custom sort without its field".into()))
+        }
     };
-    let order = if f.oldest_first {
-        Order::Asc
-    } else {
-        Order::Desc
-    };
-    stmt.order_by((Customers::Table, Customers::Id), order)
-        .limit(limit + 1);
+    match (&sort_col, after) {
+        (None, Some((cid, _))) if f.sort == Sort::Oldest => {
+            stmt.and_where(id.clone().gt(cid));
+        }
+        (None, Some((cid, _))) => {
+            stmt.and_where(id.clone().lt(cid));
+        }
+        (Some((col, desc, nullable)), Some((cid, Some(a)))) => {
+            let v = match (&a, &f.sort) {
+                (After::Value(v), Sort::Updated { .. }) => Some(SimpleExpr::from(
+                    OffsetDateTime::parse(v, &Rfc3339)
+                        .map_err(|_| StoreError::Corrupt("cursor time".into()))?,
+                )),
+                (
+                    After::Value(v),
+                    Sort::Field {
+                        field: Some((_, true)),
+                        ..
+                    },
+                ) => Some(SimpleExpr::from(
+                    v.parse::<f64>()
+                        .map_err(|_| StoreError::Corrupt("cursor number".into()))?,
+                )),
+                (After::Value(v), _) => Some(SimpleExpr::from(v.clone())),
+                (After::Missing, _) => None,
+            };
+            let beyond = |a: SimpleExpr, b: SimpleExpr| {
+                if *desc {
+                    Expr::expr(a).lt(b)
+                } else {
+                    Expr::expr(a).gt(b)
+                }
+            };
+            let col = || Expr::expr(col.clone());
+            match v {
+                Some(v) => {
+                    let next = beyond(col().into(), v.clone())
+                        .or(col().eq(v).and(beyond(id.clone().into(), cid.into())));
+                    if *nullable {
+                        stmt.and_where(col().is_not_null().and(next).or(col().is_null()));
+                    } else {
+                        stmt.and_where(next);
+                    }
+                }
+                None => {
+                    stmt.and_where(col().is_null().and(beyond(id.clone().into(), cid.into())));
+                }
+            }
+        }
+        (Some(_), Some((_, None))) => {
+            return Err(StoreError::Corrupt(
+                "a sorted list's cursor needs its sort value".into(),
+            ))
+        }
+        (_, None) => {}
+    }
+    let order = |desc: bool| if desc { Order::Desc } else { Order::Asc };
+    match &sort_col {
+        None => {
+            stmt.order_by(
+                (Customers::Table, Customers::Id),
+                order(f.sort != Sort::Oldest),
+            );
+        }
+        Some((col, desc, nullable)) => {
+            if *nullable {
+                stmt.order_by_expr(Expr::expr(col.clone()).is_null(), Order::Asc);
+            }
+            stmt.order_by_expr(col.clone(), order(*desc));
+            stmt.order_by((Customers::Table, Customers::Id), order(*desc));
+        }
+    }
+    stmt.limit(limit + 1);
     let rows = conn.fetch_all::<CustomerRow, _>(&stmt).await?;
     let records = hydrate(conn, ws, rows).await?;
-    Ok(Page::from_overfetch(records, limit, |c| c.id.uuid()))
+    let mut page = Page::from_overfetch(records, limit, |c| c.id.uuid());
+    if let (Some(next), Some(last)) = (page.next.as_mut(), page.items.last()) {
+        next.1 = match &f.sort {
+            Sort::Newest | Sort::Oldest => None,
+            Sort::Name { .. } => Some(After::Value(last.sort_name.clone())),
+            Sort::Updated { .. } => Some(After::Value(
+                last.updated_at
+                    .format(&Rfc3339)
+                    .map_err(|e| StoreError::Corrupt(format!("time: {e}")))?,
+            )),
+            Sort::Field {
+                field: Some((fid, numeric)),
+                ..
+            } => Some(
+                match super::custom::sort_value(conn, ws, last.id.uuid(), *fid, *numeric).await? {
+                    Some(v) => After::Value(v),
+                    None => After::Missing,
+                },
+            ),
+            Sort::Field { field: None, .. } => None,
+        };
+    }
+    Ok(page)
+}
+
+/// Keeps customers whose value of `field` meets `cond`.
+fn custom_is(stmt: &mut SelectStatement, ws: WorkspaceId, field: Uuid, cond: &Condition) {
+    use super::custom::CustomerFieldValues as V;
+    let mut having = Query::select()
+        .column(V::CustomerId)
+        .from(V::Table)
+        .and_where(Expr::col(V::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(V::FieldId).eq(field))
+        .to_owned();
+    let (folded, number) = (Expr::col(V::Folded), Expr::col(V::Number));
+    match cond {
+        Condition::TextIs(t) => having.and_where(folded.eq(t.as_str())),
+        Condition::Has(c) => having.and_where(super::custom::has_choice(folded, c)),
+        Condition::NumberIs(n) => having.and_where(number.eq(*n)),
+        Condition::TextMin(t) => having.and_where(folded.gte(t.as_str())),
+        Condition::TextMax(t) => having.and_where(folded.lte(t.as_str())),
+        Condition::NumberMin(n) => having.and_where(number.gte(*n)),
+        Condition::NumberMax(n) => having.and_where(number.lte(*n)),
+        Condition::Empty(_) => &mut having,
+    };
+    let id = Expr::col((Customers::Table, Customers::Id));
+    if *cond == Condition::Empty(true) {
+        stmt.and_where(id.not_in_subquery(having));
+    } else {
+        stmt.and_where(id.in_subquery(having));
+    }
+}
+
+/// The order of a list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Sort {
+    /// Newest first (by id: UUIDv7 ids grow with time).
+    #[default]
+    Newest,
+    Oldest,
+    /// By display name, without case or accents.
+    Name {
+        desc: bool,
+    },
+    /// By last change.
+    Updated {
+        desc: bool,
+    },
+    /// By a custom field's value; customers without one come last. `field` (id, compared as
+    /// a number) is filled from `key` by the use case.
+    Field {
+        key: String,
+        field: Option<(Uuid, bool)>,
+        desc: bool,
+    },
 }
 
 /// Keeps customers whose latest ledger entry for (channel, purpose) has `state`; with no entry

@@ -1,17 +1,21 @@
-//! Customers (people and organisations), their identity keys, tags, addresses and links
-//! between people and organisations. Each list lives in its own table so that uniqueness
+//! Customers (people and organisations), their identity keys, tags, addresses, custom field
+//! values and links between people and organisations. Each list lives in its own table so that uniqueness
 //! (`identity_keys.value` per workspace) and filtering are plain indexed SQL on both backends.
+mod custom;
 mod list;
 mod one;
 mod settings;
+mod views;
 mod write;
 
-pub use list::list;
+pub use custom::{delete_field, field_defs, insert_field, update_field, values_count};
+pub use list::{list, Sort};
 pub use settings::{set_settings, settings, stage_counts, CustomerSettings};
+pub use views::{delete_view, insert_view, view, views, SavedView};
 
 use crate::{Conn, StoreError};
 use sea_query::{Expr, Iden, Order, Query, SelectStatement};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 use vinculo_domain::customers::{Kind, PostalAddress};
@@ -26,6 +30,7 @@ enum Customers {
     WorkspaceId,
     Kind,
     DisplayName,
+    SortName,
     GivenName,
     FamilyName,
     Language,
@@ -140,6 +145,10 @@ pub struct CustomerRecord {
     pub tags: Vec<String>,
     pub addresses: Vec<PostalAddress>,
     pub affiliations: Vec<StoredAffiliation>,
+    /// Custom field values by key, as canonical JSON.
+    pub custom: BTreeMap<String, serde_json::Value>,
+    /// The display name as the list sorts it (folded).
+    pub sort_name: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -147,6 +156,7 @@ struct CustomerRow {
     id: Uuid,
     kind: String,
     display_name: String,
+    sort_name: String,
     given_name: Option<String>,
     family_name: Option<String>,
     language: Option<String>,
@@ -207,8 +217,11 @@ pub struct CustomerFilter {
     /// Customers whose current consent for (channel, purpose) is this state (the latest entry
     /// of their ledger for it; `unknown` also matches customers with no entry).
     pub consent: Option<(String, String, String)>,
-    /// Oldest first instead of newest first.
-    pub oldest_first: bool,
+    /// Custom field filters as the query gave them (the use case checks them into `custom`).
+    pub fields: Vec<vinculo_domain::customers::custom::FieldQuery>,
+    /// Checked custom field filters: (field, condition).
+    pub custom: Vec<(Uuid, vinculo_domain::customers::custom::Condition)>,
+    pub sort: Sort,
 }
 
 /// The customers owning any of these keys: (customer, kind, value) per match.
@@ -251,6 +264,7 @@ fn select() -> SelectStatement {
             Customers::Id,
             Customers::Kind,
             Customers::DisplayName,
+            Customers::SortName,
             Customers::GivenName,
             Customers::FamilyName,
             Customers::Language,
@@ -319,6 +333,7 @@ async fn hydrate(
     }
     let mut addresses = addresses_of(conn, ws, &ids).await?;
     let mut affiliations = affiliations_of(conn, ws, &ids).await?;
+    let mut custom = custom::values_of(conn, ws, &ids).await?;
     rows.into_iter()
         .map(|r| {
             let kind = Kind::parse(&r.kind)
@@ -328,6 +343,8 @@ async fn hydrate(
                 tags: tags.remove(&r.id).unwrap_or_default(),
                 addresses: addresses.remove(&r.id).unwrap_or_default(),
                 affiliations: affiliations.remove(&r.id).unwrap_or_default(),
+                custom: custom.remove(&r.id).unwrap_or_default(),
+                sort_name: r.sort_name,
                 id: CustomerId(r.id),
                 kind,
                 display_name: r.display_name,
@@ -519,6 +536,7 @@ pub async fn set_archived(
 /// must not depend on a connection setting (SQLite enforces them only when asked).
 pub async fn delete(conn: &mut Conn, ws: WorkspaceId, id: CustomerId) -> Result<bool, StoreError> {
     write::clear_children(conn, ws, id).await?;
+    write::clear_values(conn, ws, id).await?;
     replace_terms(conn, ws, id, &[]).await?;
     let links = Query::delete()
         .from_table(Affiliations::Table)

@@ -1,5 +1,5 @@
 //! Reading one customer in one statement: the row, with its keys, tags, addresses and
-//! organisation links aggregated as JSON by correlated subqueries. A customer page or
+//! organisation links and custom values aggregated as JSON by correlated subqueries. A customer page or
 //! `GET /customers/{id}` is the hottest read there is, and five round trips to the database
 //! driver (each a hand-off between threads) cost more than the queries themselves.
 //!
@@ -22,10 +22,11 @@ struct FullRow {
     tags_json: String,
     addresses_json: String,
     affiliations_json: String,
+    custom_json: String,
 }
 
 /// The four aggregates, correlated to the outer `customers` row.
-fn aggregates(backend: Backend) -> [(&'static str, String); 4] {
+fn aggregates(backend: Backend) -> [(&'static str, String); 5] {
     let (agg, id_text, empty) = match backend {
         Backend::Sqlite => ("json_group_array", "lower(hex(x.organization_id))", ""),
         Backend::Postgres => ("json_agg", "x.organization_id::text", "::json"),
@@ -49,6 +50,9 @@ fn aggregates(backend: Backend) -> [(&'static str, String); 4] {
         "(SELECT a.organization_id, a.title, a.position, o.display_name FROM affiliations a \
                  JOIN customers o ON o.id = a.organization_id \
                  WHERE a.workspace_id = customers.workspace_id AND a.person_id = customers.id) x";
+    let custom = "(SELECT f.key, v.value, f.position FROM customer_field_values v \
+                 JOIN custom_fields f ON f.id = v.field_id \
+                 WHERE v.workspace_id = customers.workspace_id AND v.customer_id = customers.id) x";
     let key_order = if backend == Backend::Sqlite {
         "position"
     } else {
@@ -83,6 +87,7 @@ fn aggregates(backend: Backend) -> [(&'static str, String); 4] {
                 key_order,
             ),
         ),
+        ("custom_json", sub("x.key, x.value", custom, key_order)),
     ]
 }
 
@@ -161,6 +166,14 @@ pub async fn get(
             title: a.get(2).and_then(text),
         });
     }
+    let mut custom = std::collections::BTreeMap::new();
+    for c in rows(&full.custom_json)? {
+        let (Some(key), Some(value)) = (c.first().and_then(text), c.get(1).and_then(text)) else {
+            return Err(corrupt("custom value"));
+        };
+        let value = serde_json::from_str(&value).map_err(|_| corrupt("custom value"))?;
+        custom.insert(key, value);
+    }
     let r = full.row;
     Ok(Some(CustomerRecord {
         id: CustomerId(r.id),
@@ -184,5 +197,7 @@ pub async fn get(
         tags,
         addresses,
         affiliations,
+        custom,
+        sort_name: r.sort_name,
     }))
 }

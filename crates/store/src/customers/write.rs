@@ -2,12 +2,14 @@
 //! and search terms, each in its own table. New customers are written many at a time with
 //! multi-row INSERTs (an import writes thousands per statement); a change rewrites one
 //! customer's child rows whole (a handful), inside the caller's transaction.
+use super::custom::CustomerFieldValues;
 use super::{
     Affiliations, CustomerAddresses, CustomerSearch, CustomerTags, Customers, IdentityKeys,
 };
 use crate::{Conn, StoreError};
 use sea_query::{Expr, Iden, Query, SimpleExpr};
 use time::OffsetDateTime;
+use vinculo_domain::customers::search::fold;
 use vinculo_domain::customers::Customer;
 use vinculo_domain::ids::{CustomerId, WorkspaceId};
 
@@ -15,6 +17,7 @@ fn values(c: &Customer) -> Vec<(Customers, SimpleExpr)> {
     vec![
         (Customers::Kind, c.kind.as_str().into()),
         (Customers::DisplayName, c.display_name.clone().into()),
+        (Customers::SortName, fold(&c.display_name).into()),
         (Customers::GivenName, c.given_name.clone().into()),
         (Customers::FamilyName, c.family_name.clone().into()),
         (Customers::Language, c.language.clone().into()),
@@ -135,6 +138,7 @@ pub async fn replace(
         return Ok(false);
     }
     clear_children(conn, ws, id).await?;
+    clear_values(conn, ws, id).await?;
     write_children(conn, ws, &[(id, c)]).await?;
     clear_terms(conn, ws, id).await?;
     write_terms(conn, ws, &[(id, terms)]).await?;
@@ -226,6 +230,17 @@ pub(super) async fn clear_children(
         .map(drop)
 }
 
+/// Deletes the customer's custom field values (rewritten whole with the other child rows).
+pub(super) async fn clear_values(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    id: CustomerId,
+) -> Result<(), StoreError> {
+    use CustomerFieldValues as V;
+    let stmt = delete_of((V::Table, V::WorkspaceId, V::CustomerId), ws, id);
+    conn.execute(&stmt).await.map(drop)
+}
+
 async fn write_children(
     conn: &mut Conn,
     ws: WorkspaceId,
@@ -236,8 +251,19 @@ async fn write_children(
     let mut tags = Vec::new();
     let mut addresses = Vec::new();
     let mut links = Vec::new();
+    let mut custom = Vec::new();
     for (id, c) in customers {
         let me = id.uuid();
+        for v in &c.custom {
+            custom.push(vec![
+                w.into(),
+                me.into(),
+                v.field.into(),
+                v.value.to_string().into(),
+                v.index.folded.clone().into(),
+                v.index.number.into(),
+            ]);
+        }
         for (i, k) in c.keys.iter().enumerate() {
             keys.push(vec![
                 w.into(),
@@ -319,5 +345,15 @@ async fn write_children(
         A::Title,
         A::Position,
     ];
-    insert_rows(conn, A::Table, link_cols, links).await
+    insert_rows(conn, A::Table, link_cols, links).await?;
+    use CustomerFieldValues as V;
+    let value_cols = vec![
+        V::WorkspaceId,
+        V::CustomerId,
+        V::FieldId,
+        V::Value,
+        V::Folded,
+        V::Number,
+    ];
+    insert_rows(conn, V::Table, value_cols, custom).await
 }

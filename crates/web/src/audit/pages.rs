@@ -146,7 +146,7 @@ pub async fn audit_page(
                 }
                 p class="row" {
                     @if q.cursor.is_some() { a href={ "/settings/audit?" (base_query) } { (m.audit_newest) } }
-                    @if let Some(next) = page.next {
+                    @if let Some(next) = page.next.clone() {
                         a href={ "/settings/audit?" (base_query) @if !base_query.is_empty() { "&" } "cursor=" (Cursor::encode(next)) } { (m.audit_older) " →" }
                     }
                 }

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -114,6 +115,10 @@ pub struct Customer {
     pub owner: Option<String>,
     pub tags: Vec<String>,
     pub notes: Option<String>,
+    /// Custom field values by key: text, number, `{"amount": minor units, "currency"}` for
+    /// money, `YYYY-MM-DD`, true/false, a choice, a list of choices, or a URL.
+    #[schema(value_type = Object)]
+    pub custom_fields: BTreeMap<String, serde_json::Value>,
     pub archived: bool,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
@@ -186,6 +191,7 @@ impl From<CustomerRecord> for Customer {
             owner: c.owner,
             tags: c.tags,
             notes: c.notes,
+            custom_fields: c.custom,
             archived: c.archived_at.is_some(),
             created_at: c.created_at,
             updated_at: c.updated_at,
@@ -218,6 +224,11 @@ pub struct PersonIn {
     pub owner: Option<String>,
     pub tags: Option<Vec<String>>,
     pub notes: Option<String>,
+    /// Custom field values by key (see the custom fields settings), each in its type's JSON
+    /// or as text (`"1.250,50"`, `"31/01/2026"`, `"sí"`); null clears one. In a PATCH only
+    /// the keys given change.
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<BTreeMap<String, serde_json::Value>>,
     /// PATCH only: archive (true) or restore (false).
     pub archived: Option<bool>,
 }
@@ -272,6 +283,7 @@ impl PersonIn {
             owner: self.owner,
             tags: self.tags.unwrap_or_default(),
             notes: self.notes,
+            custom_fields: self.custom_fields.unwrap_or_default(),
         }
     }
 }

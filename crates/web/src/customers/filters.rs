@@ -1,11 +1,13 @@
 //! The list's further filters, shared by the API lists, exports and the list page: creation
-//! and change dates, current consent, and oldest first.
+//! and change dates, current consent, custom fields, and the order.
 use crate::error::ApiError;
 use serde::Deserialize;
+use std::collections::HashMap;
 use time::{Date, Duration, OffsetDateTime};
 use utoipa::IntoParams;
 use vinculo_domain::customers::consent::{Channel, ConsentState, Purpose};
-use vinculo_store::customers::CustomerFilter;
+use vinculo_domain::customers::custom::FieldQuery;
+use vinculo_store::customers::{CustomerFilter, Sort};
 
 #[derive(Deserialize, IntoParams, Default, Clone)]
 #[into_params(parameter_in = Query)]
@@ -21,8 +23,16 @@ pub struct MoreFilters {
     /// Current consent: `channel:purpose` (opted in) or `channel:purpose:state`, e.g.
     /// `email:marketing` or `sms:surveys:opted_out`.
     pub consent: Option<String>,
-    /// `newest` (default) or `oldest`.
+    /// `newest` (default), `oldest`, `name`, `updated` (least recently changed first) or
+    /// `cf.KEY` (a custom field; without a value last); `-` before any but the first two
+    /// reverses it: `-updated`, `-cf.contract_value`.
     pub sort: Option<String>,
+    /// Custom field filters: `cf.KEY=value` (a multi select: has the choice), `cf.KEY.min=`,
+    /// `cf.KEY.max=` (numbers, money, dates), `cf.KEY.empty=true|false`. Values are read as
+    /// the field reads them (`1.250,50`, `31/01/2026`, `sí`).
+    #[serde(flatten)]
+    #[param(ignore)]
+    pub custom: HashMap<String, String>,
 }
 
 /// A day (its start, or with `end` the start of the next day) or an RFC 3339 time.
@@ -92,10 +102,41 @@ pub fn refine(f: &mut CustomerFilter, m: &MoreFilters) -> Result<(), ApiError> {
             state.as_str().to_owned(),
         ));
     }
-    f.oldest_first = match given(&m.sort).as_deref() {
-        None | Some("newest") => false,
-        Some("oldest") => true,
-        Some(_) => return Err(ApiError::invalid("sort", "expected newest or oldest")),
-    };
+    if let Some(s) = given(&m.sort) {
+        f.sort = sort_of(&s).ok_or_else(|| {
+            ApiError::invalid(
+                "sort",
+                "expected newest, oldest, name, -name, updated, -updated, cf.KEY or -cf.KEY",
+            )
+        })?;
+    }
+    let mut fields: Vec<FieldQuery> = m
+        .custom
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .filter_map(|(k, v)| FieldQuery::parse(k, v))
+        .collect();
+    // The query's order is lost in the map: sorted, so a list's answer does not vary.
+    fields.sort_by_key(FieldQuery::name);
+    f.fields = fields;
     Ok(())
+}
+
+/// A list's order from its query value.
+pub fn sort_of(s: &str) -> Option<Sort> {
+    let (desc, name) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    Some(match (desc, name) {
+        (false, "newest") => Sort::Newest,
+        (false, "oldest") => Sort::Oldest,
+        (_, "name") => Sort::Name { desc },
+        (_, "updated") => Sort::Updated { desc },
+        (_, n) => Sort::Field {
+            key: n.strip_prefix("cf.").filter(|k| !k.is_empty())?.to_owned(),
+            field: None,
+            desc,
+        },
+    })
 }

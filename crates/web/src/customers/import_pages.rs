@@ -14,10 +14,12 @@ use axum_extra::extract::cookie::CookieJar;
 use maud::{html, Markup};
 use std::collections::HashMap;
 use uuid::Uuid;
-use vinculo_app::AppError;
+use vinculo_app::{customers, AppError};
 use vinculo_domain::auth::{Access, Area};
+use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::customers::import::{Field, Mapping, FIELDS};
 use vinculo_domain::customers::search::fold;
+use vinculo_domain::customers::Kind;
 
 /// The forbidden page for those who may not change customers; `None` for the others.
 fn refuse_readers(ctx: &Ctx) -> Option<Response> {
@@ -168,7 +170,14 @@ pub async fn mapping_page(
         Ok(p) => p,
         Err(_) => return gone(ctx),
     };
-    let chosen = choices(&preview.headers, &job.mapping);
+    let fields: Vec<FieldDef> = match customers::custom_fields(&state.app, &ctx.principal).await {
+        Ok(f) => f
+            .into_iter()
+            .filter(|d| d.applies_to.includes(Kind::Person))
+            .collect(),
+        Err(e) => return ctx_error(ctx, e),
+    };
+    let chosen = choices(&preview.headers, &job.mapping, &fields);
     let delimiter = match preview.delimiter {
         b';' => "« ; »",
         b'\t' => "tab",
@@ -185,7 +194,7 @@ pub async fn mapping_page(
                 table class="stack-phone mapping" {
                     thead { tr { th { (m.import_column) } th { (m.import_field) } th { (m.import_sample) } } }
                     tbody { @for (i, header) in preview.headers.iter().enumerate() {
-                        (column_row(m, &preview, i, header, chosen.get(i).cloned().flatten()))
+                        (column_row(m, &preview, &fields, i, header, chosen.get(i).cloned().flatten()))
                     } }
                 }
             }
@@ -199,7 +208,14 @@ pub async fn mapping_page(
     super::parts::form_page(ctx, m.import_mapping_title, body, error.is_some())
 }
 
-fn column_row(m: &Msg, p: &Preview, i: usize, header: &str, field: Option<Field>) -> Markup {
+fn column_row(
+    m: &Msg,
+    p: &Preview,
+    fields: &[FieldDef],
+    i: usize,
+    header: &str,
+    field: Option<Field>,
+) -> Markup {
     let chosen = field.as_ref().map(ToString::to_string).unwrap_or_default();
     let fixed = !addressable(&p.headers, i);
     let extra = match &field {
@@ -213,6 +229,11 @@ fn column_row(m: &Msg, p: &Preview, i: usize, header: &str, field: Option<Field>
                 select name={ "col" (i) } aria-label=(header) disabled[fixed] {
                     option value="ignore" selected[field.is_none()] { "— " (m.import_ignore) " —" }
                     @for (name, _) in FIELDS.iter() { option value=(name) selected[chosen == *name] { (field_label(m, name)) } }
+                    @if !fields.is_empty() {
+                        optgroup label=(m.custom_fields) {
+                            @for d in fields { @let v = format!("cf.{}", d.key); option value=(v) selected[chosen == v] { (d.label) } }
+                        }
+                    }
                     @if let Some(x) = &extra { option value=(x) selected { (m.field_external_id) " (" (x.trim_start_matches("external_id:")) ")" } }
                 }
                 @if fixed { div class="hint" { (m.import_fixed) } }
@@ -230,8 +251,11 @@ fn column_row(m: &Msg, p: &Preview, i: usize, header: &str, field: Option<Field>
 
 /// Each column's field: as recognised, then as `mapping` (the last choice) says. Unlike
 /// [`Mapping::new`] it accepts a mapping without a name, e-mail or phone, to show it again.
-fn choices(headers: &[String], mapping: &str) -> Vec<Option<Field>> {
-    let mut cols: Vec<Option<Field>> = headers.iter().map(|h| Field::recognise(h)).collect();
+fn choices(headers: &[String], mapping: &str, fields: &[FieldDef]) -> Vec<Option<Field>> {
+    let mut cols: Vec<Option<Field>> = headers
+        .iter()
+        .map(|h| Field::recognise_in(h, fields))
+        .collect();
     for (header, field) in mapping.split(',').filter_map(|p| p.rsplit_once('=')) {
         let key = fold(header.trim());
         if let Some(i) = headers.iter().position(|h| fold(h.trim()) == key) {
@@ -310,7 +334,15 @@ pub async fn start(
         Some(path) => import_file::is_vcard(&path).await,
         None => false,
     };
-    if !vcard && Mapping::new(&job.headers, &mapping).is_err() {
+    let fields = match customers::custom_fields(&state.app, &ctx.principal).await {
+        Ok(f) => f,
+        Err(e) => return ctx_error(&ctx, e),
+    };
+    let fields: Vec<FieldDef> = fields
+        .into_iter()
+        .filter(|d| d.applies_to.includes(Kind::Person))
+        .collect();
+    if !vcard && Mapping::new(&job.headers, &mapping, &fields).is_err() {
         let job = JobView { mapping, ..job };
         return mapping_page(&state, &ctx, id, &job, Some(ctx.m.import_bad_mapping)).await;
     }

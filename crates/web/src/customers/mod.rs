@@ -1,6 +1,9 @@
 //! Customer records: people and organisations (API and pages), and the workspace's customer
-//! settings; importing people from CSV (API, and pages with a mapping step and progress).
+//! settings, custom fields and saved views; importing people from CSV (API, and pages with a mapping step and progress).
 pub mod api;
+mod custom_parts;
+pub mod fields_api;
+pub mod fields_pages;
 pub mod filters;
 pub mod import_api;
 mod import_file;
@@ -12,3 +15,4 @@ pub mod organizations;
 pub mod pages;
 mod parts;
 pub mod settings;
+pub mod views_pages;

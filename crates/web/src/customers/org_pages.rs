@@ -1,5 +1,6 @@
 //! `/organizations`: the list with search, a new-organisation form, and each organisation's
 //! page to edit it and see its people. Archive, erase and consent reuse the customer routes.
+use super::custom_parts::{drafted, form_of, inputs, CustomForm, WithCustom};
 use super::pages::load;
 use super::parts::{
     consent_section, error_box, form_page, lines, opt, primary, read_only, record_actions,
@@ -10,7 +11,6 @@ use crate::state::AppState;
 use crate::users::api::parse_cursor;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use vinculo_app::customers::{self, Draft, Lists, OnConflict};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::customers::consent::ConsentEntry;
+use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::customers::{ContactPoint, Kind, OrganizationDraft, SIZES};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::CustomerId;
@@ -28,6 +29,10 @@ use vinculo_store::Cursor;
 pub struct ListQuery {
     q: Option<String>,
     cursor: Option<String>,
+    sort: Option<String>,
+    /// `cf.KEY=…` filters (from a saved view or a typed address).
+    #[serde(flatten)]
+    custom: std::collections::HashMap<String, String>,
 }
 
 pub async fn list_page(
@@ -38,26 +43,61 @@ pub async fn list_page(
     let m = ctx.m;
     let mut filter = super::api::filter_of(q.q.as_deref(), None, None, None, false);
     filter.kind = Some(Kind::Organization);
+    let mut custom: Vec<(String, String)> = q
+        .custom
+        .iter()
+        .filter(|(k, v)| k.starts_with("cf.") && !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    custom.sort();
+    let further = super::filters::MoreFilters {
+        sort: q.sort.clone(),
+        custom: custom.iter().cloned().collect(),
+        ..Default::default()
+    };
+    let bad_filter = super::filters::refine(&mut filter, &further).is_err();
     let cursor = parse_cursor(q.cursor.as_deref()).ok().flatten();
-    let page = match customers::list(&state.app, &ctx.principal, &filter, cursor, 50).await {
+    let (page, refused) = match super::parts::list_forgiving(&state, &ctx, filter, cursor).await {
         Ok(p) => p,
         Err(e) => return ctx_error(&ctx, e),
     };
-    let more: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("q", q.q.as_deref().unwrap_or(""))
-        .finish();
+    let bad_filter = bad_filter || refused;
+    let (views, fields) = match (
+        customers::saved_views(&state.app, &ctx.principal, "organizations").await,
+        customers::custom_fields(&state.app, &ctx.principal).await,
+    ) {
+        (Ok(v), Ok(f)) => (v, f),
+        (Err(e), _) | (_, Err(e)) => return ctx_error(&ctx, e),
+    };
+    let more: String = {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [("q", &q.q), ("sort", &q.sort)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                s.append_pair(k, v);
+            }
+        }
+        for (k, v) in &custom {
+            s.append_pair(k, v);
+        }
+        s.finish()
+    };
+    let sort_now = q.sort.clone().unwrap_or_default();
     let can_write = ctx.principal.can(Area::Customers, Access::Write);
     let body = html! {
         div class="row spread" {
             h1 { (m.organizations_title) }
             @if can_write { a class="button" href="/organizations/new" { "+ " (m.organization_new) } }
         }
+        (super::views_pages::views_bar(&ctx, "organizations", &views, &more))
         form class="card row" method="get" action="/organizations" role="search" {
             label class="grow" { span class="visually-hidden" { (m.organization_search) }
                 input type="search" name="q" value=[q.q.as_deref()] placeholder=(m.organization_search) autocomplete="off" autofocus;
             }
+            (super::pages::sort_select(m, &sort_now, &fields, Kind::Organization))
+            @for (k, v) in &custom { input type="hidden" name=(k) value=(v); }
             button type="submit" class="secondary" { (m.customer_search_button) }
         }
+        @if bad_filter { div class="flash err" role="alert" { (m.filter_invalid) } }
         @if page.items.is_empty() { p class="muted" { (m.no_results) } } @else {
             div class="table-wrap" {
                 table class="stack-phone" {
@@ -75,8 +115,8 @@ pub async fn list_page(
                     }
                 }
             }
-            @if let Some(next) = page.next {
-                p { a href={ "/organizations?" (more) "&cursor=" (Cursor::encode(next)) } { (m.more_results) " →" } }
+            @if let Some(next) = page.next.clone() {
+                p { a href={ "/organizations?" (more) @if !more.is_empty() { "&" } "cursor=" (Cursor::encode(next)) } { (m.more_results) " →" } }
             }
         }
     };
@@ -108,6 +148,8 @@ pub struct OrgForm {
     notes: String,
     #[serde(flatten)]
     address: AddressForm,
+    #[serde(skip)]
+    custom: CustomForm,
 }
 
 impl OrgForm {
@@ -139,11 +181,12 @@ impl OrgForm {
                 .collect(),
             notes: opt(&self.notes),
             addresses: self.address.draft(),
+            custom_fields: drafted(&self.custom),
             ..OrganizationDraft::default()
         })
     }
 
-    fn of(c: &CustomerRecord) -> Self {
+    fn of(c: &CustomerRecord, fields: &[FieldDef]) -> Self {
         let joined = |kind: KeyKind| {
             c.keys
                 .iter()
@@ -165,6 +208,7 @@ impl OrgForm {
             tags: c.tags.join(", "),
             notes: s(&c.notes),
             address: AddressForm::of(c),
+            custom: form_of(fields, c),
         }
     }
 }
@@ -195,6 +239,7 @@ fn org_fields(ctx: &Ctx, f: &OrgForm, error: Option<&AppError>, ch: &Choices) ->
             label { (m.tags) span class="hint" { (m.tags_hint) } input type="text" name="tags" value=(f.tags); }
         }
         (f.address.fields(m))
+        (inputs(m, &ch.fields, Kind::Organization, &f.custom))
         label { (m.notes) textarea name="notes" rows="3" { (f.notes) } }
     }
 }
@@ -222,7 +267,12 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Response {
     }
 }
 
-pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<OrgForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    WithCustom(mut f, custom): WithCustom<OrgForm>,
+) -> Response {
+    f.custom = custom;
     match customers::create(&state.app, &ctx.principal, f.draft(), OnConflict::Reject).await {
         Ok((c, _)) => Redirect::to(&format!("/organizations/{}?flash=saved", c.id)).into_response(),
         Err(e @ AppError::Forbidden) => ctx_error(&ctx, e),
@@ -273,7 +323,7 @@ fn show_page(ctx: &Ctx, s: Shown<'_>, f: &OrgForm, error: Option<&AppError>) -> 
             (record_actions(ctx, c))
         }
         (consent_section(ctx, c, s.ledger, can_write))
-        @if !can_write { (read_only(m, c)) }
+        @if !can_write { (read_only(m, c, &s.choices.fields)) }
     };
     form_page(ctx, &c.display_name, body, error.is_some())
 }
@@ -312,7 +362,7 @@ async fn render(
         Err(e) => return ctx_error(ctx, e),
     };
     let (c, ledger, choices) = loaded;
-    let f = f.unwrap_or_else(|| OrgForm::of(&c));
+    let f = f.unwrap_or_else(|| OrgForm::of(&c, &choices.fields));
     let shown = Shown {
         c: &c,
         ledger: &ledger,
@@ -330,8 +380,9 @@ pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Uuid>,
-    Form(f): Form<OrgForm>,
+    WithCustom(mut f, custom): WithCustom<OrgForm>,
 ) -> Response {
+    f.custom = custom;
     let id = CustomerId(id);
     let lists = Lists {
         emails: true,

@@ -42,6 +42,9 @@ pub struct OrganizationIn {
     pub owner: Option<String>,
     pub tags: Option<Vec<String>>,
     pub notes: Option<String>,
+    /// Custom field values by key, as for a person.
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// PATCH only: archive (true) or restore (false).
     pub archived: Option<bool>,
 }
@@ -76,6 +79,7 @@ impl OrganizationIn {
             owner: self.owner,
             tags: self.tags.unwrap_or_default(),
             notes: self.notes,
+            custom_fields: self.custom_fields.unwrap_or_default(),
         })
     }
 }

@@ -1,5 +1,6 @@
 //! `/customers`: the list with one search box and filters, a new-customer form, and each
 //! customer's page to view, edit, archive or erase them.
+use super::custom_parts::{drafted, form_of, inputs, CustomForm, WithCustom};
 use super::filters::{refine, MoreFilters};
 use super::parts::{
     consent_section, error_box, form_page, lines, opt, primary, purpose_name, read_only,
@@ -20,6 +21,7 @@ use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::customers::consent::ConsentEntry;
 use vinculo_domain::customers::consent::{Channel, Purpose};
+use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::customers::{AffiliationDraft, ContactPoint, Kind, PersonDraft};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::CustomerId;
@@ -34,17 +36,59 @@ pub struct ListQuery {
     archived: Option<String>,
     cursor: Option<String>,
     organization: Option<String>,
+    /// The "More filters" custom field picker: the field, and a value or a range; turned
+    /// into `cf.KEY=…` before anything else reads the query.
+    cff: Option<String>,
+    cfv: Option<String>,
+    cfmin: Option<String>,
+    cfmax: Option<String>,
     // Every further filter is text, so flattening works with form-encoded queries.
     #[serde(flatten)]
     more: MoreFilters,
 }
 
+impl ListQuery {
+    /// Moves the picker's field and values into `cf.` filters (replacing that field's).
+    fn settle_custom(&mut self) {
+        let Some(key) = self.cff.take().filter(|k| !k.is_empty()) else {
+            return;
+        };
+        let base = format!("cf.{key}");
+        self.more.custom.retain(|k, _| {
+            k != &base && k != &format!("{base}.min") && k != &format!("{base}.max")
+        });
+        for (suffix, v) in [
+            ("", self.cfv.take()),
+            (".min", self.cfmin.take()),
+            (".max", self.cfmax.take()),
+        ] {
+            if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+                self.more.custom.insert(format!("{base}{suffix}"), v);
+            }
+        }
+    }
+
+    /// The `cf.` filters in use, sorted by name.
+    pub(super) fn custom_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = self
+            .more
+            .custom
+            .iter()
+            .filter(|(k, v)| k.starts_with("cf.") && !v.trim().is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        pairs.sort();
+        pairs
+    }
+}
+
 pub async fn list_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
 ) -> Response {
     let m = ctx.m;
+    q.settle_custom();
     let mut filter = super::api::filter_of(
         q.q.as_deref(),
         q.stage.clone(),
@@ -59,12 +103,17 @@ pub async fn list_page(
         .map(CustomerId);
     let bad_filter = refine(&mut filter, &q.more).is_err();
     let cursor = parse_cursor(q.cursor.as_deref()).ok().flatten();
-    let page = match customers::list(&state.app, &ctx.principal, &filter, cursor, 50).await {
+    let (page, refused) = match super::parts::list_forgiving(&state, &ctx, filter, cursor).await {
         Ok(p) => p,
         Err(e) => return ctx_error(&ctx, e),
     };
+    let bad_filter = bad_filter || refused;
     let choices = match Choices::load(&state, &ctx).await {
         Ok(c) => c,
+        Err(e) => return ctx_error(&ctx, e),
+    };
+    let views = match customers::saved_views(&state.app, &ctx.principal, "customers").await {
+        Ok(v) => v,
         Err(e) => return ctx_error(&ctx, e),
     };
     let further = [
@@ -76,6 +125,7 @@ pub async fn list_page(
         ("consent", &q.more.consent),
         ("sort", &q.more.sort),
     ];
+    let custom = q.custom_pairs();
     let mut more = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in [
         ("q", &q.q),
@@ -90,6 +140,9 @@ pub async fn list_page(
             more.append_pair(k, v);
         }
     }
+    for (k, v) in &custom {
+        more.append_pair(k, v);
+    }
     let more = more.finish();
     let mut export = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in [("q", &q.q), ("lifecycle_stage", &q.stage), ("tag", &q.tag)]
@@ -100,6 +153,9 @@ pub async fn list_page(
             export.append_pair(k, v);
         }
     }
+    for (k, v) in &custom {
+        export.append_pair(k, v);
+    }
     if q.archived.is_some() {
         export.append_pair("archived", "true");
     }
@@ -107,55 +163,71 @@ pub async fn list_page(
         e if e.is_empty() => String::new(),
         e => format!("&{e}"),
     };
+    // The custom fields the list is sorted or filtered by get a column.
+    let columns: Vec<&FieldDef> = choices
+        .fields
+        .iter()
+        .filter(|d| d.applies_to.includes(Kind::Person))
+        .filter(|d| {
+            let base = format!("cf.{}", d.key);
+            q.more.sort.as_deref().map(|s| s.trim_start_matches('-')) == Some(base.as_str())
+                || custom
+                    .iter()
+                    .any(|(k, _)| *k == base || k.starts_with(&format!("{base}.")))
+        })
+        .take(3)
+        .collect();
     let can_write = ctx.principal.can(Area::Customers, Access::Write);
     let body = html! {
-        div class="row spread" {
-            h1 { (m.customers_title) }
-            div class="row" {
-                a class="button secondary" href={ "/api/v1/customers/export?format=csv" (export_query) } download { (m.export_csv) }
-                a class="button secondary" href={ "/api/v1/customers/export?format=vcard" (export_query) } download { (m.export_vcard) }
-                @if can_write { a class="button secondary" href="/customers/import" { (m.import_button) } }
-                @if can_write { a class="button" href="/customers/new" { "+ " (m.customer_new) } }
-            }
-        }
-        form class="card row" method="get" action="/customers" role="search" {
-            label class="grow" { span class="visually-hidden" { (m.customer_search) }
-                input type="search" name="q" value=[q.q.as_deref()] placeholder=(m.customer_search) autocomplete="off" autofocus data-typeahead="/api/v1/customers";
-            }
-            label { (m.stage)
-                select name="stage" {
-                    option value="" { (m.all_stages) }
-                    @for s in &choices.stages { option value=(s) selected[q.stage.as_deref() == Some(s.as_str())] { (stage_name(m, s)) } }
-                }
-            }
-            label class="check" { input type="checkbox" name="archived" value="1" checked[q.archived.is_some()]; (m.show_archived) }
-            button type="submit" class="secondary" { (m.customer_search_button) }
-            (further_filters(m, &q, &choices))
-        }
-        @if bad_filter { div class="flash err" role="alert" { (m.filter_invalid) } }
-        @if page.items.is_empty() { p class="muted" { (m.no_results) } } @else {
-            div class="table-wrap" {
-                table class="stack-phone" {
-                    thead { tr { th { (m.name) } th { (m.organization) } th { (m.email) } th { (m.phones) } th { (m.stage) } th { (m.tags) } } }
-                    tbody {
-                        @for c in &page.items {
-                            tr {
-                                td data-label=(m.name) { a href={ "/customers/" (c.id) } { (c.display_name) } @if c.archived_at.is_some() { " " span class="badge off" { (m.archived) } } }
-                                td data-label=(m.organization) { @for a in c.affiliations.iter().take(1) { a href={ "/organizations/" (a.organization) } { (a.name) } } }
-                                td data-label=(m.email) { (primary(c, KeyKind::Email).unwrap_or("")) }
-                                td data-label=(m.phones) { (primary(c, KeyKind::Phone).unwrap_or("")) }
-                                td data-label=(m.stage) { (stage_name(m, &c.lifecycle_stage)) }
-                                td data-label=(m.tags) { @for t in &c.tags { a class="badge" href={ "/customers?tag=" (url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>()) } { (t) } " " } }
-                            }
-                        }
-                    }
-                }
-            }
-            @if let Some(next) = page.next {
-                p { a href={ "/customers?" (more) @if !more.is_empty() { "&" } "cursor=" (Cursor::encode(next)) } { (m.more_results) " →" } }
-            }
-        }
-    };
+           div class="row spread" {
+               h1 { (m.customers_title) }
+               div class="row" {
+                   a class="button secondary" href={ "/api/v1/customers/export?format=csv" (export_query) } download { (m.export_csv) }
+                   a class="button secondary" href={ "/api/v1/customers/export?format=vcard" (export_query) } download { (m.export_vcard) }
+                   @if can_write { a class="button secondary" href="/customers/import" { (m.import_button) } }
+                   @if can_write { a class="button" href="/customers/new" { "+ " (m.customer_new) } }
+               }
+           }
+           (super::views_pages::views_bar(&ctx, "customers", &views, &more))
+           form class="card row" method="get" action="/customers" role="search" {
+               label class="grow" { span class="visually-hidden" { (m.customer_search) }
+                   input type="search" name="q" value=[q.q.as_deref()] placeholder=(m.customer_search) autocomplete="off" autofocus data-typeahead="/api/v1/customers";
+               }
+               label { (m.stage)
+                   select name="stage" {
+                       option value="" { (m.all_stages) }
+                       @for s in &choices.stages { option value=(s) selected[q.stage.as_deref() == Some(s.as_str())] { (stage_name(m, s)) } }
+                   }
+               }
+               label class="check" { input type="checkbox" name="archived" value="1" checked[q.archived.is_some()]; (m.show_archived) }
+               button type="submit" class="secondary" { (m.customer_search_button) }
+               (further_filters(m, &q, &choices))
+           }
+           @if bad_filter { div class="flash err" role="alert" { (m.filter_invalid) } }
+           @if page.items.is_empty() { p class="muted" { (m.no_results) } } @else {
+               div class="table-wrap" {
+                   table class="stack-phone" {
+                       thead { tr { th { (m.name) } th { (m.organization) } th { (m.email) } th { (m.phones) } th { (m.stage) } @for d in &columns { th { (d.label) } } th { (m.tags) } } }
+                       tbody {
+                           @for c in &page.items {
+                               tr {
+                                   td data-label=(m.name) { a href={ "/customers/" (c.id) } { (c.display_name) } @if c.archived_at.is_some() { " " span class="badge off" { (m.archived) } } }
+                                   td data-label=(m.organization) { @for a in c.affiliations.iter().take(1) { a href={ "/organizations/" (a.organization) } { (a.name) } } }
+                                   td data-label=(m.email) { (primary(c, KeyKind::Email).unwrap_or("")) }
+                                   td data-label=(m.phones) { (primary(c, KeyKind::Phone).unwrap_or("")) }
+    td data-label=(m.stage) { (stage_name(m, &c.lifecycle_stage)) }
+                                   @for d in &columns { td data-label=(d.label) { (super::custom_parts::value_text(d, c)) } }
+                                   td data-label=(m.tags) { @for t in &c.tags { a class="badge" href={ "/customers?tag=" (url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>()) } { (t) } " " } }
+                               }
+                           }
+                       }
+                   }
+               }
+               @if let Some(next) = page.next.clone() {
+                   p { a href={ "/customers?" (more) @if !more.is_empty() { "&" } "cursor=" (Cursor::encode(next)) } { (m.more_results) " →" } }
+               }
+           }
+       };
     layout(&ctx, m.customers_title, body).into_response()
 }
 
@@ -174,6 +246,28 @@ fn further_filters(m: &Msg, q: &ListQuery, ch: &Choices) -> Markup {
     .iter()
     .any(|o| o.as_deref().is_some_and(|s| !s.is_empty()));
     let consent_now = v(&q.more.consent);
+    let custom = q.custom_pairs();
+    let used = used || !custom.is_empty();
+    // The picker shows the first field filtered on.
+    let picked = custom
+        .first()
+        .map(|(k, _)| {
+            let k = k.trim_start_matches("cf.");
+            k.strip_suffix(".min")
+                .or_else(|| k.strip_suffix(".max"))
+                .or_else(|| k.strip_suffix(".empty"))
+                .unwrap_or(k)
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let value_of = |suffix: &str| {
+        custom
+            .iter()
+            .find(|(k, _)| *k == format!("cf.{picked}{suffix}"))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let sort_now = v(&q.more.sort);
     html! {
         details class="grow more-filters" open[used] {
             summary { (m.more_filters) }
@@ -196,11 +290,50 @@ fn further_filters(m: &Msg, q: &ListQuery, ch: &Choices) -> Markup {
                         } }
                     }
                 }
-                label { (m.sort_order)
-                    select name="sort" {
-                        option value="newest" { (m.sort_newest) }
-                        option value="oldest" selected[q.more.sort.as_deref() == Some("oldest")] { (m.sort_oldest) }
+                (sort_select(m, &sort_now, &ch.fields, Kind::Person))
+            }
+            @if ch.fields.iter().any(|d| d.applies_to.includes(Kind::Person)) {
+                div class="row" {
+                    label { (m.filter_field)
+                        select name="cff" {
+                            option value="" { "—" }
+                            @for d in ch.fields.iter().filter(|d| d.applies_to.includes(Kind::Person)) {
+                                option value=(d.key) selected[picked == d.key] { (d.label) }
+                            }
+                        }
                     }
+                    label { (m.filter_value) input type="text" name="cfv" value=(value_of("")) size="14"; }
+                    label { (m.filter_min) input type="text" name="cfmin" value=(value_of(".min")) size="10"; }
+                    label { (m.filter_max) input type="text" name="cfmax" value=(value_of(".max")) size="10"; }
+                }
+            }
+            // Filters the picker does not show (from a saved view or a link) are kept.
+            @for (k, val) in custom.iter().filter(|(k, _)| ![format!("cf.{picked}"), format!("cf.{picked}.min"), format!("cf.{picked}.max")].contains(k)) {
+                input type="hidden" name=(k) value=(val);
+            }
+        }
+    }
+}
+
+/// The order select: newest/oldest, name, last change, and each sortable custom field.
+pub(super) fn sort_select(m: &Msg, now: &str, fields: &[FieldDef], kind: Kind) -> Markup {
+    let fixed = [
+        ("newest", m.sort_newest),
+        ("oldest", m.sort_oldest),
+        ("name", m.sort_name),
+        ("-name", m.sort_name_desc),
+        ("-updated", m.sort_updated_desc),
+        ("updated", m.sort_updated),
+    ];
+    html! {
+        label { (m.sort_order)
+            select name="sort" {
+                @for (value, label) in fixed { option value=(value) selected[now == value] { (label) } }
+                @for d in fields.iter().filter(|d| d.applies_to.includes(kind) && d.field_type != vinculo_domain::customers::custom::FieldType::MultiSelect) {
+                    @let up = format!("cf.{}", d.key);
+                    @let down = format!("-cf.{}", d.key);
+                    option value=(up) selected[now == up] { (d.label) " ↑" }
+                    option value=(down) selected[now == down] { (d.label) " ↓" }
                 }
             }
         }
@@ -234,6 +367,8 @@ pub struct PersonForm {
     title: String,
     #[serde(flatten)]
     address: AddressForm,
+    #[serde(skip)]
+    custom: CustomForm,
 }
 
 impl PersonForm {
@@ -271,11 +406,12 @@ impl PersonForm {
                 })
                 .into_iter()
                 .collect(),
+            custom_fields: drafted(&self.custom),
             ..PersonDraft::default()
         }
     }
 
-    fn of(c: &CustomerRecord) -> Self {
+    fn of(c: &CustomerRecord, fields: &[FieldDef]) -> Self {
         let joined = |kind: KeyKind| {
             c.keys
                 .iter()
@@ -311,6 +447,7 @@ impl PersonForm {
                 .and_then(|a| a.title.clone())
                 .unwrap_or_default(),
             address: AddressForm::of(c),
+            custom: form_of(fields, c),
         }
     }
 }
@@ -344,6 +481,7 @@ fn person_fields(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>, ch: &Choic
             label { (m.birthday) input type="date" name="birthday" value=(f.birthday); }
         }
         (f.address.fields(m))
+        (inputs(m, &ch.fields, Kind::Person, &f.custom))
         label { (m.external_ids) span class="hint" { (m.external_ids_hint) } textarea name="external_ids" rows="2" { (f.external_ids) } }
         label { (m.notes) textarea name="notes" rows="3" { (f.notes) } }
     }
@@ -375,8 +513,9 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Response {
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<PersonForm>,
+    WithCustom(mut f, custom): WithCustom<PersonForm>,
 ) -> Response {
+    f.custom = custom;
     let draft = Draft::Person(f.draft());
     match customers::create(&state.app, &ctx.principal, draft, OnConflict::Reject).await {
         Ok((c, _)) => Redirect::to(&format!("/customers/{}?flash=saved", c.id)).into_response(),
@@ -419,7 +558,7 @@ fn show_page(
             (record_actions(ctx, c))
         }
         (consent_section(ctx, c, ledger, can_write))
-        @if !can_write { (read_only(m, c)) }
+        @if !can_write { (read_only(m, c, &ch.fields)) }
     };
     form_page(ctx, &c.display_name, body, error.is_some())
 }
@@ -439,7 +578,10 @@ pub(super) async fn load(
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
     match load(&state, &ctx, CustomerId(id), Kind::Person).await {
-        Ok((c, ledger, ch)) => show_page(&ctx, &c, &PersonForm::of(&c), None, &ledger, &ch),
+        Ok((c, ledger, ch)) => {
+            let f = PersonForm::of(&c, &ch.fields);
+            show_page(&ctx, &c, &f, None, &ledger, &ch)
+        }
         Err(e) => ctx_error(&ctx, e),
     }
 }
@@ -478,8 +620,9 @@ pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Uuid>,
-    Form(f): Form<PersonForm>,
+    WithCustom(mut f, custom): WithCustom<PersonForm>,
 ) -> Response {
+    f.custom = custom;
     let id = CustomerId(id);
     // The form shows every list, so each list it sends replaces the stored one; it edits
     // only the first address and organisation, so the others are carried over.

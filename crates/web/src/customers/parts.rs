@@ -11,6 +11,7 @@ use vinculo_app::customers;
 use vinculo_app::AppError;
 use vinculo_domain::auth::Role;
 use vinculo_domain::customers::consent::{self, Channel, ConsentEntry, ConsentState, Purpose};
+use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::customers::{AddressDraft, Kind};
 use vinculo_domain::identity::KeyKind;
 use vinculo_store::customers::CustomerRecord;
@@ -103,10 +104,12 @@ pub(super) fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-/// What the form's selects offer: the workspace's stages and its organisations.
+/// What the form's selects offer: the workspace's stages, its organisations and its custom
+/// fields.
 pub(super) struct Choices {
     pub stages: Vec<String>,
     pub organizations: Vec<(String, String)>,
+    pub fields: Vec<FieldDef>,
 }
 
 impl Choices {
@@ -128,6 +131,7 @@ impl Choices {
         Ok(Choices {
             stages,
             organizations,
+            fields: customers::custom_fields(&state.app, &ctx.principal).await?,
         })
     }
 
@@ -218,12 +222,13 @@ pub(super) fn consent_section(
 }
 
 /// A customer's details for those who may only read.
-pub(super) fn read_only(m: &Msg, c: &CustomerRecord) -> Markup {
+pub(super) fn read_only(m: &Msg, c: &CustomerRecord, fields: &[FieldDef]) -> Markup {
     html! {
         dl class="card" {
             @for k in &c.keys { dt { (k.kind.as_str()) } dd { (k.display) } }
             @for a in &c.addresses { dt { (m.address) } dd { (a.one_line()) } }
             @if !c.tags.is_empty() { dt { (m.tags) } dd { (c.tags.join(", ")) } }
+            (super::custom_parts::shown(m, fields, c))
             @if let Some(n) = &c.notes { dt { (m.notes) } dd { (n) } }
         }
     }
@@ -246,6 +251,26 @@ pub(super) fn record_actions(ctx: &Ctx, c: &CustomerRecord) -> Markup {
                     }
                 }
             }
+    }
+}
+
+/// A page of a list for a page of the UI: a custom field filter or sort that does not fit
+/// (a typed value, an old link) is dropped and reported (`true`) rather than failing the page.
+pub(super) async fn list_forgiving(
+    state: &AppState,
+    ctx: &Ctx,
+    mut filter: vinculo_store::customers::CustomerFilter,
+    cursor: Option<vinculo_store::Cursor>,
+) -> Result<(vinculo_store::Page<CustomerRecord>, bool), AppError> {
+    match customers::list(&state.app, &ctx.principal, &filter, cursor, 50).await {
+        Ok(p) => Ok((p, false)),
+        Err(AppError::InvalidFields(_)) => {
+            filter.fields.clear();
+            filter.sort = vinculo_store::customers::Sort::Newest;
+            let p = customers::list(&state.app, &ctx.principal, &filter, None, 50).await?;
+            Ok((p, true))
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -70,6 +70,11 @@ const SETTINGS_NAV: &[NavItem] = &[
         area: Area::Workspace,
     },
     NavItem {
+        href: "/settings/custom-fields",
+        label: |m| m.nav_custom_fields,
+        area: Area::Workspace,
+    },
+    NavItem {
         href: "/settings/audit",
         label: |m| m.nav_audit,
         area: Area::Audit,

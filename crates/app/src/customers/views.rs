@@ -1,0 +1,99 @@
+//! Saved views of the customer lists: a user names the filters and sort they are looking at,
+//! for themselves or (managers and admins) shared with the workspace.
+use crate::{now, App, AppError, Principal};
+use uuid::Uuid;
+use vinculo_domain::auth::{Access, Area, Role};
+use vinculo_domain::customers::FieldIssue;
+use vinculo_store::customers::{self as store, SavedView};
+
+/// The lists that have views.
+pub const LISTS: [&str; 2] = ["customers", "organizations"];
+
+/// The views of `list` the user sees: their own and the shared ones.
+pub async fn saved_views(
+    app: &App,
+    actor: &Principal,
+    list: &str,
+) -> Result<Vec<SavedView>, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    Ok(store::views(&mut conn, actor.workspace_id, actor.user_id, list).await?)
+}
+
+fn may_share(actor: &Principal) -> bool {
+    matches!(actor.role, Role::Admin | Role::Manager)
+}
+
+/// Saves a view. `query` is the list's query string; a cursor in it is dropped (a view shows
+/// the list from its start).
+pub async fn save_view(
+    app: &App,
+    actor: &Principal,
+    list: &str,
+    name: &str,
+    query: &str,
+    shared: bool,
+) -> Result<SavedView, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut issues = Vec::new();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        issues.push(FieldIssue {
+            field: "name".into(),
+            message: "give the view a name of 1 to 80 characters".into(),
+        });
+    }
+    if !LISTS.contains(&list) {
+        issues.push(FieldIssue {
+            field: "list".into(),
+            message: format!("expected one of {}", LISTS.join(", ")),
+        });
+    }
+    if query.len() > 4_000 {
+        issues.push(FieldIssue {
+            field: "query".into(),
+            message: "longer than 4000 characters".into(),
+        });
+    }
+    if shared && !may_share(actor) {
+        return Err(AppError::Forbidden);
+    }
+    if !issues.is_empty() {
+        return Err(AppError::InvalidFields(issues));
+    }
+    let query = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("cursor=") && !p.starts_with("_csrf="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let view = SavedView {
+        id: Uuid::now_v7(),
+        user_id: actor.user_id.0,
+        list: list.to_owned(),
+        name: name.to_owned(),
+        query,
+        shared,
+        created_at: now(),
+    };
+    let mut tx = app.db.begin().await?;
+    store::insert_view(&mut tx, actor.workspace_id, &view).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Deletes a view: its author's, or a shared one by a manager or admin.
+pub async fn delete_view(app: &App, actor: &Principal, id: Uuid) -> Result<(), AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut tx = app.db.begin().await?;
+    let view = store::view(&mut tx, actor.workspace_id, id)
+        .await?
+        .filter(|v| v.user_id == actor.user_id.0 || v.shared)
+        .ok_or(AppError::NotFound("view"))?;
+    if view.user_id != actor.user_id.0 && !may_share(actor) {
+        return Err(AppError::Forbidden);
+    }
+    store::delete_view(&mut tx, actor.workspace_id, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
