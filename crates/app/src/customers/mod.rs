@@ -168,7 +168,7 @@ pub(crate) fn changed_fields(
     after: &CustomerRecord,
 ) -> (Value, Value) {
     let shape = |c: &CustomerRecord| {
-        json!({
+        let mut v = json!({
             "display_name": c.display_name, "given_name": c.given_name, "family_name": c.family_name,
             "language": c.language, "timezone": c.timezone, "birthday": c.birthday.map(|d| d.to_string()),
             "lifecycle_stage": c.lifecycle_stage, "owner": c.owner, "notes": c.notes, "tags": c.tags,
@@ -176,13 +176,27 @@ pub(crate) fn changed_fields(
             "addresses": c.addresses.iter().map(|a| a.one_line()).collect::<Vec<_>>(),
             "organizations": c.affiliations.iter().map(|a| a.organization.to_string()).collect::<Vec<_>>(),
             "identity_keys": c.keys.iter().map(|k| format!("{}:{}", k.kind.as_str(), k.value)).collect::<Vec<_>>(),
-        })
+        });
+        // Each custom field is its own entry; its values may be personal, so only marked.
+        for (key, value) in &c.custom {
+            v[format!("custom_fields.{key}")] = value.clone();
+        }
+        v
     };
     let a = shape(after);
     let b = before.map(shape).unwrap_or(Value::Null);
     let mut bm = serde_json::Map::new();
     let mut am = serde_json::Map::new();
     let empty = serde_json::Map::new();
+    // A custom field cleared since `before` is a change too.
+    if let Some(bo) = b.as_object() {
+        for k in bo.keys().filter(|k| k.starts_with("custom_fields.")) {
+            if a.get(k).is_none() {
+                am.insert(k.clone(), json!("(cleared)"));
+                bm.insert(k.clone(), json!("(previous)"));
+            }
+        }
+    }
     for (k, av) in a.as_object().unwrap_or(&empty) {
         let bv = b.get(k);
         if bv != Some(av) {

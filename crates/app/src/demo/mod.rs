@@ -216,6 +216,15 @@ async fn seed_organizations(app: &App, actor: &Principal) -> Result<(), AppError
                 ..AddressDraft::default()
             }],
             lifecycle_stage: Some(["customer", "lead", "customer", "prospect"][i % 4].into()),
+            custom_fields: [
+                ("plan".to_owned(), json!(["Oro", "Plata", "Bronce"][i % 3])),
+                (
+                    "valor_del_contrato".to_owned(),
+                    json!(((i * 7_919) % 90 + 10) * 1_000),
+                ),
+            ]
+            .into_iter()
+            .collect(),
             ..OrganizationDraft::default()
         };
         create(app, actor, Draft::Organization(draft), OnConflict::Merge).await?;
@@ -223,8 +232,44 @@ async fn seed_organizations(app: &App, actor: &Principal) -> Result<(), AppError
     Ok(())
 }
 
+/// The demo's custom fields: (label, type, applies to, options). The generated people's
+/// file has a column for each, headed by its label.
+const FIELDS: [(&str, &str, &str, &[&str]); 5] = [
+    ("Plan", "select", "both", &["Oro", "Plata", "Bronce"]),
+    ("Valor del contrato", "money", "both", &[]),
+    (
+        "Canales",
+        "multi_select",
+        "person",
+        &["Web", "Tienda", "Teléfono", "App"],
+    ),
+    ("Cliente desde", "date", "person", &[]),
+    ("Cliente VIP", "boolean", "person", &[]),
+];
+
+/// Adds the demo's custom fields the workspace does not have yet (by key).
+async fn ensure_fields(app: &App, actor: &Principal) -> Result<(), AppError> {
+    use vinculo_domain::customers::custom::{key_from_label, FieldDefDraft};
+    let have = crate::customers::custom_fields(app, actor).await?;
+    for (label, field_type, applies_to, options) in FIELDS {
+        if have.iter().any(|d| d.key == key_from_label(label)) {
+            continue;
+        }
+        let draft = FieldDefDraft {
+            label: Some(label.into()),
+            field_type: Some(field_type.into()),
+            applies_to: Some(applies_to.into()),
+            options: Some(options.iter().map(|o| (*o).to_owned()).collect()),
+            ..FieldDefDraft::default()
+        };
+        crate::customers::create_field(app, actor, &draft).await?;
+    }
+    Ok(())
+}
+
 /// Fills the workspace of `actor` with `rows` generated people (see [`DemoCsv`]) through the
-/// import pipeline, so a million take a minute, not an hour.
+/// import pipeline, so a million take a minute, not an hour. The demo's custom fields are
+/// added first, so the people's plans, contract values and channels land in them.
 pub async fn fill(
     app: &App,
     actor: &Principal,
@@ -232,6 +277,7 @@ pub async fn fill(
     seed: u64,
     on_progress: impl FnMut(&crate::imports::Progress),
 ) -> Result<crate::imports::ImportReport, AppError> {
+    ensure_fields(app, actor).await?;
     let source = crate::imports::reader::open(DemoCsv::new(rows, seed, false))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let opts = crate::imports::ImportOptions {
@@ -244,6 +290,7 @@ pub async fn fill(
 
 /// The demo's people, and an e-mail marketing opt-in from a web form for one in three.
 async fn seed_customers(app: &App, actor: &Principal, n: u64) -> Result<(), AppError> {
+    ensure_fields(app, actor).await?;
     seed_organizations(app, actor).await?;
     fill(app, actor, n, 2026, |_| {}).await?;
     let filter = vinculo_store::customers::CustomerFilter::default();

@@ -175,7 +175,7 @@ pub struct DemoCsv {
 
 impl DemoCsv {
     pub fn new(rows: u64, seed: u64, messy: bool) -> DemoCsv {
-        let header = "First Name,Last Name,Email,Phone,Company,Job Title,City,Country,Lifecycle Stage,Tags,External ID\n";
+        let header = "First Name,Last Name,Email,Phone,Company,Job Title,City,Country,Lifecycle Stage,Tags,External ID,Plan,Valor del contrato,Canales,Cliente desde,Cliente VIP\n";
         DemoCsv {
             rng: Lcg(seed),
             rows,
@@ -263,10 +263,43 @@ impl DemoCsv {
         let tags: Vec<&str> = (0..r.next(3))
             .map(|_| TAGS[r.next(TAGS.len() as u64)])
             .collect();
+        let stage = STAGES[r.next(STAGES.len() as u64)];
+        // Custom fields (see `super::FIELDS`): customers have a plan and a contract value,
+        // most people the channels they use and the year they became customers.
+        let paying = stage == "customer" || r.next(4) == 0;
+        let plan = if paying {
+            ["Oro", "Plata", "Plata", "Bronce", "Bronce", "Bronce"][r.next(6)]
+        } else {
+            ""
+        };
+        let value = if paying {
+            format!("{}.{:02}", 100 + r.next(20_000) * 5, r.next(4) * 25)
+        } else {
+            String::new()
+        };
+        let channels: Vec<&str> = ["Web", "Tienda", "Teléfono", "App"]
+            .into_iter()
+            .filter(|_| r.next(3) == 0)
+            .collect();
+        let since = if paying {
+            format!(
+                "{}-{:02}-{:02}",
+                2012 + r.next(14),
+                1 + r.next(12),
+                1 + r.next(28)
+            )
+        } else {
+            String::new()
+        };
+        let vip = if plan == "Oro" && r.next(2) == 0 {
+            "sí"
+        } else {
+            ""
+        };
         format!(
-            "{given_out},{family},{email},{phone},{org},{title},{city},{country},{},{},erp:C-{i:07}\n",
-            STAGES[r.next(STAGES.len() as u64)],
+            "{given_out},{family},{email},{phone},{org},{title},{city},{country},{stage},{},erp:C-{i:07},{plan},{value},{},{since},{vip}\n",
             tags.join(";"),
+            channels.join(";"),
         )
     }
 }
