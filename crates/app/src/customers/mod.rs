@@ -320,6 +320,21 @@ pub async fn get(
     }
 }
 
+/// `filter` with its custom field filters and sort checked against the workspace's fields
+/// (an export checks them before its answer starts streaming).
+pub async fn checked_filter(
+    app: &App,
+    actor: &Principal,
+    filter: &CustomerFilter,
+) -> Result<CustomerFilter, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut f = filter.clone();
+    let mut conn = app.db.conn().await?;
+    let defs = store::field_defs(&mut conn, actor.workspace_id).await?;
+    fields::resolve(&defs, &mut f, None)?;
+    Ok(f)
+}
+
 pub async fn list(
     app: &App,
     actor: &Principal,

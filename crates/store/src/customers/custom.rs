@@ -108,7 +108,8 @@ pub async fn insert_field(
         .from(F::Table)
         .and_where(Expr::col(F::WorkspaceId).eq(ws.uuid()))
         .to_owned();
-    let (last,): (i64,) = conn.fetch_optional(&last).await?.unwrap_or((-1,));
+    // `position` is INTEGER: 32 bits on PostgreSQL.
+    let (last,): (i32,) = conn.fetch_optional(&last).await?.unwrap_or((-1,));
     let stmt = Query::insert()
         .into_table(F::Table)
         .columns([

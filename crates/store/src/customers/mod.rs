@@ -68,6 +68,30 @@ enum CustomerSearch {
     Term,
 }
 
+/// The first three characters of a customer's terms (see the list's search plan).
+#[derive(Iden, Clone, Copy)]
+enum CustomerPrefixes {
+    Table,
+    WorkspaceId,
+    Prefix,
+    CustomerId,
+}
+
+/// Characters of a term kept in `customer_search_prefix`.
+pub(crate) const PREFIX_CHARS: usize = 3;
+
+/// The distinct prefixes of `terms`, for `customer_search_prefix`. Terms are ASCII.
+fn prefixes(terms: &[String]) -> Vec<&str> {
+    let mut out: Vec<&str> = terms
+        .iter()
+        .filter(|t| t.len() >= PREFIX_CHARS)
+        .filter_map(|t| t.get(..PREFIX_CHARS))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 #[derive(Iden, Clone, Copy)]
 enum CustomerAddresses {
     Table,

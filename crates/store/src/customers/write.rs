@@ -4,7 +4,8 @@
 //! customer's child rows whole (a handful), inside the caller's transaction.
 use super::custom::CustomerFieldValues;
 use super::{
-    Affiliations, CustomerAddresses, CustomerSearch, CustomerTags, Customers, IdentityKeys,
+    Affiliations, CustomerAddresses, CustomerPrefixes, CustomerSearch, CustomerTags, Customers,
+    IdentityKeys,
 };
 use crate::{Conn, StoreError};
 use sea_query::{Expr, Iden, Query, SimpleExpr};
@@ -175,12 +176,31 @@ async fn write_terms(
         vec![S::WorkspaceId, S::CustomerId, S::Term],
         rows,
     )
+    .await?;
+    use CustomerPrefixes as P;
+    let rows = terms
+        .iter()
+        .flat_map(|(id, ts)| {
+            super::prefixes(ts)
+                .into_iter()
+                .map(move |p| vec![ws.uuid().into(), p.to_owned().into(), id.uuid().into()])
+        })
+        .collect();
+    insert_rows(
+        conn,
+        P::Table,
+        vec![P::WorkspaceId, P::Prefix, P::CustomerId],
+        rows,
+    )
     .await
 }
 
 async fn clear_terms(conn: &mut Conn, ws: WorkspaceId, id: CustomerId) -> Result<(), StoreError> {
+    use CustomerPrefixes as P;
     use CustomerSearch as S;
     let stmt = delete_of((S::Table, S::WorkspaceId, S::CustomerId), ws, id);
+    conn.execute(&stmt).await?;
+    let stmt = delete_of((P::Table, P::WorkspaceId, P::CustomerId), ws, id);
     conn.execute(&stmt).await.map(drop)
 }
 

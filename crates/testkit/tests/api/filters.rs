@@ -111,7 +111,7 @@ async fn lists_filter_by_consent_and_dates_and_sort_oldest_first(#[case] backend
         ("created_from=ayer", "created_from"),
         ("consent=email", "consent"),
         ("consent=fax:marketing", "consent"),
-        ("sort=name", "sort"),
+        ("sort=surname", "sort"),
     ] {
         let r = c.get(list(q)).send().await.expect("bad");
         assert_eq!(r.status(), 422, "{q}");

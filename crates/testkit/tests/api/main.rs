@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod csrf;
+mod custom_fields;
 mod customers;
 mod filters;
 mod idempotency;
@@ -14,6 +15,7 @@ mod security;
 mod teams;
 mod tokens;
 mod users;
+mod views;
 
 use serde_json::Value;
 

@@ -614,6 +614,7 @@ pub async fn export_customers(
         q.archived.unwrap_or(false),
     );
     refine(&mut filter, &more)?;
+    let filter = customers::checked_filter(&state.app, &p, &filter).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let app = state.app.clone();
     tokio::spawn(async move {
