@@ -11,6 +11,7 @@ mod import_pages;
 mod imports;
 mod organizations;
 mod platform;
+mod search;
 mod security;
 mod teams;
 mod tokens;
