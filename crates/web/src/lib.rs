@@ -77,14 +77,14 @@ pub async fn build_state(
     } else {
         None
     };
-    Ok(AppState {
+    Ok(AppState::new(state::Shared {
         app,
         web: Arc::new(web),
         metrics: Arc::new(metrics::Metrics::default()),
         csrf_key: Arc::new(key.into_bytes()),
         setup_token: Arc::new(Mutex::new(setup)),
         imports: Default::default(),
-    })
+    }))
 }
 
 fn pages(state: &AppState) -> Router<AppState> {

@@ -14,8 +14,27 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
 }
 
+/// Cloned for every handler and middleware of every request: one reference count to bump,
+/// not one per field (each an atomic on a cache line the cores pass back and forth).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+/// What [`AppState`] shares.
+pub struct Shared {
     pub app: App,
     pub web: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,

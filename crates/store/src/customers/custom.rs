@@ -2,7 +2,6 @@
 //! written with the customer's other child rows (see `write.rs`).
 use crate::{Conn, StoreError};
 use sea_query::{Expr, Func, Iden, Order, Query};
-use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 use uuid::Uuid;
 use vinculo_domain::customers::custom::{AppliesTo, FieldDef, FieldType};
@@ -210,36 +209,6 @@ pub(super) fn has_choice(col: Expr, choice: &str) -> sea_query::SimpleExpr {
         .replace('%', "\\%")
         .replace('_', "\\_");
     col.like(sea_query::LikeExpr::new(format!("%|{escaped}|%")).escape('\\'))
-}
-
-/// Each customer's custom values by field key (canonical JSON).
-pub(super) async fn values_of(
-    conn: &mut Conn,
-    ws: WorkspaceId,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, BTreeMap<String, serde_json::Value>>, StoreError> {
-    use CustomFields as F;
-    use CustomerFieldValues as V;
-    let stmt = Query::select()
-        .column((V::Table, V::CustomerId))
-        .column((F::Table, F::Key))
-        .column((V::Table, V::Value))
-        .from(V::Table)
-        .inner_join(
-            F::Table,
-            Expr::col((F::Table, F::Id)).equals((V::Table, V::FieldId)),
-        )
-        .and_where(Expr::col((V::Table, V::WorkspaceId)).eq(ws.uuid()))
-        .and_where(Expr::col((V::Table, V::CustomerId)).is_in(ids.iter().copied()))
-        .to_owned();
-    let rows: Vec<(Uuid, String, String)> = conn.fetch_all(&stmt).await?;
-    let mut out: HashMap<Uuid, BTreeMap<String, serde_json::Value>> = HashMap::new();
-    for (c, key, value) in rows {
-        let v = serde_json::from_str(&value)
-            .map_err(|e| StoreError::Corrupt(format!("custom value of {key}: {e}")))?;
-        out.entry(c).or_default().insert(key, v);
-    }
-    Ok(out)
 }
 
 /// The indexed sort value of one customer's field (for a sorted page's cursor).

@@ -3,8 +3,7 @@
 //! time: newest or oldest first, or sorted by name, last change or a custom field with a
 //! cursor that holds the last row's sort value.
 use super::{
-    hydrate, select, Affiliations, CustomerFilter, CustomerRecord, CustomerRow, CustomerSearch,
-    CustomerTags, Customers,
+    Affiliations, CustomerFilter, CustomerRecord, CustomerSearch, CustomerTags, Customers,
 };
 use crate::page::{After, Cursor, Page};
 use crate::{Conn, StoreError};
@@ -23,7 +22,10 @@ pub async fn list(
     before: Option<Cursor>,
     limit: u64,
 ) -> Result<Page<CustomerRecord>, StoreError> {
-    let mut stmt = select()
+    // The page's ids first, then their records in one statement (see `one::many`).
+    let mut stmt = Query::select()
+        .column((Customers::Table, Customers::Id))
+        .from(Customers::Table)
         .and_where(Expr::col((Customers::Table, Customers::WorkspaceId)).eq(ws.uuid()))
         .to_owned();
     if let Some(k) = f.kind {
@@ -58,6 +60,10 @@ pub async fn list(
     }
     let by_id = matches!(f.sort, Sort::Newest | Sort::Oldest);
     let plan = search_plan(conn, ws, &f.search, by_id).await?;
+    // Walking, every other word's prefix list is joined by id (one look-up in a covering
+    // index) and the remaining probes are tied to the walked id, not the customer row, so
+    // the database rules a candidate out before it reads the customer.
+    let mut joined: Vec<String> = Vec::new();
     if let Some(Driver::Walk(prefix)) = &plan.driver {
         use super::CustomerPrefixes as P;
         stmt.inner_join(
@@ -66,6 +72,26 @@ pub async fn list(
         )
         .and_where(Expr::col((P::Table, P::WorkspaceId)).eq(ws.uuid()))
         .and_where(Expr::col((P::Table, P::Prefix)).eq(prefix.as_str()));
+        joined.push(prefix.clone());
+        for w in f.search.iter().filter(|w| w.len() > BROAD) {
+            let Some(other) = w.get(..super::PREFIX_CHARS) else {
+                continue;
+            };
+            if joined.iter().any(|j| j == other) {
+                continue;
+            }
+            let alias = Alias::new(format!("p{}", joined.len()));
+            stmt.join_as(
+                sea_query::JoinType::InnerJoin,
+                P::Table,
+                alias.clone(),
+                Expr::col((alias.clone(), P::WorkspaceId))
+                    .eq(ws.uuid())
+                    .and(Expr::col((alias.clone(), P::Prefix)).eq(other))
+                    .and(Expr::col((alias, P::CustomerId)).equals((P::Table, P::CustomerId))),
+            );
+            joined.push(other.to_owned());
+        }
     }
     for (i, word) in f.search.iter().enumerate() {
         let mut matching = Query::select()
@@ -80,8 +106,16 @@ pub async fn list(
             Some(Driver::Gather(g)) if *g == i => {
                 stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(matching));
             }
-            // The walked prefix list is exactly this word's matches.
-            Some(Driver::Walk(p)) if p == word => {}
+            // A joined prefix list is exactly a three-letter word's matches.
+            Some(Driver::Walk(_)) if joined.iter().any(|j| j == word) => {}
+            Some(Driver::Walk(_)) => {
+                use super::CustomerPrefixes as P;
+                matching.and_where(
+                    Expr::col((CustomerSearch::Table, CustomerSearch::CustomerId))
+                        .equals((P::Table, P::CustomerId)),
+                );
+                stmt.and_where(Expr::exists(matching));
+            }
             _ => {
                 matching.and_where(
                     Expr::col((CustomerSearch::Table, CustomerSearch::CustomerId))
@@ -224,8 +258,8 @@ pub async fn list(
         }
     }
     stmt.limit(limit + 1);
-    let rows = conn.fetch_all::<CustomerRow, _>(&stmt).await?;
-    let records = hydrate(conn, ws, rows).await?;
+    let ids = page_ids(conn, stmt).await?;
+    let records = super::one::many(conn, ws, &ids).await?;
     let mut page = Page::from_overfetch(records, limit, |c| c.id.uuid());
     if let (Some(next), Some(last)) = (page.next.as_mut(), page.items.last()) {
         next.1 = match &f.sort {
@@ -249,6 +283,36 @@ pub async fn list(
         };
     }
     Ok(page)
+}
+
+/// The ids `stmt` selects, in its order. On SQLite they come as one JSON row: the driver
+/// hands every result row from its thread to the server's task separately, and a wake-up per
+/// id cost more than finding them (see `one.rs`). PostgreSQL's driver reads rows off the
+/// socket, so there they come as rows.
+async fn page_ids(conn: &mut Conn, stmt: SelectStatement) -> Result<Vec<Uuid>, StoreError> {
+    match conn.backend() {
+        crate::Backend::Sqlite => {
+            let one = Query::select()
+                .expr(Expr::cust("json_group_array(lower(hex(x.id)))"))
+                .from_subquery(stmt, Alias::new("x"))
+                .to_owned();
+            let (ids,): (String,) = conn
+                .fetch_optional(&one)
+                .await?
+                .unwrap_or_else(|| ("[]".to_owned(),));
+            let ids: Vec<String> = serde_json::from_str(&ids)
+                .map_err(|e| StoreError::Corrupt(format!("page ids: {e}")))?;
+            ids.iter()
+                .map(|i| {
+                    Uuid::parse_str(i).map_err(|_| StoreError::Corrupt(format!("page id {i}")))
+                })
+                .collect()
+        }
+        crate::Backend::Postgres => {
+            let ids: Vec<(Uuid,)> = conn.fetch_all(&stmt).await?;
+            Ok(ids.into_iter().map(|(i,)| i).collect())
+        }
+    }
 }
 
 /// Keeps customers whose value of `field` meets `cond`.
