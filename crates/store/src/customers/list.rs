@@ -22,12 +22,20 @@ pub async fn list(
     before: Option<Cursor>,
     limit: u64,
 ) -> Result<Page<CustomerRecord>, StoreError> {
+    let by_id = matches!(f.sort, Sort::Newest | Sort::Oldest);
+    let plan = search_plan(conn, ws, &f.search, by_id).await?;
     // The page's ids first, then their records in one statement (see `one::many`).
-    let mut stmt = Query::select()
-        .column((Customers::Table, Customers::Id))
-        .from(Customers::Table)
-        .and_where(Expr::col((Customers::Table, Customers::WorkspaceId)).eq(ws.uuid()))
-        .to_owned();
+    let (mut stmt, joined) = match &plan.driver {
+        Some(Driver::Walk(prefix)) => walk_from(conn.backend(), ws, prefix, &f.search),
+        _ => (
+            Query::select()
+                .column((Customers::Table, Customers::Id))
+                .from(Customers::Table)
+                .to_owned(),
+            Vec::new(),
+        ),
+    };
+    stmt.and_where(Expr::col((Customers::Table, Customers::WorkspaceId)).eq(ws.uuid()));
     if let Some(k) = f.kind {
         stmt.and_where(Expr::col(Customers::Kind).eq(k.as_str()));
     }
@@ -57,41 +65,6 @@ pub async fn list(
             .and_where(Expr::col(CustomerTags::Tag).eq(tag.as_str()))
             .to_owned();
         stmt.and_where(Expr::col((Customers::Table, Customers::Id)).in_subquery(tagged));
-    }
-    let by_id = matches!(f.sort, Sort::Newest | Sort::Oldest);
-    let plan = search_plan(conn, ws, &f.search, by_id).await?;
-    // Walking, every other word's prefix list is joined by id (one look-up in a covering
-    // index) and the remaining probes are tied to the walked id, not the customer row, so
-    // the database rules a candidate out before it reads the customer.
-    let mut joined: Vec<String> = Vec::new();
-    if let Some(Driver::Walk(prefix)) = &plan.driver {
-        use super::CustomerPrefixes as P;
-        stmt.inner_join(
-            P::Table,
-            Expr::col((P::Table, P::CustomerId)).equals((Customers::Table, Customers::Id)),
-        )
-        .and_where(Expr::col((P::Table, P::WorkspaceId)).eq(ws.uuid()))
-        .and_where(Expr::col((P::Table, P::Prefix)).eq(prefix.as_str()));
-        joined.push(prefix.clone());
-        for w in f.search.iter().filter(|w| w.len() > BROAD) {
-            let Some(other) = w.get(..super::PREFIX_CHARS) else {
-                continue;
-            };
-            if joined.iter().any(|j| j == other) {
-                continue;
-            }
-            let alias = Alias::new(format!("p{}", joined.len()));
-            stmt.join_as(
-                sea_query::JoinType::InnerJoin,
-                P::Table,
-                alias.clone(),
-                Expr::col((alias.clone(), P::WorkspaceId))
-                    .eq(ws.uuid())
-                    .and(Expr::col((alias.clone(), P::Prefix)).eq(other))
-                    .and(Expr::col((alias, P::CustomerId)).equals((P::Table, P::CustomerId))),
-            );
-            joined.push(other.to_owned());
-        }
     }
     for (i, word) in f.search.iter().enumerate() {
         let mut matching = Query::select()
@@ -403,6 +376,58 @@ fn consent_is(
     }
 }
 
+/// The FROM of a walk: the prefix list of `prefix`, then (joined by id) the prefix lists of
+/// the other words, then the customers. Returns the statement and the prefixes joined.
+///
+/// The walk only pays if the database reads the list in order and stops after a page. On
+/// SQLite a CROSS JOIN fixes the join order (its documented use); left to itself, SQLite 3.46
+/// started from another word's list and sorted every match (65 ms instead of 7 at 1M).
+/// PostgreSQL takes no ON with CROSS JOIN, and plans this well from its statistics.
+fn walk_from(
+    backend: crate::Backend,
+    ws: WorkspaceId,
+    prefix: &str,
+    words: &[String],
+) -> (SelectStatement, Vec<String>) {
+    use super::CustomerPrefixes as P;
+    let join = match backend {
+        crate::Backend::Sqlite => sea_query::JoinType::CrossJoin,
+        crate::Backend::Postgres => sea_query::JoinType::InnerJoin,
+    };
+    let mut stmt = Query::select()
+        .column((Customers::Table, Customers::Id))
+        .from(P::Table)
+        .and_where(Expr::col((P::Table, P::WorkspaceId)).eq(ws.uuid()))
+        .and_where(Expr::col((P::Table, P::Prefix)).eq(prefix))
+        .to_owned();
+    let mut joined = vec![prefix.to_owned()];
+    for w in words.iter().filter(|w| w.len() > BROAD) {
+        let Some(other) = w.get(..super::PREFIX_CHARS) else {
+            continue;
+        };
+        if joined.iter().any(|j| j == other) {
+            continue;
+        }
+        let alias = Alias::new(format!("p{}", joined.len()));
+        stmt.join_as(
+            join,
+            P::Table,
+            alias.clone(),
+            Expr::col((alias.clone(), P::WorkspaceId))
+                .eq(ws.uuid())
+                .and(Expr::col((alias.clone(), P::Prefix)).eq(other))
+                .and(Expr::col((alias, P::CustomerId)).equals((P::Table, P::CustomerId))),
+        );
+        joined.push(other.to_owned());
+    }
+    stmt.join(
+        join,
+        Customers::Table,
+        Expr::col((Customers::Table, Customers::Id)).equals((P::Table, P::CustomerId)),
+    );
+    (stmt, joined)
+}
+
 /// Words this short match a good part of any workspace: they are only ever probed.
 const BROAD: usize = 2;
 
@@ -417,7 +442,7 @@ enum Driver {
     /// The word at this index is gathered by id (it is rare); the others are probed.
     Gather(usize),
     /// Customers are walked in the prefix list of this three-letter prefix, newest first;
-    /// every word (but one that is the prefix itself) is probed.
+    /// the other words' lists are joined, and words longer than their prefix probed.
     Walk(String),
 }
 
@@ -429,7 +454,8 @@ struct SearchPlan {
 /// (customers are walked newest first, a page is found within a few hundred rows). Of the
 /// others, the rarest is gathered when it matches fewer than [`GATHER_UP_TO`] customers
 /// (an e-mail, a phone, a rare name); when every word is common ("gar", "ana gar") the
-/// longest word's prefix list is walked instead. Only lists in id order can walk.
+/// sparsest of their prefix lists is walked instead, the others joined. Only lists in id
+/// order can walk.
 async fn search_plan(
     conn: &mut Conn,
     ws: WorkspaceId,
@@ -450,14 +476,59 @@ async fn search_plan(
     let driver = match rarest {
         None => None,
         Some((i, n)) if n < GATHER_UP_TO || !by_id => Some(Driver::Gather(i)),
-        Some(_) => words
-            .iter()
-            .filter(|w| w.len() > BROAD)
-            .max_by_key(|w| w.len())
-            .and_then(|w| w.get(..super::PREFIX_CHARS))
-            .map(|p| Driver::Walk(p.to_owned())),
+        Some(_) => {
+            // Walk the sparsest list: the one whose k-th newest entry lies furthest back.
+            let mut prefixes: Vec<&str> = words
+                .iter()
+                .filter_map(|w| w.get(..super::PREFIX_CHARS))
+                .filter(|p| p.len() == super::PREFIX_CHARS)
+                .collect();
+            prefixes.sort_unstable();
+            prefixes.dedup();
+            let mut sparsest: Option<(&str, Option<Uuid>)> = None;
+            for p in prefixes {
+                let kth = kth_newest(conn, ws, p).await?;
+                let sparser = match (&sparsest, kth) {
+                    (None, _) => true,
+                    (Some((_, None)), _) => false,
+                    (Some((_, Some(_))), None) => true,
+                    (Some((_, Some(best))), Some(k)) => k < *best,
+                };
+                if sparser {
+                    sparsest = Some((p, kth));
+                }
+            }
+            sparsest.map(|(p, _)| Driver::Walk(p.to_owned()))
+        }
     };
     Ok(SearchPlan { driver })
+}
+
+/// Entries read to tell how dense a prefix list is.
+const DENSITY_PROBE: u64 = 2_000;
+
+/// The id of the [`DENSITY_PROBE`]-th newest customer in a prefix list (`None`: the list is
+/// shorter). Ids grow with time, so the smaller it is, the sparser the list: walking it
+/// finds a page of matches of the other words in fewer steps.
+async fn kth_newest(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    prefix: &str,
+) -> Result<Option<Uuid>, StoreError> {
+    use super::CustomerPrefixes as P;
+    let stmt = Query::select()
+        .column(P::CustomerId)
+        .from(P::Table)
+        .and_where(Expr::col(P::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(P::Prefix).eq(prefix))
+        .order_by(P::CustomerId, Order::Desc)
+        .limit(1)
+        .offset(DENSITY_PROBE)
+        .to_owned();
+    Ok(conn
+        .fetch_optional::<(Uuid,), _>(&stmt)
+        .await?
+        .map(|(i,)| i))
 }
 
 /// How many search terms start with `word`, counted up to [`GATHER_UP_TO`].
