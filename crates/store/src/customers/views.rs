@@ -33,15 +33,9 @@ pub struct SavedView {
     pub created_at: OffsetDateTime,
 }
 
-/// The views of `list` that `user` sees: their own and the shared ones, by name.
-pub async fn views(
-    conn: &mut Conn,
-    ws: WorkspaceId,
-    user: UserId,
-    list: &str,
-) -> Result<Vec<SavedView>, StoreError> {
+fn select() -> sea_query::SelectStatement {
     use SavedViews as V;
-    let stmt = Query::select()
+    Query::select()
         .columns([
             V::Id,
             V::UserId,
@@ -52,6 +46,18 @@ pub async fn views(
             V::CreatedAt,
         ])
         .from(V::Table)
+        .to_owned()
+}
+
+/// The views of `list` that `user` sees: their own and the shared ones, by name.
+pub async fn views(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    user: UserId,
+    list: &str,
+) -> Result<Vec<SavedView>, StoreError> {
+    use SavedViews as V;
+    let stmt = select()
         .and_where(Expr::col(V::WorkspaceId).eq(ws.uuid()))
         .and_where(Expr::col(V::List).eq(list))
         .and_where(
@@ -104,17 +110,7 @@ pub async fn view(
     id: Uuid,
 ) -> Result<Option<SavedView>, StoreError> {
     use SavedViews as V;
-    let stmt = Query::select()
-        .columns([
-            V::Id,
-            V::UserId,
-            V::List,
-            V::Name,
-            V::Query,
-            V::Shared,
-            V::CreatedAt,
-        ])
-        .from(V::Table)
+    let stmt = select()
         .and_where(Expr::col(V::WorkspaceId).eq(ws.uuid()))
         .and_where(Expr::col(V::Id).eq(id))
         .to_owned();
