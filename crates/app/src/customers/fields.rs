@@ -218,7 +218,13 @@ pub(crate) fn resolve(
             },
         }
     }
-    if let Sort::Field { key, field, .. } = &mut f.sort {
+    // A sort already checked (an export's filter, page after page) keeps its field.
+    if let Sort::Field {
+        key,
+        field: field @ None,
+        ..
+    } = &mut f.sort
+    {
         match defs.iter().find(|d| &d.key == key) {
             Some(d)
                 if d.field_type != vinculo_domain::customers::custom::FieldType::MultiSelect =>

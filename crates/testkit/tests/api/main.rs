@@ -5,6 +5,7 @@ mod auth;
 mod csrf;
 mod custom_fields;
 mod customers;
+mod export_pages;
 mod filters;
 mod idempotency;
 mod import_pages;
