@@ -58,17 +58,6 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// A custom value as text the import reads back; a value stored under an older definition
-/// that no longer reads is written as its JSON, so nothing is lost.
-fn custom_text(def: &FieldDef, v: Option<&serde_json::Value>) -> String {
-    match v.map(|v| (v, def.read(v))) {
-        None => String::new(),
-        Some((_, Ok(Some(value)))) => def.to_text(&value),
-        Some((_, Ok(None))) => String::new(),
-        Some((raw, Err(_))) => raw.to_string(),
-    }
-}
-
 /// CSV for a page of customers, with a column per custom field (headed by its key) after the
 /// standard ones; with the header line when `header`.
 pub fn csv_chunk(
@@ -87,7 +76,13 @@ pub fn csv_chunk(
     }
     for c in customers {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let custom = fields.iter().map(|f| custom_text(f, c.custom.get(&f.key)));
+        // As the import reads them back: a multi select's choices joined by "; ".
+        let custom = fields.iter().map(|f| {
+            c.custom
+                .get(&f.key)
+                .map(|v| f.texts(v).join("; "))
+                .unwrap_or_default()
+        });
         w.write_record(
             [
                 c.id.to_string(),

@@ -555,6 +555,18 @@ impl FieldDef {
         }
     }
 
+    /// A stored value as text: one per choice of a multi select, else one. A value stored
+    /// under an earlier definition that no longer reads it comes back as it was kept, so
+    /// nothing is hidden or lost.
+    pub fn texts(&self, v: &Value) -> Vec<String> {
+        match self.read(v) {
+            Ok(Some(FieldValue::Multi(items))) => items,
+            Ok(Some(value)) => vec![self.to_text(&value)],
+            Ok(None) => Vec::new(),
+            Err(_) => vec![v.as_str().map_or_else(|| v.to_string(), str::to_owned)],
+        }
+    }
+
     /// What lists filter and sort on.
     pub fn index(&self, v: &FieldValue) -> Indexed {
         let text = |s: &str| Indexed {

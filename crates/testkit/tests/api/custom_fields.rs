@@ -3,21 +3,25 @@
 //! their values on people and organisations (read leniently, returned normalised, checked
 //! against the field, patched key by key), on both backends.
 use crate::json;
+use crate::member::Member;
 use rstest::rstest;
 use serde_json::{json, Value};
 use vinculo_domain::auth::Role;
 use vinculo_testkit::{Backend, TestApp};
 
 /// `/api/v1` as one member of the `acme` workspace.
-struct Api<'a> {
-    t: &'a TestApp,
-    c: reqwest::Client,
+struct Api<'a>(Member<'a>);
+
+impl<'a> std::ops::Deref for Api<'a> {
+    type Target = Member<'a>;
+
+    fn deref(&self) -> &Member<'a> {
+        &self.0
+    }
 }
 
 async fn api<'a>(t: &'a TestApp, email: &str, role: Role) -> Api<'a> {
-    t.user("acme", email, role).await;
-    let c = t.bearer(&t.token("acme", email, "read,write").await);
-    Api { t, c }
+    Api(Member::join(t, "acme", email, role).await)
 }
 
 async fn admin(t: &TestApp) -> Api<'_> {
@@ -25,17 +29,6 @@ async fn admin(t: &TestApp) -> Api<'_> {
 }
 
 impl Api<'_> {
-    fn url(&self, path: &str) -> String {
-        self.t.url(&format!("/api/v1{path}"))
-    }
-
-    /// POSTs `body`; returns the status and the JSON answer.
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self.c.post(self.url(path)).json(&body).send().await;
-        let r = r.expect("post");
-        (r.status().as_u16(), json(r).await)
-    }
-
     /// PATCHes `body`; returns the status and the JSON answer.
     async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
         let r = self.c.patch(self.url(path)).json(&body).send().await;
@@ -48,11 +41,6 @@ impl Api<'_> {
         let r = self.c.get(self.url(path)).send().await.expect("get");
         assert_eq!(r.status(), 200, "GET {path}");
         json(r).await
-    }
-
-    async fn delete(&self, path: &str) -> u16 {
-        let r = self.c.delete(self.url(path)).send().await;
-        r.expect("delete").status().as_u16()
     }
 
     /// POSTs what must be created; returns it and its path.

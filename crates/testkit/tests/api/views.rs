@@ -2,21 +2,25 @@
 //! name and update), cursors that walk every customer once in that order, the CSV export's
 //! custom field columns, and saved views (their author's, or shared by managers and admins).
 use crate::json;
+use crate::member::Member;
 use rstest::rstest;
 use serde_json::{json, Value};
 use vinculo_domain::auth::Role;
 use vinculo_testkit::{Backend, TestApp};
 
 /// `/api/v1` as one member of a workspace.
-struct Api<'a> {
-    t: &'a TestApp,
-    c: reqwest::Client,
+struct Api<'a>(Member<'a>);
+
+impl<'a> std::ops::Deref for Api<'a> {
+    type Target = Member<'a>;
+
+    fn deref(&self) -> &Member<'a> {
+        &self.0
+    }
 }
 
 async fn api<'a>(t: &'a TestApp, workspace: &str, email: &str, role: Role) -> Api<'a> {
-    t.user(workspace, email, role).await;
-    let c = t.bearer(&t.token(workspace, email, "read,write").await);
-    Api { t, c }
+    Api(Member::join(t, workspace, email, role).await)
 }
 
 /// Ana, admin of `acme`, Luis, its manager, and Sara, its sales rep.
@@ -29,17 +33,6 @@ async fn team(t: &TestApp) -> (Api<'_>, Api<'_>, Api<'_>) {
 }
 
 impl Api<'_> {
-    fn url(&self, path: &str) -> String {
-        self.t.url(&format!("/api/v1{path}"))
-    }
-
-    /// POSTs `body`; returns the status and the JSON answer.
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self.c.post(self.url(path)).json(&body).send().await;
-        let r = r.expect("post");
-        (r.status().as_u16(), json(r).await)
-    }
-
     /// POSTs what must be created; returns it.
     async fn make(&self, path: &str, body: Value) -> Value {
         let (status, v) = self.post(path, body).await;
@@ -52,11 +45,6 @@ impl Api<'_> {
         let r = self.c.get(self.url(path)).query(q).send().await;
         let r = r.expect("get");
         (r.status().as_u16(), json(r).await)
-    }
-
-    async fn delete(&self, path: &str) -> u16 {
-        let r = self.c.delete(self.url(path)).send().await;
-        r.expect("delete").status().as_u16()
     }
 
     /// The items of a list, which must answer.

@@ -46,15 +46,6 @@ pub fn drafted(form: &CustomForm) -> BTreeMap<String, Value> {
         .collect()
 }
 
-fn texts(def: &FieldDef, v: &Value) -> Vec<String> {
-    match def.read(v) {
-        Ok(Some(vinculo_domain::customers::custom::FieldValue::Multi(items))) => items,
-        Ok(Some(value)) => vec![def.to_text(&value)],
-        Ok(None) => Vec::new(),
-        Err(_) => vec![v.as_str().map_or_else(|| v.to_string(), str::to_owned)],
-    }
-}
-
 /// A stored customer's values as the form holds them.
 pub fn form_of(defs: &[FieldDef], c: &CustomerRecord) -> CustomForm {
     let mut out = CustomForm::new();
@@ -65,7 +56,7 @@ pub fn form_of(defs: &[FieldDef], c: &CustomerRecord) -> CustomForm {
             } else {
                 d.key.clone()
             };
-            out.insert(name, texts(d, v));
+            out.insert(name, d.texts(v));
         }
     }
     out
@@ -150,7 +141,7 @@ pub fn inputs(m: &Msg, defs: &[FieldDef], kind: Kind, form: &CustomForm) -> Mark
 pub fn value_text(d: &FieldDef, c: &CustomerRecord) -> String {
     c.custom
         .get(&d.key)
-        .map(|v| texts(d, v).join(", "))
+        .map(|v| d.texts(v).join(", "))
         .unwrap_or_default()
 }
 
@@ -169,7 +160,7 @@ pub fn shown(m: &Msg, defs: &[FieldDef], c: &CustomerRecord) -> Markup {
                         (FieldType::Boolean, Ok(Some(vinculo_domain::customers::custom::FieldValue::Boolean(b)))) => {
                             (if b { m.yes } else { m.no })
                         }
-                        _ => { (texts(d, v).join(", ")) }
+                        _ => { (d.texts(v).join(", ")) }
                     }
                 }
             }
