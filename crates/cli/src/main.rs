@@ -16,6 +16,12 @@ use clap::{Parser, Subcommand};
 use config::DbArgs;
 use std::process::ExitCode;
 
+/// mimalloc rather than glibc's malloc: under load the server's threads allocate and free each
+/// other's request buffers, and glibc's arena locks were a sixth of `GET /customers/{id}`'s
+/// profile (futex waits included). See docs/performance.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "vinculo", version, about = "Vinculo: one customer across every channel.", long_about = None)]
 struct Cli {

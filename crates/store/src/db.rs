@@ -5,6 +5,7 @@
 //! connection serialises writers in-process instead of making them spin on SQLITE_BUSY) and a
 //! pool of read-only connections, which WAL lets run beside the writer.
 use crate::error::StoreError;
+use crate::quick::QuickReaders;
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_binder::{SqlxBinder, SqlxValues};
 use secrecy::{ExposeSecret, SecretString};
@@ -17,6 +18,7 @@ use sqlx::{FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -100,6 +102,7 @@ pub enum Db {
         write: SqlitePool,
         read: SqlitePool,
         path: PathBuf,
+        quick: Arc<QuickReaders>,
     },
     Postgres(PgPool),
 }
@@ -160,7 +163,13 @@ impl Db {
             .max_lifetime(None)
             .connect_with(base.read_only(true))
             .await?;
-        Ok(Db::Sqlite { write, read, path })
+        let quick = Arc::new(QuickReaders::new(path.clone()));
+        Ok(Db::Sqlite {
+            write,
+            read,
+            path,
+            quick,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -267,6 +276,18 @@ impl Db {
             Db::Sqlite { read, .. } => Conn::Sqlite(read.acquire().await?),
             Db::Postgres(pool) => Conn::Pg(pool.acquire().await?),
         })
+    }
+
+    /// The first column of a key-bounded statement's first row, read on the calling thread
+    /// when the backend allows it (see [`crate::quick`]); `None` means: use [`Db::conn`].
+    pub fn quick_text<S: sea_query::QueryStatementWriter>(
+        &self,
+        stmt: &S,
+    ) -> Option<Option<String>> {
+        match self {
+            Db::Sqlite { quick, .. } => quick.first_text(stmt),
+            Db::Postgres(_) => None,
+        }
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -3,6 +3,8 @@
 //! A tour:
 //! - [`db`]: connecting, migrating, and [`Conn`], the one handle every store function takes;
 //!   statements are built once with sea-query and rendered for the backend in use.
+//! - [`quick`]: point reads on SQLite run on the calling thread, without the driver's
+//!   thread hand-off (`GET /customers/{id}`).
 //! - [`error`]: [`StoreError`], with unique violations turned into `Conflict { constraint }`.
 //! - One module per context (`workspaces`, `users`, `teams`, `sessions`, `tokens`, `invites`,
 //!   `audit`, `idempotency`). Every function that touches tenant data takes the
@@ -18,6 +20,7 @@ pub mod error;
 pub mod idempotency;
 pub mod invites;
 pub mod page;
+pub mod quick;
 pub mod sessions;
 pub mod settings;
 pub mod teams;

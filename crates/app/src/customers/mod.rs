@@ -312,8 +312,9 @@ pub async fn get(
     kind: Option<Kind>,
 ) -> Result<CustomerRecord, AppError> {
     actor.require(Area::Customers, Access::Read)?;
-    let mut conn = app.db.conn().await?;
-    let c = load(&mut conn, actor, id).await?;
+    let c = store::read(&app.db, actor.workspace_id, id)
+        .await?
+        .ok_or(AppError::NotFound("customer"))?;
     match kind {
         Some(k) if k != c.kind => Err(AppError::NotFound(noun(k))),
         _ => Ok(c),

@@ -10,6 +10,7 @@ mod write;
 
 pub use custom::{delete_field, field_defs, insert_field, update_field, values_count};
 pub use list::{list, Sort};
+pub use one::read;
 pub use settings::{set_settings, settings, stage_counts, CustomerSettings};
 pub use views::{delete_view, insert_view, view, views, SavedView};
 

@@ -9,8 +9,8 @@
 //! SQLite's `json_group_array` / `json_array` (ordered by an ordered subquery), PostgreSQL's
 //! `json_agg(… ORDER BY …)` / `json_build_array`.
 use super::{CustomerRecord, Customers, StoredAffiliation, StoredKey};
-use crate::{Backend, Conn, StoreError};
-use sea_query::{Alias, Expr};
+use crate::{Backend, Conn, Db, StoreError};
+use sea_query::{Alias, Expr, SelectStatement};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use vinculo_domain::customers::{Kind, PostalAddress};
@@ -161,6 +161,20 @@ pub async fn get(
     Ok(many(conn, ws, &[id.uuid()]).await?.into_iter().next())
 }
 
+/// One customer, read on the calling thread where the backend allows it ([`crate::quick`]),
+/// else through the read pool. For single look-ups by id (`GET /customers/{id}`).
+pub async fn read(
+    db: &Db,
+    ws: WorkspaceId,
+    id: CustomerId,
+) -> Result<Option<CustomerRecord>, StoreError> {
+    let ids = [id.uuid()];
+    match db.quick_text(&statement(db.backend(), ws, &ids)) {
+        Some(page) => Ok(in_order(page, &ids)?.into_iter().next()),
+        None => get(&mut db.conn().await?, ws, id).await,
+    }
+}
+
 /// The customers of `ids` in that order (missing ones left out), each row carrying its child
 /// rows as JSON: one statement and one row per customer, however many lists they have.
 pub async fn many(
@@ -171,8 +185,15 @@ pub async fn many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let page: Option<(Option<String>,)> = conn
+        .fetch_optional(&statement(conn.backend(), ws, ids))
+        .await?;
+    in_order(page.and_then(|(p,)| p), ids)
+}
+
+fn statement(backend: Backend, ws: WorkspaceId, ids: &[uuid::Uuid]) -> SelectStatement {
     let mut stmt = sea_query::Query::select()
-        .expr_as(Expr::cust(page_expr(conn.backend())), Alias::new("page"))
+        .expr_as(Expr::cust(page_expr(backend)), Alias::new("page"))
         .from(Customers::Table)
         .and_where(Expr::col((Customers::Table, Customers::WorkspaceId)).eq(ws.uuid()))
         .to_owned();
@@ -181,13 +202,15 @@ pub async fn many(
     } else {
         stmt.and_where(Expr::col((Customers::Table, Customers::Id)).is_in(ids.iter().copied()));
     }
-    let (page,): (String,) = conn
-        .fetch_optional(&stmt)
-        .await?
-        .unwrap_or_else(|| ("[]".to_owned(),));
-    let page: Vec<Vec<Value>> = match serde_json::from_str::<Value>(&page) {
-        Ok(v) => rows(&v),
-        Err(e) => return Err(StoreError::Corrupt(format!("customer page: {e}"))),
+    stmt
+}
+
+/// The records of a page's JSON (`None`: no customer matched), in the order of `ids`.
+fn in_order(page: Option<String>, ids: &[uuid::Uuid]) -> Result<Vec<CustomerRecord>, StoreError> {
+    let page: Vec<Vec<Value>> = match page.as_deref().map(serde_json::from_str::<Value>) {
+        None => Vec::new(),
+        Some(Ok(v)) => rows(&v),
+        Some(Err(e)) => return Err(StoreError::Corrupt(format!("customer page: {e}"))),
     };
     let mut by_id: std::collections::HashMap<uuid::Uuid, CustomerRecord> = page
         .into_iter()
