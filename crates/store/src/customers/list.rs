@@ -81,14 +81,11 @@ pub async fn list(
             }
             // A joined prefix list is exactly a three-letter word's matches.
             Some(Driver::Walk(_)) if joined.iter().any(|j| j == word) => {}
-            Some(Driver::Walk(_)) => {
-                use super::CustomerPrefixes as P;
-                matching.and_where(
-                    Expr::col((CustomerSearch::Table, CustomerSearch::CustomerId))
-                        .equals((P::Table, P::CustomerId)),
-                );
-                stmt.and_where(Expr::exists(matching));
-            }
+            // Correlated to the customers row, the last table joined, even when walking a
+            // prefix list (the same id): SQLite 3.46 evaluates a subquery as soon as the
+            // tables it names are read, and on the walked list's id it ran these probes
+            // before the cheap join of the other prefix lists (6.2 instead of 3.0 ms for
+            // "lucia mart" at 1M customers).
             _ => {
                 matching.and_where(
                     Expr::col((CustomerSearch::Table, CustomerSearch::CustomerId))
