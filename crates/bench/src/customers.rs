@@ -109,46 +109,50 @@ fn wrk_plain(wrk: &Path, url: &str) -> Result<crate::load::RunStats> {
     crate::wrk::parse(&String::from_utf8_lossy(&out.stdout))
 }
 
-pub fn run(serve: &ServeCmd, rows: u64, per_kind: usize) -> Result<String> {
+pub fn run(serve: &ServeCmd, rows: u64, per_kind: usize, keep: Option<&Path>) -> Result<String> {
     let wrk = PathBuf::from("/usr/bin/wrk");
     if !wrk.is_file() {
         bail!("wrk not found (apt-get install wrk)");
     }
     let scratch = Scratch::new("customers")?;
-    let data = scratch.data_dir();
-    let token = crate::setup::user_and_token(&serve.bin, &data)?;
+    let data = match keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            dir.to_path_buf()
+        }
+        None => scratch.data_dir(),
+    };
     let csv_path = data.join("people.csv");
-    let file = csv_path.to_string_lossy().into_owned();
-    let rows_s = rows.to_string();
-    vinculo(
-        &serve.bin,
-        &[
-            "demo",
-            "--customers",
-            &rows_s,
-            "--seed",
-            "3",
-            "--csv",
-            &file,
-        ],
-        &data,
-    )?;
-    let started = Instant::now();
-    vinculo(
-        &serve.bin,
-        &["import", "customers", &file, "--workspace", "bench"],
-        &data,
-    )?;
-    let import_secs = started.elapsed().as_secs_f64();
+    let token_file = data.join("bench-token");
+    let (token, imported) = match std::fs::read_to_string(&token_file) {
+        // A kept dataset of an earlier run: served as it is, not imported again.
+        Ok(t) if keep.is_some() => (t.trim().to_owned(), None),
+        _ => {
+            let token = crate::setup::user_and_token(&serve.bin, &data)?;
+            let secs = generate_and_import(&serve.bin, &data, &csv_path, rows)?;
+            if keep.is_some() {
+                std::fs::write(&token_file, &token)?;
+            }
+            (token, Some(secs))
+        }
+    };
+    let db_mib =
+        std::fs::metadata(data.join("vinculo.db")).map_or(0, |m| m.len()) as f64 / 1_048_576.0;
     let mut server = Server::spawn(serve, &data, scratch.log("serve"))?;
     server.wait_healthy(Duration::from_secs(60))?;
     let mut out = String::new();
-    writeln!(
-        out,
-        "dataset: {rows} people (imported in {import_secs:.0} s, {:.0} rows/s; database {:.0} MiB)",
-        rows as f64 / import_secs,
-        scratch.db_bytes().unwrap_or(0) as f64 / 1_048_576.0
-    )?;
+    match imported {
+        Some(secs) => writeln!(
+            out,
+            "dataset: {rows} people (imported in {secs:.0} s, {:.0} rows/s; database {db_mib:.0} MiB)",
+            rows as f64 / secs,
+        )?,
+        None => writeln!(
+            out,
+            "dataset: kept from an earlier run in {} ({rows} people; database {db_mib:.0} MiB)",
+            data.display()
+        )?,
+    }
     writeln!(out, "search, one request at a time, {per_kind} queries each (GET /api/v1/customers?q=…&limit=50):")?;
     for (kind, qs) in queries(&csv_path, per_kind, rows)? {
         // One warm-up pass, then the measured one.
@@ -215,4 +219,31 @@ pub fn run(serve: &ServeCmd, rows: u64, per_kind: usize) -> Result<String> {
         base.p99_us / 1000.0
     )?;
     Ok(out)
+}
+
+/// Writes `rows` generated people (seed 3) to `csv` and imports them into a workspace
+/// "bench" through `vinculo import`; the import's seconds.
+fn generate_and_import(bin: &Path, data: &Path, csv: &Path, rows: u64) -> Result<f64> {
+    let file = csv.to_string_lossy().into_owned();
+    let rows_s = rows.to_string();
+    vinculo(
+        bin,
+        &[
+            "demo",
+            "--customers",
+            &rows_s,
+            "--seed",
+            "3",
+            "--csv",
+            &file,
+        ],
+        data,
+    )?;
+    let started = Instant::now();
+    vinculo(
+        bin,
+        &["import", "customers", &file, "--workspace", "bench"],
+        data,
+    )?;
+    Ok(started.elapsed().as_secs_f64())
 }

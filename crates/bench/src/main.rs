@@ -76,6 +76,10 @@ enum Cmd {
         /// Queries per kind of search.
         #[arg(long, default_value_t = 500)]
         queries: usize,
+        /// Keep the dataset in DIR, and serve the one an earlier run kept there instead of
+        /// generating and importing it again (its import time is then not reported).
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
     },
     /// CSV import rows/s (dry run and real) against a raw SQLite bulk insert of the same rows.
     Import {
@@ -218,10 +222,14 @@ fn run(cli: Cli) -> Result<()> {
             target,
             rows,
             queries,
+            keep,
         } => {
             let serve = target.serve_cmd()?;
             println!("machine: {}\n", machine.one_line());
-            println!("{}", customers::run(&serve, rows, queries)?);
+            println!(
+                "{}",
+                customers::run(&serve, rows, queries, keep.as_deref())?
+            );
         }
         Cmd::Import { bin, rows, reps } => {
             println!("machine: {}\n", machine.one_line());

@@ -6,8 +6,8 @@ use super::{
     Affiliations, CustomerFilter, CustomerRecord, CustomerSearch, CustomerTags, Customers,
 };
 use crate::page::{After, Cursor, Page};
-use crate::{Conn, StoreError};
-use sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
+use crate::{Backend, Conn, StoreError};
+use sea_query::{Alias, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -25,15 +25,21 @@ pub async fn list(
     let by_id = matches!(f.sort, Sort::Newest | Sort::Oldest);
     let plan = search_plan(conn, ws, &f.search, by_id).await?;
     // The page's ids first, then their records in one statement (see `one::many`).
-    let (mut stmt, joined) = match &plan.driver {
-        Some(Driver::Walk(prefix)) => walk_from(conn.backend(), ws, prefix, &f.search),
-        _ => (
-            Query::select()
-                .column((Customers::Table, Customers::Id))
-                .from(Customers::Table)
-                .to_owned(),
-            Vec::new(),
-        ),
+    let joined = match &plan.driver {
+        Some(Driver::Walk(prefix)) => joined_prefixes(prefix, &f.search),
+        _ => Vec::new(),
+    };
+    // SQLite merges two or more prefix lists itself (see `merge`); PostgreSQL, and a single
+    // list, walk one list and join the others.
+    let merged = conn.backend() == Backend::Sqlite && joined.len() > 1;
+    let walked = !joined.is_empty() && !merged;
+    let mut stmt = if walked {
+        walk_from(conn.backend(), ws, &joined)
+    } else {
+        Query::select()
+            .column((Customers::Table, Customers::Id))
+            .from(Customers::Table)
+            .to_owned()
     };
     stmt.and_where(Expr::col((Customers::Table, Customers::WorkspaceId)).eq(ws.uuid()));
     if let Some(k) = f.kind {
@@ -115,12 +121,11 @@ pub async fn list(
     }
     // Walking a prefix list, its own id column gives the order (the same ids), so the
     // database reads the list in order and stops after a page.
-    let id = match &plan.driver {
-        Some(Driver::Walk(_)) => {
-            use super::CustomerPrefixes as P;
-            Expr::col((P::Table, P::CustomerId))
-        }
-        _ => Expr::col((Customers::Table, Customers::Id)),
+    let id = if walked {
+        use super::CustomerPrefixes as P;
+        Expr::col((P::Table, P::CustomerId))
+    } else {
+        Expr::col((Customers::Table, Customers::Id))
     };
     let after = before.as_ref().map(|c| (c.0, c.1.clone()));
     let sort_col: Option<(SimpleExpr, bool, bool)> = match &f.sort {
@@ -228,7 +233,13 @@ pub async fn list(
         }
     }
     stmt.limit(limit + 1);
-    let ids = page_ids(conn, stmt).await?;
+    let ids = if merged {
+        let from = before.as_ref().map(|c| c.0);
+        let desc = f.sort != Sort::Oldest;
+        super::merge::page_ids(conn, ws, &joined, stmt, from, desc, limit + 1).await?
+    } else {
+        page_ids(conn, stmt).await?
+    };
     let records = super::one::many(conn, ws, &ids).await?;
     let mut page = Page::from_overfetch(records, limit, |c| c.id.uuid());
     if let (Some(next), Some(last)) = (page.next.as_mut(), page.items.last()) {
@@ -259,7 +270,10 @@ pub async fn list(
 /// hands every result row from its thread to the server's task separately, and a wake-up per
 /// id cost more than finding them (see `one.rs`). PostgreSQL's driver reads rows off the
 /// socket, so there they come as rows.
-async fn page_ids(conn: &mut Conn, stmt: SelectStatement) -> Result<Vec<Uuid>, StoreError> {
+pub(super) async fn page_ids(
+    conn: &mut Conn,
+    stmt: SelectStatement,
+) -> Result<Vec<Uuid>, StoreError> {
     match conn.backend() {
         crate::Backend::Sqlite => {
             let one = Query::select()
@@ -373,56 +387,57 @@ fn consent_is(
     }
 }
 
-/// The FROM of a walk: the prefix list of `prefix`, then (joined by id) the prefix lists of
-/// the other words, then the customers. Returns the statement and the prefixes joined.
+/// The FROM of a walk: the first prefix list of `joined`, then (joined by id) the others,
+/// then the customers.
 ///
 /// The walk only pays if the database reads the list in order and stops after a page. On
 /// SQLite a CROSS JOIN fixes the join order (its documented use); left to itself, SQLite 3.46
 /// started from another word's list and sorted every match (65 ms instead of 7 at 1M).
 /// PostgreSQL takes no ON with CROSS JOIN, and plans this well from its statistics.
-fn walk_from(
-    backend: crate::Backend,
-    ws: WorkspaceId,
-    prefix: &str,
-    words: &[String],
-) -> (SelectStatement, Vec<String>) {
+fn walk_from(backend: Backend, ws: WorkspaceId, joined: &[String]) -> SelectStatement {
     use super::CustomerPrefixes as P;
     let join = match backend {
-        crate::Backend::Sqlite => sea_query::JoinType::CrossJoin,
-        crate::Backend::Postgres => sea_query::JoinType::InnerJoin,
+        Backend::Sqlite => sea_query::JoinType::CrossJoin,
+        Backend::Postgres => sea_query::JoinType::InnerJoin,
     };
     let mut stmt = Query::select()
         .column((Customers::Table, Customers::Id))
         .from(P::Table)
         .and_where(Expr::col((P::Table, P::WorkspaceId)).eq(ws.uuid()))
-        .and_where(Expr::col((P::Table, P::Prefix)).eq(prefix))
+        .and_where(Expr::col((P::Table, P::Prefix)).eq(joined[0].as_str()))
         .to_owned();
-    let mut joined = vec![prefix.to_owned()];
-    for w in words.iter().filter(|w| w.len() > BROAD) {
-        let Some(other) = w.get(..super::PREFIX_CHARS) else {
-            continue;
-        };
-        if joined.iter().any(|j| j == other) {
-            continue;
-        }
-        let alias = Alias::new(format!("p{}", joined.len()));
+    for (i, other) in joined.iter().enumerate().skip(1) {
+        let alias = Alias::new(format!("p{i}"));
         stmt.join_as(
             join,
             P::Table,
             alias.clone(),
             Expr::col((alias.clone(), P::WorkspaceId))
                 .eq(ws.uuid())
-                .and(Expr::col((alias.clone(), P::Prefix)).eq(other))
+                .and(Expr::col((alias.clone(), P::Prefix)).eq(other.as_str()))
                 .and(Expr::col((alias, P::CustomerId)).equals((P::Table, P::CustomerId))),
         );
-        joined.push(other.to_owned());
     }
     stmt.join(
         join,
         Customers::Table,
         Expr::col((Customers::Table, Customers::Id)).equals((P::Table, P::CustomerId)),
     );
-    (stmt, joined)
+    stmt
+}
+
+/// The walked prefix first, then the distinct prefixes of the other words of three letters
+/// or more: the lists every match is in.
+fn joined_prefixes(prefix: &str, words: &[String]) -> Vec<String> {
+    let mut joined = vec![prefix.to_owned()];
+    for w in words.iter().filter(|w| w.len() > BROAD) {
+        if let Some(other) = w.get(..super::PREFIX_CHARS) {
+            if !joined.iter().any(|j| j == other) {
+                joined.push(other.to_owned());
+            }
+        }
+    }
+    joined
 }
 
 /// Words this short match a good part of any workspace: they are only ever probed.
@@ -459,90 +474,176 @@ async fn search_plan(
     words: &[String],
     by_id: bool,
 ) -> Result<SearchPlan, StoreError> {
-    let mut rarest: Option<(usize, u64)> = None;
-    for (i, w) in words.iter().enumerate().filter(|(_, w)| w.len() > BROAD) {
-        let n = if by_id {
-            matches_up_to(conn, ws, w).await?
-        } else {
-            0
-        };
-        if rarest.is_none_or(|(_, m)| n < m) {
-            rarest = Some((i, n));
+    let counted: Vec<usize> = (0..words.len())
+        .filter(|i| words[*i].len() > BROAD)
+        .collect();
+    let Some(&first) = counted.first() else {
+        return Ok(SearchPlan { driver: None });
+    };
+    if !by_id {
+        return Ok(SearchPlan {
+            driver: Some(Driver::Gather(first)),
+        });
+    }
+    let mut prefixes: Vec<&str> = words
+        .iter()
+        .filter_map(|w| w.get(..super::PREFIX_CHARS))
+        .filter(|p| p.len() == super::PREFIX_CHARS)
+        .collect();
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    let counted_words: Vec<&str> = counted.iter().map(|i| words[*i].as_str()).collect();
+    let counts = counts_up_to(conn, ws, &counted_words).await?;
+    let mut rarest = (first, u64::MAX);
+    for (i, n) in counted.iter().zip(counts) {
+        if n < rarest.1 {
+            rarest = (*i, n);
         }
     }
-    let driver = match rarest {
-        None => None,
-        Some((i, n)) if n < GATHER_UP_TO || !by_id => Some(Driver::Gather(i)),
-        Some(_) => {
-            // Walk the sparsest list: the one whose k-th newest entry lies furthest back.
-            let mut prefixes: Vec<&str> = words
-                .iter()
-                .filter_map(|w| w.get(..super::PREFIX_CHARS))
-                .filter(|p| p.len() == super::PREFIX_CHARS)
-                .collect();
-            prefixes.sort_unstable();
-            prefixes.dedup();
-            let mut sparsest: Option<(&str, Option<Uuid>)> = None;
-            for p in prefixes {
-                let kth = kth_newest(conn, ws, p).await?;
-                let sparser = match (&sparsest, kth) {
-                    (None, _) => true,
-                    (Some((_, None)), _) => false,
-                    (Some((_, Some(_))), None) => true,
-                    (Some((_, Some(best))), Some(k)) => k < *best,
-                };
-                if sparser {
-                    sparsest = Some((p, kth));
-                }
-            }
-            sparsest.map(|(p, _)| Driver::Walk(p.to_owned()))
+    if rarest.1 < GATHER_UP_TO {
+        return Ok(SearchPlan {
+            driver: Some(Driver::Gather(rarest.0)),
+        });
+    }
+    // Walk the sparsest list: the one whose k-th newest entry lies furthest back (a list
+    // shorter than k is sparsest of all).
+    if conn.backend() == Backend::Sqlite && prefixes.len() > 1 {
+        // Merged, not walked (see `merge`): the lists' densities do not matter.
+        return Ok(SearchPlan {
+            driver: Some(Driver::Walk(prefixes[0].to_owned())),
+        });
+    }
+    let kths = kth_newest(conn, ws, &prefixes).await?;
+    let mut sparsest: Option<(&str, Option<Uuid>)> = None;
+    for (p, kth) in prefixes.into_iter().zip(kths) {
+        let sparser = match (&sparsest, kth) {
+            (None, _) => true,
+            (Some((_, None)), _) => false,
+            (Some((_, Some(_))), None) => true,
+            (Some((_, Some(best))), Some(k)) => k < *best,
+        };
+        if sparser {
+            sparsest = Some((p, kth));
         }
-    };
-    Ok(SearchPlan { driver })
+    }
+    Ok(SearchPlan {
+        driver: sparsest.map(|(p, _)| Driver::Walk(p.to_owned())),
+    })
 }
 
 /// Entries read to tell how dense a prefix list is.
 const DENSITY_PROBE: u64 = 2_000;
 
-/// The id of the [`DENSITY_PROBE`]-th newest customer in a prefix list (`None`: the list is
-/// shorter). Ids grow with time, so the smaller it is, the sparser the list: walking it
-/// finds a page of matches of the other words in fewer steps.
+/// For each word, how many search terms start with it, counted up to [`GATHER_UP_TO`].
+async fn counts_up_to(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    words: &[&str],
+) -> Result<Vec<u64>, StoreError> {
+    let figures = words
+        .iter()
+        .map(|w| {
+            let mut some = Query::select()
+                .expr(Expr::val(1))
+                .from(CustomerSearch::Table)
+                .and_where(
+                    Expr::col((CustomerSearch::Table, CustomerSearch::WorkspaceId)).eq(ws.uuid()),
+                )
+                .limit(GATHER_UP_TO)
+                .to_owned();
+            term_prefix(&mut some, w);
+            subquery(
+                Query::select()
+                    .expr(Expr::cust("COUNT(*)"))
+                    .from_subquery(some, Alias::new("m"))
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let values = scalars(conn, figures).await?;
+    values
+        .iter()
+        .map(|v| v.as_u64())
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| StoreError::Corrupt("search word counts".into()))
+}
+
+/// For each prefix, the id of the [`DENSITY_PROBE`]-th newest customer in its list (`None`:
+/// the list is shorter). Ids grow with time, so the smaller it is, the sparser the list:
+/// walking it finds a page of matches of the other words in fewer steps.
 async fn kth_newest(
     conn: &mut Conn,
     ws: WorkspaceId,
-    prefix: &str,
-) -> Result<Option<Uuid>, StoreError> {
+    prefixes: &[&str],
+) -> Result<Vec<Option<Uuid>>, StoreError> {
     use super::CustomerPrefixes as P;
-    let stmt = Query::select()
-        .column(P::CustomerId)
-        .from(P::Table)
-        .and_where(Expr::col(P::WorkspaceId).eq(ws.uuid()))
-        .and_where(Expr::col(P::Prefix).eq(prefix))
-        .order_by(P::CustomerId, Order::Desc)
-        .limit(1)
-        .offset(DENSITY_PROBE)
-        .to_owned();
-    Ok(conn
-        .fetch_optional::<(Uuid,), _>(&stmt)
+    let backend = conn.backend();
+    let figures = prefixes
+        .iter()
+        .map(|p| {
+            let kth = subquery(
+                Query::select()
+                    .column(P::CustomerId)
+                    .from(P::Table)
+                    .and_where(Expr::col(P::WorkspaceId).eq(ws.uuid()))
+                    .and_where(Expr::col(P::Prefix).eq(*p))
+                    .order_by(P::CustomerId, Order::Desc)
+                    .limit(1)
+                    .offset(DENSITY_PROBE)
+                    .to_owned(),
+            );
+            // JSON holds no binary: the id goes as text (SQLite's hex of NULL is '').
+            match backend {
+                Backend::Sqlite => Func::cust(Alias::new("nullif"))
+                    .args([
+                        Func::cust(Alias::new("lower"))
+                            .arg(Func::cust(Alias::new("hex")).arg(kth))
+                            .into(),
+                        Expr::val("").into(),
+                    ])
+                    .into(),
+                Backend::Postgres => kth.cast_as(Alias::new("text")),
+            }
+        })
+        .collect();
+    scalars(conn, figures)
         .await?
-        .map(|(i,)| i))
+        .iter()
+        .map(|v| match v {
+            serde_json::Value::Null => Ok(None),
+            v => v
+                .as_str()
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .map(Some)
+                .ok_or_else(|| StoreError::Corrupt("prefix list density".into())),
+        })
+        .collect()
 }
 
-/// How many search terms start with `word`, counted up to [`GATHER_UP_TO`].
-async fn matches_up_to(conn: &mut Conn, ws: WorkspaceId, word: &str) -> Result<u64, StoreError> {
-    let mut some = Query::select()
-        .expr(Expr::val(1))
-        .from(CustomerSearch::Table)
-        .and_where(Expr::col((CustomerSearch::Table, CustomerSearch::WorkspaceId)).eq(ws.uuid()))
-        .limit(GATHER_UP_TO)
-        .to_owned();
-    term_prefix(&mut some, word);
-    let stmt = Query::select()
-        .expr(Expr::cust("COUNT(*)"))
-        .from_subquery(some, Alias::new("m"))
-        .to_owned();
-    let (n,): (i64,) = conn.fetch_optional(&stmt).await?.unwrap_or((0,));
-    Ok(n.max(0) as u64)
+fn subquery(q: SelectStatement) -> SimpleExpr {
+    SimpleExpr::SubQuery(None, Box::new(q.into_sub_query_statement()))
+}
+
+/// The values of scalar expressions, read in one statement (one round trip) as one JSON array.
+async fn scalars(
+    conn: &mut Conn,
+    figures: Vec<SimpleExpr>,
+) -> Result<Vec<serde_json::Value>, StoreError> {
+    let n = figures.len();
+    let array: SimpleExpr = match conn.backend() {
+        Backend::Sqlite => Func::cust(Alias::new("json_array")).args(figures).into(),
+        Backend::Postgres => {
+            SimpleExpr::from(Func::cust(Alias::new("json_build_array")).args(figures))
+                .cast_as(Alias::new("text"))
+        }
+    };
+    let (json,): (String,) = conn
+        .fetch_one(&Query::select().expr(array).to_owned())
+        .await?;
+    match serde_json::from_str::<Vec<serde_json::Value>>(&json) {
+        Ok(values) if values.len() == n => Ok(values),
+        _ => Err(StoreError::Corrupt(format!("search plan figures: {json}"))),
+    }
 }
 
 /// Prefix match as a range: terms are ASCII, and '\x7f' sorts after every ASCII character,

@@ -3,6 +3,7 @@
 //! (`identity_keys.value` per workspace) and filtering are plain indexed SQL on both backends.
 mod custom;
 mod list;
+mod merge;
 mod one;
 mod settings;
 mod views;
