@@ -51,6 +51,14 @@ test('create, find by accents and phone variants, refuse a duplicate, edit and a
   assert.match(await suggestion.first().innerText(), /José María Núñez/);
   await shot(page, '10-customers-typeahead', { fullPage: false });
 
+  // Bad input is explained in the page's language, naming the fields as the form does.
+  await createPerson(page, { given_name: 'Luisa', emails: 'luisa@', phones: '12' });
+  const bad = await page.locator('.flash.err').innerText();
+  assert.match(bad, /Correo electrónico 1: «luisa@» no es un correo electrónico/);
+  assert.match(bad, /Teléfono 1: «12» no es un teléfono válido/);
+  assert.doesNotMatch(bad, /emails\[0\]|is not/);
+  await shot(page, '10-customer-invalid-es');
+
   // The same phone typed another way is a duplicate, and the page links to the owner.
   await createPerson(page, { given_name: 'Otro', phones: '0034 612 345 678' });
   const alert = page.locator('.flash.err');

@@ -69,7 +69,7 @@ test('upload, map a column, dry run, import for real, find the people', async ()
   assert.deepEqual([dry.created, dry.updated, dry.rejected, dry.organizations], [3, 0, 1, 1]);
   const rejected = page.locator('table.rejections tbody tr');
   assert.equal(await rejected.count(), 1);
-  assert.match(await rejected.innerText(), /^5\s+email/, 'the bad row is line 5 of the file');
+  assert.match(await rejected.innerText(), /^5\s+Correo electrónico 1: «[^»]*» no es un correo electrónico/, 'the bad row is line 5 of the file, its reason in Spanish');
   assert.equal(await page.locator('a[href$="/rejections.csv"]').count(), 1);
   await shot(page, '12-import-dry-run');
   await page.goto(`${fx.server.url}/customers`);

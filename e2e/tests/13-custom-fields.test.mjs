@@ -193,7 +193,7 @@ test('a person gets a value in each custom input, sees them back, and a bad valu
   });
   assert.equal(bad.status(), 422);
   const again = page.locator('form[action="/customers/new"]');
-  assert.match(await again.locator('.flash.err').innerText(), /custom_fields\.valor_del_contrato/);
+  assert.match(await again.locator('.flash.err').innerText(), /Valor del contrato: «abc» no es un importe/);
   assert.equal(await again.locator('[name=given_name]').inputValue(), 'Marcos');
   assert.equal(await again.locator('[name="cf.valor_del_contrato"]').inputValue(), 'abc');
   assert.equal(await again.locator('[name="cf.plan"]').inputValue(), 'Plata');

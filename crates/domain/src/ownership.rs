@@ -12,7 +12,7 @@ pub enum Owner {
     Team(TeamId),
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[error("an owner is written user:<id> or team:<id>, got {0:?}")]
 pub struct OwnerError(pub String);
 

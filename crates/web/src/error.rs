@@ -39,6 +39,10 @@ pub struct KeyConflict {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldError {
     pub field: String,
+    /// What is wrong, for programs (`invalid_email`, `too_long`…): stable across versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// What is wrong, in English, for people.
     pub message: String,
 }
 
@@ -69,6 +73,7 @@ impl ApiError {
         let message = message.into();
         Self::invalid_fields(vec![FieldError {
             field: field.to_owned(),
+            code: None,
             message,
         }])
     }
@@ -118,6 +123,7 @@ impl From<AppError> for ApiError {
                 let mut err = ApiError::new(S::CONFLICT, "conflict", e.to_string());
                 err.errors.push(FieldError {
                     field: field.clone(),
+                    code: Some("taken".into()),
                     message: "already taken".into(),
                 });
                 err
@@ -132,8 +138,9 @@ impl From<AppError> for ApiError {
                 issues
                     .into_iter()
                     .map(|i| FieldError {
+                        code: Some(i.problem.code().to_owned()),
+                        message: i.message(),
                         field: i.field,
-                        message: i.message,
                     })
                     .collect(),
             ),

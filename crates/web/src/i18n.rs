@@ -80,6 +80,7 @@ macro_rules! messages {
 }
 
 messages! {
+    lang: "en", "es";
     nav_home: "Home", "Inicio";
     nav_settings: "Settings", "Ajustes";
     nav_users: "Users", "Usuarios";

@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod idempotency;
 pub mod metrics;
 pub mod pages;
+pub mod problems;
 pub mod state;
 pub mod teams;
 pub mod tokens;

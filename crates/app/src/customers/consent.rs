@@ -7,6 +7,7 @@ use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::customers::consent::{
     Channel, ConsentEntry, ConsentSource, ConsentState, Purpose,
 };
+use vinculo_domain::customers::{FieldIssue, Problem};
 use vinculo_domain::ids::CustomerId;
 
 /// A consent change to record.
@@ -30,10 +31,7 @@ pub async fn record_consent(
     let mut issues = Vec::new();
     let mut word = |field: &str, parsed: Option<&'static str>, expected: String| {
         if parsed.is_none() {
-            issues.push(vinculo_domain::customers::FieldIssue {
-                field: field.into(),
-                message: format!("expected one of {expected}"),
-            });
+            issues.push(FieldIssue::new(field, Problem::NotOneOf(expected)));
         }
     };
     let channel = Channel::parse(&change.channel);
@@ -65,10 +63,7 @@ pub async fn record_consent(
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        issues.push(vinculo_domain::customers::FieldIssue {
-            field: "note".into(),
-            message: "longer than 500 characters".into(),
-        });
+        issues.push(FieldIssue::new("note", Problem::TooLong { max: 500 }));
     }
     let (Some(channel), Some(purpose), Some(state), Some(source)) =
         (channel, purpose, state, source)

@@ -11,7 +11,7 @@ use vinculo_domain::customers::custom::{
     check_options, Condition, FieldDef, FieldDefDraft, MAX_FIELDS,
 };
 use vinculo_domain::customers::search::fold;
-use vinculo_domain::customers::FieldIssue;
+use vinculo_domain::customers::{FieldIssue, Problem};
 use vinculo_store::customers::{self as store, CustomerFilter, Sort};
 use vinculo_store::{After, Conn, Cursor};
 
@@ -51,10 +51,10 @@ pub async fn create_field(
         )));
     }
     if existing.iter().any(|d| d.key == def.key) {
-        return Err(AppError::InvalidFields(vec![FieldIssue {
-            field: "key".into(),
-            message: format!("{:?} is already the key of a field", def.key),
-        }]));
+        return Err(AppError::InvalidFields(vec![FieldIssue::new(
+            "key",
+            Problem::KeyTaken(def.key.clone()),
+        )]));
     }
     store::insert_field(&mut tx, actor.workspace_id, &def, now()).await?;
     audit::record(
@@ -105,16 +105,12 @@ pub async fn update_field(
     }
     if let Some(options) = change.options {
         if !before.field_type.has_options() {
-            issues.push(FieldIssue {
-                field: "options".into(),
-                message: "only select fields have options".into(),
-            });
+            issues.push(FieldIssue::new("options", Problem::OptionsWithoutSelect));
         } else {
             match check_options(&options) {
-                Ok(o) if o.is_empty() => issues.push(FieldIssue {
-                    field: "options".into(),
-                    message: "a select needs at least one option".into(),
-                }),
+                Ok(o) if o.is_empty() => {
+                    issues.push(FieldIssue::new("options", Problem::NoOptions))
+                }
                 Ok(o) => after.options = o,
                 Err(i) => issues.push(i),
             }
@@ -126,12 +122,13 @@ pub async fn update_field(
                 let n =
                     store::values_count(&mut tx, actor.workspace_id, id, Some(&fold(gone))).await?;
                 if n > 0 {
-                    issues.push(FieldIssue {
-                        field: "options".into(),
-                        message: format!(
-                            "{n} customers have {gone:?}: change their value before removing it"
-                        ),
-                    });
+                    issues.push(FieldIssue::new(
+                        "options",
+                        Problem::ChoiceInUse {
+                            count: n.max(0) as u64,
+                            choice: gone.clone(),
+                        },
+                    ));
                 }
             }
             // A choice whose spelling changed keeps its values: they are stored as written.
@@ -205,16 +202,13 @@ pub(crate) fn resolve(
     let mut custom: Vec<(Uuid, Condition)> = Vec::new();
     for q in &f.fields {
         match defs.iter().find(|d| d.key == q.key) {
-            None => issues.push(FieldIssue {
-                field: q.name(),
-                message: format!("no custom field has the key {:?}", q.key),
-            }),
+            None => issues.push(FieldIssue::new(
+                q.name(),
+                Problem::NoFieldWithKey(q.key.clone()),
+            )),
             Some(d) => match q.condition(d) {
                 Ok(c) => custom.push((d.id, c)),
-                Err(m) => issues.push(FieldIssue {
-                    field: q.name(),
-                    message: m,
-                }),
+                Err(p) => issues.push(FieldIssue::new(q.name(), p)),
             },
         }
     }
@@ -231,14 +225,11 @@ pub(crate) fn resolve(
             {
                 *field = Some((d.id, d.field_type.numeric()));
             }
-            Some(_) => issues.push(FieldIssue {
-                field: "sort".into(),
-                message: "a multi select field cannot be sorted on".into(),
-            }),
-            None => issues.push(FieldIssue {
-                field: "sort".into(),
-                message: format!("no custom field has the key {key:?}"),
-            }),
+            Some(_) => issues.push(FieldIssue::new("sort", Problem::CannotSortMulti)),
+            None => issues.push(FieldIssue::new(
+                "sort",
+                Problem::NoFieldWithKey(key.clone()),
+            )),
         }
     }
     let sorted = !matches!(f.sort, Sort::Newest | Sort::Oldest);
@@ -246,11 +237,7 @@ pub(crate) fn resolve(
         if sorted != c.1.is_some()
             || matches!(c.1, Some(After::Missing)) && !matches!(f.sort, Sort::Field { .. })
         {
-            issues.push(FieldIssue {
-                field: "cursor".into(),
-                message: "this cursor belongs to a list in another order: start again without it"
-                    .into(),
-            });
+            issues.push(FieldIssue::new("cursor", Problem::CursorOfAnotherOrder));
         }
     }
     if !issues.is_empty() {

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area, Role};
 use vinculo_domain::customers::custom::FieldDef;
-use vinculo_domain::customers::{Customer, FieldIssue, Kind};
+use vinculo_domain::customers::{Customer, FieldIssue, Kind, Problem};
 use vinculo_domain::identity::{KeyKind, Region};
 use vinculo_domain::ids::CustomerId;
 use vinculo_store::customers::{self as store, CustomerFilter, CustomerRecord};
@@ -103,9 +103,11 @@ async fn linked_organizations(
         .iter()
         .enumerate()
         .filter(|(_, id)| !names.contains_key(id))
-        .map(|(i, id)| FieldIssue {
-            field: format!("organizations[{i}].organization_id"),
-            message: format!("no organisation {id} in this workspace"),
+        .map(|(i, id)| {
+            FieldIssue::new(
+                format!("organizations[{i}].organization_id"),
+                Problem::NoSuchOrganization(id.to_string()),
+            )
         })
         .collect();
     if missing.is_empty() {

@@ -5,7 +5,7 @@ use crate::{audit, App, AppError, Principal};
 use serde_json::json;
 use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area};
-use vinculo_domain::customers::FieldIssue;
+use vinculo_domain::customers::{FieldIssue, Problem};
 use vinculo_domain::identity::Region;
 use vinculo_store::customers::{self as store, CustomerSettings};
 
@@ -22,18 +22,11 @@ pub async fn customer_settings(app: &App, actor: &Principal) -> Result<CustomerS
     Ok(store::settings(&mut conn, actor.workspace_id).await?)
 }
 
-fn issue(field: &str, message: String) -> FieldIssue {
-    FieldIssue {
-        field: field.into(),
-        message,
-    }
-}
-
 /// Stage keys: 1 to 30 of a-z, 0-9 and `_`, at most 20 stages, no repeats.
 fn check_stages(raw: &[String], issues: &mut Vec<FieldIssue>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if raw.is_empty() || raw.len() > 20 {
-        issues.push(issue("stages", "give 1 to 20 stages".into()));
+        issues.push(FieldIssue::new("stages", Problem::StageCount { max: 20 }));
     }
     for (i, s) in raw.iter().enumerate() {
         let key = s.trim().to_lowercase().replace([' ', '-'], "_");
@@ -42,14 +35,14 @@ fn check_stages(raw: &[String], issues: &mut Vec<FieldIssue>) -> Vec<String> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !ok {
-            issues.push(issue(
-                &format!("stages[{i}]"),
-                format!("{s:?}: a stage is 1 to 30 of a-z, 0-9 and _"),
+            issues.push(FieldIssue::new(
+                format!("stages[{i}]"),
+                Problem::BadStage(s.clone()),
             ));
         } else if out.contains(&key) {
-            issues.push(issue(
-                &format!("stages[{i}]"),
-                format!("{key:?} is repeated"),
+            issues.push(FieldIssue::new(
+                format!("stages[{i}]"),
+                Problem::RepeatedOption(key),
             ));
         } else {
             out.push(key);
@@ -72,9 +65,9 @@ pub async fn update_customer_settings(
     if let Some(c) = change.default_country {
         match Region::parse(&c) {
             Some(r) if c.trim().len() == 2 => after.default_country = r.code().to_owned(),
-            _ => issues.push(issue(
+            _ => issues.push(FieldIssue::new(
                 "default_country",
-                format!("{c:?} is not an ISO country code like ES or MX"),
+                Problem::NotACountry(c.clone()),
             )),
         }
     }
@@ -83,9 +76,12 @@ pub async fn update_customer_settings(
         if issues.is_empty() {
             for (stage, n) in store::stage_counts(&mut tx, actor.workspace_id).await? {
                 if !after.stages.contains(&stage) {
-                    issues.push(issue(
+                    issues.push(FieldIssue::new(
                         "stages",
-                        format!("{n} customers are at stage {stage:?}: move them to another stage first"),
+                        Problem::StageInUse {
+                            count: n.max(0) as u64,
+                            stage: stage.clone(),
+                        },
                     ));
                 }
             }

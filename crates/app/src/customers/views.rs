@@ -3,7 +3,7 @@
 use crate::{now, App, AppError, Principal};
 use uuid::Uuid;
 use vinculo_domain::auth::{Access, Area, Role};
-use vinculo_domain::customers::FieldIssue;
+use vinculo_domain::customers::{FieldIssue, Problem};
 use vinculo_store::customers::{self as store, SavedView};
 
 /// The lists that have views.
@@ -38,22 +38,13 @@ pub async fn save_view(
     let mut issues = Vec::new();
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        issues.push(FieldIssue {
-            field: "name".into(),
-            message: "give the view a name of 1 to 80 characters".into(),
-        });
+        issues.push(FieldIssue::new("name", Problem::ViewName { max: 80 }));
     }
     if !LISTS.contains(&list) {
-        issues.push(FieldIssue {
-            field: "list".into(),
-            message: format!("expected one of {}", LISTS.join(", ")),
-        });
+        issues.push(FieldIssue::new("list", Problem::NotOneOf(LISTS.join(", "))));
     }
     if query.len() > 4_000 {
-        issues.push(FieldIssue {
-            field: "query".into(),
-            message: "longer than 4000 characters".into(),
-        });
+        issues.push(FieldIssue::new("query", Problem::TooLong { max: 4_000 }));
     }
     if shared && !may_share(actor) {
         return Err(AppError::Forbidden);

@@ -8,27 +8,44 @@ use serde::Serialize;
 use std::collections::HashMap;
 use vinculo_domain::audit::AuditAction;
 use vinculo_domain::customers::search::fold;
-use vinculo_domain::customers::{ContactPoint, FieldIssue, OrganizationDraft, PersonDraft};
+use vinculo_domain::customers::{
+    ContactPoint, FieldIssue, OrganizationDraft, PersonDraft, Problem,
+};
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::CustomerId;
 use vinculo_store::customers::{self as store, NewCustomer};
 use vinculo_store::Conn;
 
-/// A row that was not imported, and why.
+/// A row that was not imported, and why: in English (`reason`, what the API and the CLI
+/// say) and as problems the UI translates. A problem of the whole row has no field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Rejection {
     pub line: u64,
     pub reason: String,
+    #[serde(skip)]
+    pub issues: Vec<FieldIssue>,
 }
 
 impl Rejection {
-    pub(crate) fn of_issues(line: u64, issues: &[FieldIssue]) -> Rejection {
+    pub(crate) fn of_issues(line: u64, issues: Vec<FieldIssue>) -> Rejection {
         let reason = issues
             .iter()
-            .map(|i| format!("{}: {}", i.field, i.message))
+            .map(|i| match i.field.as_str() {
+                "" => i.problem.to_string(),
+                f => format!("{f}: {}", i.problem),
+            })
             .collect::<Vec<_>>()
             .join("; ");
-        Rejection { line, reason }
+        Rejection {
+            line,
+            reason,
+            issues,
+        }
+    }
+
+    /// The whole row is at fault.
+    pub(crate) fn of_row(line: u64, problem: Problem) -> Rejection {
+        Rejection::of_issues(line, vec![FieldIssue::new("", problem)])
     }
 }
 
@@ -151,12 +168,8 @@ impl<'a> Writer<'a> {
                 }
                 [one] => *one,
                 _ => {
-                    out.rejected.push(Rejection {
-                        line: row.line,
-                        reason: "its e-mails, phones or ids belong to different customers: \
-                                 merge them first, or import the row without the keys of one"
-                            .into(),
-                    });
+                    out.rejected
+                        .push(Rejection::of_row(row.line, Problem::KeysOfSeveralCustomers));
                     continue;
                 }
             };
@@ -231,7 +244,7 @@ impl<'a> Writer<'a> {
                     region: base.region,
                 })
             }
-            Err(issues) => Err(Rejection::of_issues(row.line, &issues)),
+            Err(issues) => Err(Rejection::of_issues(row.line, issues)),
         }
     }
 
@@ -329,28 +342,25 @@ impl<'a> Writer<'a> {
     ) -> Result<Result<(), Rejection>, AppError> {
         let ws = self.actor.workspace_id;
         let Some(current) = store::get(tx, ws, id).await? else {
-            return Ok(Err(Rejection {
-                line: row.line,
-                reason: "the matching customer was erased during the import".into(),
-            }));
+            return Ok(Err(Rejection::of_row(
+                row.line,
+                Problem::ErasedDuringImport,
+            )));
         };
         let mut over: PersonDraft = row.draft.clone();
         over.phones = phones_in(&row, self.rules.region);
         over.organizations.retain(|a| !a.organization_id.is_empty());
         let merged = Draft::of(&current, self.rules.region).overlay(Draft::Person(over));
         let Some(merged) = merged else {
-            return Ok(Err(Rejection {
-                line: row.line,
-                reason: format!(
-                    "its keys belong to an organisation ({}), not a person",
-                    current.display_name
-                ),
-            }));
+            return Ok(Err(Rejection::of_row(
+                row.line,
+                Problem::KeysOfOrganization(current.display_name.clone()),
+            )));
         };
         let customer = match self.rules.validate(&merged) {
             Ok(c) => c,
             Err(AppError::InvalidFields(issues)) => {
-                return Ok(Err(Rejection::of_issues(row.line, &issues)))
+                return Ok(Err(Rejection::of_issues(row.line, issues)))
             }
             Err(e) => return Err(e),
         };

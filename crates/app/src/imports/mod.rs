@@ -106,7 +106,7 @@ fn prepare(rules: &Rules, line: u64, mut row: Row) -> Result<Prepared, Rejection
             organization: row.organization,
             region,
         }),
-        Err(issues) => Err(Rejection::of_issues(line, &issues)),
+        Err(issues) => Err(Rejection::of_issues(line, issues)),
     }
 }
 
@@ -189,7 +189,7 @@ pub async fn import_vcard(
         for card in vinculo_domain::customers::vcard::read_cards(&text) {
             batch.push(match card {
                 Ok((line, row)) => prepare(rules, line, row),
-                Err((line, reason)) => Err(Rejection { line, reason }),
+                Err((line, problem)) => Err(Rejection::of_row(line, problem)),
             });
             if batch.len() >= BATCH && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
                 return;
@@ -308,10 +308,10 @@ fn read_csv(
             }
             Err(e) => {
                 let line = e.position().map_or(line, |p| p.line());
-                batch.push(Err(Rejection {
+                batch.push(Err(Rejection::of_row(
                     line,
-                    reason: format!("unreadable row: {e}"),
-                }));
+                    vinculo_domain::customers::Problem::UnreadableRow(e.to_string()),
+                )));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }

@@ -63,7 +63,7 @@ impl PostalAddress {
 impl Checker {
     pub(super) fn addresses(&mut self, list: &[AddressDraft]) -> Vec<PostalAddress> {
         if list.len() > MAX_LIST {
-            self.issue("addresses", format!("at most {MAX_LIST}"));
+            self.issue("addresses", super::Problem::TooMany { max: MAX_LIST });
             return Vec::new();
         }
         let mut out: Vec<PostalAddress> = Vec::new();
@@ -77,10 +77,7 @@ impl Checker {
                 .and_then(|c| match Region::parse(c) {
                     Some(r) if c.len() == 2 => Some(r.code().to_owned()),
                     _ => {
-                        self.issue(
-                            f("country"),
-                            format!("{c:?} is not an ISO country code like ES or MX"),
-                        );
+                        self.issue(f("country"), super::Problem::NotACountry(c.to_owned()));
                         None
                     }
                 });
@@ -97,7 +94,7 @@ impl Checker {
                 if addr.label.is_some() || addr.region.is_some() || addr.country.is_some() {
                     self.issue(
                         format!("addresses[{i}]"),
-                        "give at least a street, a city or a postal code",
+                        super::Problem::AddressWithoutPlace,
                     );
                 }
                 continue;

@@ -4,7 +4,7 @@
 //! cell: "1.250,50 €", "sí", "31/01/2026") into one canonical [`FieldValue`], which also gives
 //! the two columns lists filter and sort on: folded text and a number.
 use super::search::fold;
-use super::Kind;
+use super::{Kind, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::fmt;
@@ -147,11 +147,8 @@ pub struct FieldDefDraft {
 /// One problem of a definition or a value, by field.
 pub type Issue = super::FieldIssue;
 
-fn issue(field: impl Into<String>, message: impl Into<String>) -> Issue {
-    Issue {
-        field: field.into(),
-        message: message.into(),
-    }
+fn issue(field: impl Into<String>, problem: Problem) -> Issue {
+    Issue::new(field, problem)
 }
 
 /// A key from a label: "Valor del contrato" → `valor_del_contrato`.
@@ -190,15 +187,24 @@ pub fn check_options(options: &[String]) -> Result<Vec<String>, Issue> {
             continue;
         }
         if o.chars().count() > 100 {
-            return Err(issue(format!("options[{i}]"), "longer than 100 characters"));
+            return Err(issue(
+                format!("options[{i}]"),
+                Problem::TooLong { max: 100 },
+            ));
         }
         if out.iter().any(|x| fold(x) == fold(o)) {
-            return Err(issue(format!("options[{i}]"), format!("{o:?} is repeated")));
+            return Err(issue(
+                format!("options[{i}]"),
+                Problem::RepeatedOption(o.to_owned()),
+            ));
         }
         out.push(o.to_owned());
     }
     if out.len() > MAX_OPTIONS {
-        return Err(issue("options", format!("at most {MAX_OPTIONS} options")));
+        return Err(issue(
+            "options",
+            Problem::TooManyOptions { max: MAX_OPTIONS },
+        ));
     }
     Ok(out)
 }
@@ -214,14 +220,11 @@ impl FieldDefDraft {
             .filter(|l| !l.is_empty());
         let label = match label {
             None => {
-                issues.push(issue("label", "give the field a name"));
+                issues.push(issue("label", Problem::NoLabel));
                 String::new()
             }
             Some(l) if l.chars().count() > MAX_LABEL => {
-                issues.push(issue(
-                    "label",
-                    format!("longer than {MAX_LABEL} characters"),
-                ));
+                issues.push(issue("label", Problem::TooLong { max: MAX_LABEL }));
                 String::new()
             }
             Some(l) => l.to_owned(),
@@ -231,36 +234,41 @@ impl FieldDefDraft {
             Some(k) => {
                 issues.push(issue(
                     "key",
-                    format!("{k:?}: use lowercase letters, digits and _, starting with a letter, at most {MAX_KEY}"),
+                    Problem::BadKey {
+                        value: k.to_owned(),
+                        max: MAX_KEY,
+                    },
                 ));
                 String::new()
             }
             None => {
                 let k = key_from_label(&label);
                 if k.is_empty() && !label.is_empty() {
-                    issues.push(issue("key", "the name has no letters: give a key"));
+                    issues.push(issue("key", Problem::KeyWithoutLetters));
                 }
                 k
             }
         };
         let field_type = match self.field_type.as_deref().map(str::trim) {
             Some(t) => FieldType::parse(t).unwrap_or_else(|| {
-                let all: Vec<&str> = FieldType::ALL.iter().map(|t| t.as_str()).collect();
                 issues.push(issue(
                     "field_type",
-                    format!("{t:?} is not a type: use one of {}", all.join(", ")),
+                    Problem::UnknownType {
+                        value: t.to_owned(),
+                        types: FieldType::ALL.iter().map(|t| t.as_str()).collect(),
+                    },
                 ));
                 FieldType::Text
             }),
             None => {
-                issues.push(issue("field_type", "choose a type"));
+                issues.push(issue("field_type", Problem::NoType));
                 FieldType::Text
             }
         };
         let applies_to = match self.applies_to.as_deref().map(str::trim) {
             None | Some("") => AppliesTo::Person,
             Some(a) => AppliesTo::parse(a).unwrap_or_else(|| {
-                issues.push(issue("applies_to", "expected person, organization or both"));
+                issues.push(issue("applies_to", Problem::BadAppliesTo));
                 AppliesTo::Person
             }),
         };
@@ -272,10 +280,10 @@ impl FieldDefDraft {
             }
         };
         if field_type.has_options() && options.is_empty() && issues.is_empty() {
-            issues.push(issue("options", "a select needs at least one option"));
+            issues.push(issue("options", Problem::NoOptions));
         }
         if !field_type.has_options() && !options.is_empty() {
-            issues.push(issue("options", "only select fields have options"));
+            issues.push(issue("options", Problem::OptionsWithoutSelect));
         }
         let currency = match (field_type, self.currency.as_deref().map(str::trim)) {
             (FieldType::Money, Some(c))
@@ -285,15 +293,12 @@ impl FieldDefDraft {
             }
             (FieldType::Money, None | Some("")) => Some("EUR".to_owned()),
             (FieldType::Money, Some(c)) => {
-                issues.push(issue(
-                    "currency",
-                    format!("{c:?} is not an ISO currency code like EUR"),
-                ));
+                issues.push(issue("currency", Problem::NotACurrency(c.to_owned())));
                 None
             }
             (_, None | Some("")) => None,
             (_, Some(_)) => {
-                issues.push(issue("currency", "only money fields have a currency"));
+                issues.push(issue("currency", Problem::CurrencyWithoutMoney));
                 None
             }
         };
@@ -409,14 +414,14 @@ pub fn minor_per_major(currency: &str) -> i64 {
 impl FieldDef {
     /// Reads a value from JSON: its native type or its text. `None` clears the field (null or
     /// an empty string or list).
-    pub fn read(&self, v: &Value) -> Result<Option<FieldValue>, String> {
+    pub fn read(&self, v: &Value) -> Result<Option<FieldValue>, Problem> {
         match (self.field_type, v) {
             (_, Value::Null) => Ok(None),
             (FieldType::Number, Value::Number(n)) => n
                 .as_f64()
                 .filter(|f| f.is_finite())
                 .map(|f| Some(FieldValue::Number(f)))
-                .ok_or_else(|| "not a finite number".to_owned()),
+                .ok_or(Problem::NotFinite),
             (FieldType::Money, Value::Number(n)) => self.money(n.as_f64()),
             (FieldType::Money, Value::Object(o)) => {
                 match (
@@ -426,13 +431,11 @@ impl FieldDef {
                     (Some(a), Some(c)) if Some(c) == self.currency.as_deref() => {
                         Ok(Some(FieldValue::Money(a)))
                     }
-                    (Some(_), Some(c)) => Err(format!(
-                        "{c:?}: this field is in {}",
-                        self.currency.as_deref().unwrap_or("EUR")
-                    )),
-                    _ => Err(
-                        "write {\"amount\": minor units, \"currency\": code} or a number".into(),
-                    ),
+                    (Some(_), Some(c)) => Err(Problem::OtherCurrency {
+                        given: c.to_owned(),
+                        currency: self.currency.as_deref().unwrap_or("EUR").to_owned(),
+                    }),
+                    _ => Err(Problem::MoneyShape),
                 }
             }
             (FieldType::Boolean, Value::Bool(b)) => Ok(Some(FieldValue::Boolean(*b))),
@@ -441,18 +444,20 @@ impl FieldDef {
                 for i in items {
                     match i {
                         Value::String(s) => texts.push(s.as_str()),
-                        _ => return Err("write the options as strings".into()),
+                        _ => return Err(Problem::OptionsAsText),
                     }
                 }
                 self.multi(texts)
             }
             (_, Value::String(s)) => self.read_text(s),
-            (t, _) => Err(format!("expected a {} value", t.as_str().replace('_', " "))),
+            (t, _) => Err(Problem::WrongType {
+                type_name: t.as_str().replace('_', " "),
+            }),
         }
     }
 
     /// Reads a value typed as text (a form, a spreadsheet cell). Blank clears the field.
-    pub fn read_text(&self, s: &str) -> Result<Option<FieldValue>, String> {
+    pub fn read_text(&self, s: &str) -> Result<Option<FieldValue>, Problem> {
         let s = s.trim();
         if s.is_empty() {
             return Ok(None);
@@ -460,23 +465,24 @@ impl FieldDef {
         let value = match self.field_type {
             FieldType::Text => {
                 if s.chars().count() > MAX_TEXT {
-                    return Err(format!("longer than {MAX_TEXT} characters"));
+                    return Err(Problem::TooLong { max: MAX_TEXT });
                 }
                 FieldValue::Text(s.to_owned())
             }
             FieldType::Number => {
-                FieldValue::Number(read_number(s).ok_or_else(|| format!("{s:?} is not a number"))?)
+                FieldValue::Number(read_number(s).ok_or_else(|| Problem::NotANumber(s.to_owned()))?)
             }
             FieldType::Money => {
                 return self.money(Some(
-                    read_number(s).ok_or_else(|| format!("{s:?} is not an amount"))?,
+                    read_number(s).ok_or_else(|| Problem::NotAnAmount(s.to_owned()))?,
                 ))
             }
-            FieldType::Date => FieldValue::Date(
-                read_date(s).ok_or_else(|| format!("{s:?} is not a date like 2026-01-31"))?,
-            ),
+            FieldType::Date => FieldValue::Date(read_date(s).ok_or_else(|| Problem::NotADate {
+                value: s.to_owned(),
+                example: "2026-01-31",
+            })?),
             FieldType::Boolean => {
-                FieldValue::Boolean(read_bool(s).ok_or_else(|| format!("{s:?} is not yes or no"))?)
+                FieldValue::Boolean(read_bool(s).ok_or_else(|| Problem::NotYesOrNo(s.to_owned()))?)
             }
             FieldType::Select => FieldValue::Select(self.option(s)?),
             FieldType::MultiSelect => return self.multi(s.split(';').collect()),
@@ -485,26 +491,29 @@ impl FieldDef {
         Ok(Some(value))
     }
 
-    fn money(&self, major: Option<f64>) -> Result<Option<FieldValue>, String> {
-        let major = major.filter(|f| f.is_finite()).ok_or("not an amount")?;
+    fn money(&self, major: Option<f64>) -> Result<Option<FieldValue>, Problem> {
+        let major = major.filter(|f| f.is_finite()).ok_or(Problem::NotFinite)?;
         let unit = minor_per_major(self.currency.as_deref().unwrap_or("EUR")) as f64;
         let minor = (major * unit).round();
         if minor.abs() > 9.0e15 {
-            return Err("amount too large".into());
+            return Err(Problem::AmountTooLarge);
         }
         Ok(Some(FieldValue::Money(minor as i64)))
     }
 
-    fn option(&self, s: &str) -> Result<String, String> {
+    fn option(&self, s: &str) -> Result<String, Problem> {
         let f = fold(s.trim());
         self.options
             .iter()
             .find(|o| fold(o) == f)
             .cloned()
-            .ok_or_else(|| format!("{s:?} is not one of: {}", self.options.join(", ")))
+            .ok_or_else(|| Problem::NotAChoice {
+                value: s.to_owned(),
+                options: self.options.clone(),
+            })
     }
 
-    fn multi(&self, items: Vec<&str>) -> Result<Option<FieldValue>, String> {
+    fn multi(&self, items: Vec<&str>) -> Result<Option<FieldValue>, Problem> {
         let mut out: Vec<String> = Vec::new();
         for i in items.into_iter().map(str::trim).filter(|i| !i.is_empty()) {
             let o = self.option(i)?;
@@ -608,15 +617,15 @@ pub fn check_values(
     for (key, raw) in given {
         let field = format!("custom_fields.{key}");
         let Some(def) = defs.iter().find(|d| &d.key == key) else {
-            issues.push(issue(field, "no custom field has this key"));
+            issues.push(issue(field, Problem::NoSuchField));
             continue;
         };
         if !def.applies_to.includes(kind) {
-            let noun = match kind {
-                Kind::Person => "people",
-                Kind::Organization => "organisations",
+            let problem = match kind {
+                Kind::Person => Problem::NotForPeople,
+                Kind::Organization => Problem::NotForOrganizations,
             };
-            issues.push(issue(field, format!("not a field for {noun}")));
+            issues.push(issue(field, problem));
             continue;
         }
         match def.read(raw) {
@@ -636,7 +645,7 @@ pub fn check_values(
     }
 }
 
-fn read_url(s: &str) -> Result<String, String> {
+fn read_url(s: &str) -> Result<String, Problem> {
     let with_scheme = if s.contains("://") {
         s.to_owned()
     } else {
@@ -649,12 +658,12 @@ fn read_url(s: &str) -> Result<String, String> {
                 && !s.contains(char::is_whitespace) =>
         {
             if with_scheme.chars().count() > MAX_TEXT {
-                Err(format!("longer than {MAX_TEXT} characters"))
+                Err(Problem::TooLong { max: MAX_TEXT })
             } else {
                 Ok(with_scheme)
             }
         }
-        _ => Err(format!("{s:?} is not a web address")),
+        _ => Err(Problem::NotAWebAddress(s.to_owned())),
     }
 }
 
@@ -719,25 +728,21 @@ impl FieldQuery {
     }
 
     /// The condition on `def`, or why the value does not fit it.
-    pub fn condition(&self, def: &FieldDef) -> Result<Condition, String> {
+    pub fn condition(&self, def: &FieldDef) -> Result<Condition, Problem> {
         if self.op == QueryOp::Empty {
             return read_bool(&self.raw)
                 .map(Condition::Empty)
-                .ok_or_else(|| "expected true or false".into());
+                .ok_or(Problem::NotTrueOrFalse);
         }
-        let value = def
-            .read_text(&self.raw)?
-            .ok_or_else(|| "give a value (or use .empty=true)".to_owned())?;
+        let value = def.read_text(&self.raw)?.ok_or(Problem::NoFilterValue)?;
         let ix = def.index(&value);
         Ok(match (self.op, &value, ix.folded, ix.number) {
             (QueryOp::Is, FieldValue::Multi(items), _, _) if items.len() == 1 => {
                 Condition::Has(fold(&items[0]))
             }
-            (QueryOp::Is, FieldValue::Multi(_), _, _) => {
-                return Err("filter by one choice at a time".into())
-            }
+            (QueryOp::Is, FieldValue::Multi(_), _, _) => return Err(Problem::OneChoiceAtATime),
             (QueryOp::Min | QueryOp::Max, FieldValue::Multi(_) | FieldValue::Boolean(_), _, _) => {
-                return Err("a range needs a number, money or date field".into())
+                return Err(Problem::RangeNeedsOrder)
             }
             (QueryOp::Is, _, _, Some(n)) => Condition::NumberIs(n),
             (QueryOp::Is, _, Some(t), _) => Condition::TextIs(t),
@@ -745,7 +750,7 @@ impl FieldQuery {
             (QueryOp::Max, _, _, Some(n)) => Condition::NumberMax(n),
             (QueryOp::Min, _, Some(t), _) => Condition::TextMin(t),
             (QueryOp::Max, _, Some(t), _) => Condition::TextMax(t),
-            _ => return Err("cannot filter on this value".into()),
+            _ => return Err(Problem::CannotFilter),
         })
     }
 }

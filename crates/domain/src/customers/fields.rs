@@ -1,6 +1,6 @@
 //! Field checks shared by people and organisations. A [`Checker`] collects every problem of a
 //! draft instead of stopping at the first, so one answer lists them all with their positions.
-use super::{ContactPoint, FieldIssue, LabelledKey};
+use super::{ContactPoint, FieldIssue, LabelledKey, Problem};
 use crate::identity::{IdentityKey, KeyError, KeyKind};
 use crate::ownership::Owner;
 
@@ -16,18 +16,15 @@ pub(super) struct Checker {
 }
 
 impl Checker {
-    pub fn issue(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.issues.push(FieldIssue {
-            field: field.into(),
-            message: message.into(),
-        });
+    pub fn issue(&mut self, field: impl Into<String>, problem: Problem) {
+        self.issues.push(FieldIssue::new(field, problem));
     }
 
     /// Trimmed text, `None` when blank; too long is an issue.
     pub fn text(&mut self, field: &str, v: &Option<String>, max: usize) -> Option<String> {
         let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         if s.chars().count() > max {
-            self.issue(field, format!("longer than {max} characters"));
+            self.issue(field, Problem::TooLong { max });
             return None;
         }
         Some(s.to_owned())
@@ -52,7 +49,7 @@ impl Checker {
                 label,
                 primary,
             }),
-            Err(e) => self.issue(field, e.to_string()),
+            Err(e) => self.issue(field, Problem::Key(e)),
         }
     }
 
@@ -64,7 +61,7 @@ impl Checker {
         parse: impl Fn(&str) -> Result<IdentityKey, KeyError>,
     ) {
         if list.len() > MAX_LIST {
-            self.issue(name, format!("at most {MAX_LIST}"));
+            self.issue(name, Problem::TooMany { max: MAX_LIST });
             return;
         }
         for (i, c) in list.iter().enumerate() {
@@ -82,7 +79,7 @@ impl Checker {
         parse: impl Fn(&str) -> Result<IdentityKey, KeyError>,
     ) {
         if list.len() > MAX_LIST {
-            self.issue(name, format!("at most {MAX_LIST}"));
+            self.issue(name, Problem::TooMany { max: MAX_LIST });
             return;
         }
         for (i, x) in list.iter().enumerate() {
@@ -102,7 +99,10 @@ impl Checker {
             Some(s) => {
                 self.issue(
                     "lifecycle_stage",
-                    format!("unknown stage {s:?}: use one of {}", stages.join(", ")),
+                    Problem::UnknownStage {
+                        value: s,
+                        stages: stages.iter().map(|s| (*s).to_owned()).collect(),
+                    },
                 );
                 String::new()
             }
@@ -114,7 +114,7 @@ impl Checker {
         match s.parse::<Owner>() {
             Ok(o) => Some(o),
             Err(e) => {
-                self.issue("owner", e.to_string());
+                self.issue("owner", Problem::Owner(e));
                 None
             }
         }
@@ -126,10 +126,7 @@ impl Checker {
         for (i, t) in list.iter().enumerate() {
             let t = t.trim();
             if t.is_empty() || t.chars().count() > MAX_TAG {
-                self.issue(
-                    format!("tags[{i}]"),
-                    format!("a tag has 1 to {MAX_TAG} characters"),
-                );
+                self.issue(format!("tags[{i}]"), Problem::TagLength { max: MAX_TAG });
             } else if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
                 tags.push(t.to_owned());
             }

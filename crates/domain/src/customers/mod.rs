@@ -9,11 +9,13 @@ pub mod custom;
 mod fields;
 pub mod import;
 pub mod organization;
+pub mod problem;
 pub mod search;
 pub mod vcard;
 
 pub use address::{AddressDraft, PostalAddress};
 pub use organization::{OrganizationDraft, SIZES};
+pub use problem::Problem;
 
 use crate::identity::{IdentityKey, Region};
 use crate::ids::CustomerId;
@@ -149,11 +151,25 @@ pub struct CustomValue {
     pub index: custom::Indexed,
 }
 
-/// One field's problem.
+/// One field's problem: where (`emails[1].value`) and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldIssue {
     pub field: String,
-    pub message: String,
+    pub problem: Problem,
+}
+
+impl FieldIssue {
+    pub fn new(field: impl Into<String>, problem: Problem) -> FieldIssue {
+        FieldIssue {
+            field: field.into(),
+            problem,
+        }
+    }
+
+    /// The problem in English (the API's `message`).
+    pub fn message(&self) -> String {
+        self.problem.to_string()
+    }
 }
 
 impl PersonDraft {
@@ -184,7 +200,7 @@ impl PersonDraft {
                     .map(|k| k.key.display.clone())
             });
         if display_name.is_none() && c.issues.is_empty() {
-            c.issue("display_name", "give a name, an e-mail or a phone");
+            c.issue("display_name", Problem::NoName);
         }
         let addresses = c.addresses(&self.addresses);
         let affiliations = self.affiliations(&mut c);
@@ -201,7 +217,13 @@ impl PersonDraft {
                 match parsed {
                     Ok(d) if d.year() >= 1900 => Some(d),
                     _ => {
-                        c.issue("birthday", format!("{s:?} is not a date like 1985-04-23"));
+                        c.issue(
+                            "birthday",
+                            Problem::NotADate {
+                                value: s.to_owned(),
+                                example: "1985-04-23",
+                            },
+                        );
                         None
                     }
                 }
@@ -237,7 +259,7 @@ impl PersonDraft {
 
     fn affiliations(&self, c: &mut Checker) -> Vec<Affiliation> {
         if self.organizations.len() > MAX_LIST {
-            c.issue("organizations", format!("at most {MAX_LIST}"));
+            c.issue("organizations", Problem::TooMany { max: MAX_LIST });
             return Vec::new();
         }
         let mut out: Vec<Affiliation> = Vec::new();
@@ -251,7 +273,7 @@ impl PersonDraft {
                 Ok(_) => {}
                 Err(_) => c.issue(
                     format!("organizations[{i}].organization_id"),
-                    format!("{:?} is not an organisation id", a.organization_id),
+                    Problem::NotAnOrganizationId(a.organization_id.clone()),
                 ),
             }
         }

@@ -54,7 +54,7 @@ impl OrganizationDraft {
         let mut c = Checker::default();
         let name = c.text("name", &self.name, MAX_NAME);
         if name.is_none() && !c.issues.iter().any(|i| i.field == "name") {
-            c.issue("name", "an organisation needs a name");
+            c.issue("name", super::Problem::NoOrganizationName);
         }
         c.plain_keys("domains", &self.domains, IdentityKey::domain);
         c.contacts("emails", &self.emails, IdentityKey::email);
@@ -72,7 +72,9 @@ impl OrganizationDraft {
             } else {
                 c.issue(
                     "size",
-                    format!("unknown size {s:?}: use one of {}", SIZES.join(", ")),
+                    super::Problem::NotASize {
+                        value: s.to_owned(),
+                    },
                 );
                 None
             }

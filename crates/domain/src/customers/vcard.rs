@@ -2,7 +2,7 @@
 //! export, with quoted-printable UTF-8) into people to import: names, e-mails, phones with
 //! their types, organisation and title, addresses, birthday, notes and categories.
 use super::import::Row;
-use super::{AddressDraft, AffiliationDraft, ContactPoint};
+use super::{AddressDraft, AffiliationDraft, ContactPoint, Problem};
 
 /// One property line: name, parameters (upper-cased keys), value.
 struct Prop {
@@ -175,7 +175,7 @@ fn birthday(v: &str) -> Option<String> {
 
 /// Every card of `text`, as the line it starts on and the row it reads as; a card without
 /// `END:VCARD` is an error at its line.
-pub fn read_cards(text: &str) -> Vec<Result<(u64, Row), (u64, String)>> {
+pub fn read_cards(text: &str) -> Vec<Result<(u64, Row), (u64, Problem)>> {
     let mut out = Vec::new();
     let mut card: Option<(u64, Row, AddressDraft)> = None;
     for (line_no, line) in unfold(text.trim_start_matches('\u{feff}')) {
@@ -184,14 +184,14 @@ pub fn read_cards(text: &str) -> Vec<Result<(u64, Row), (u64, String)>> {
         }
         let Some(p) = prop(&line) else {
             if card.is_some() {
-                out.push(Err((line_no, format!("not a vCard property: {line:?}"))));
+                out.push(Err((line_no, Problem::NotACardProperty(line.clone()))));
             }
             continue;
         };
         match (p.name.as_str(), &mut card) {
             ("BEGIN", _) if p.value.trim().eq_ignore_ascii_case("VCARD") => {
                 if let Some((start, _, _)) = card.take() {
-                    out.push(Err((start, "a card without END:VCARD".into())));
+                    out.push(Err((start, Problem::CardWithoutEnd)));
                 }
                 card = Some((line_no, Row::default(), AddressDraft::default()));
             }
@@ -209,7 +209,7 @@ pub fn read_cards(text: &str) -> Vec<Result<(u64, Row), (u64, String)>> {
         }
     }
     if let Some((start, _, _)) = card {
-        out.push(Err((start, "a card without END:VCARD".into())));
+        out.push(Err((start, Problem::CardWithoutEnd)));
     }
     out
 }
@@ -318,6 +318,6 @@ mod tests {
         assert_eq!(row.person.phones[0].label.as_deref(), Some("cell"));
         assert!(row.person.phones[0].primary);
         assert_eq!(row.person.phones[1].label.as_deref(), Some("home"));
-        assert_eq!(cards[1], Err((8, "a card without END:VCARD".into())));
+        assert_eq!(cards[1], Err((8, Problem::CardWithoutEnd)));
     }
 }

@@ -44,7 +44,7 @@ impl KeyKind {
 }
 
 /// Why a value cannot be an identity key.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum KeyError {
     #[error("{0:?} is not an e-mail address")]
     Email(String),

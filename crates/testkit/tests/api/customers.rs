@@ -197,6 +197,26 @@ async fn every_invalid_field_is_reported_and_nothing_is_stored(#[case] backend: 
         fields,
         vec!["emails[1]", "phones[0]", "birthday", "lifecycle_stage"]
     );
+    // A stable code for programs beside the English message for people.
+    let codes: Vec<&str> = p["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            "invalid_email",
+            "invalid_phone",
+            "invalid_date",
+            "unknown_stage"
+        ]
+    );
+    assert_eq!(
+        p["errors"][0]["message"],
+        "\"nope\" is not an e-mail address"
+    );
     let list = json(
         c.get(t.url("/api/v1/customers"))
             .send()

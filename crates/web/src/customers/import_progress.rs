@@ -6,6 +6,7 @@ use super::import_jobs::{JobView, Stage};
 use super::import_pages::mapping_page;
 use crate::i18n::Msg;
 use crate::pages::{csrf_field, ctx_error, layout, Ctx};
+use crate::problems::issues_text;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -117,7 +118,7 @@ fn finished(ctx: &Ctx, id: Uuid, job: &JobView, r: &ImportReport) -> Markup {
                 table class="stack-phone rejections" {
                     thead { tr { th { (m.import_line) } th { (m.import_reason) } } }
                     tbody { @for x in r.rejections.iter().take(SHOWN) {
-                        tr { td data-label=(m.import_line) { (x.line) } td data-label=(m.import_reason) { (x.reason) } }
+                        tr { td data-label=(m.import_line) { (x.line) } td data-label=(m.import_reason) { (issues_text(m, &x.issues)) } }
                     } }
                 }
             }
@@ -175,7 +176,8 @@ pub async fn rejections_csv(
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["line", "reason"]);
     for x in &report.rejections {
-        let _ = w.write_record([x.line.to_string(), csv_cell(&x.reason)]);
+        let reason = issues_text(ctx.m, &x.issues);
+        let _ = w.write_record([x.line.to_string(), csv_cell(&reason)]);
     }
     let body = w.into_inner().unwrap_or_default();
     (

@@ -216,7 +216,7 @@ impl OrgForm {
 fn org_fields(ctx: &Ctx, f: &OrgForm, error: Option<&AppError>, ch: &Choices) -> Markup {
     let m = ctx.m;
     html! {
-        (error_box(m, error))
+        (error_box(m, error, &ch.fields))
         (csrf_field(&ctx.csrf))
         label { (m.org_name) input type="text" name="name" value=(f.name) maxlength="200" required autocomplete="off"; }
         div class="row" {

@@ -456,7 +456,7 @@ impl PersonForm {
 fn person_fields(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>, ch: &Choices) -> Markup {
     let m = ctx.m;
     html! {
-        (error_box(m, error))
+        (error_box(m, error, &ch.fields))
         (csrf_field(&ctx.csrf))
         div class="row" {
             label { (m.given_name) input type="text" name="given_name" value=(f.given_name) maxlength="200" autocomplete="off"; }

@@ -147,11 +147,15 @@ impl Choices {
 }
 
 /// The error above a form, with a link to the owner of a taken key.
-pub(super) fn error_box(m: &Msg, error: Option<&AppError>) -> Markup {
+pub(super) fn error_box(m: &Msg, error: Option<&AppError>, fields: &[FieldDef]) -> Markup {
     html! {
         @if let Some(e) = error {
             div class="flash err" role="alert" {
-                (form_error(m, e))
+                @if let AppError::InvalidFields(issues) = e {
+                    (issues.iter().map(|i| crate::problems::issue_text_in(m, i, fields)).collect::<Vec<_>>().join(" · "))
+                } @else {
+                    (form_error(m, e))
+                }
                 @if let AppError::KeyConflict(found) = e {
                     ul { @for (id, key) in found { li { (key) " — " a href={ "/customers/" (id) } { (m.open_customer) } } } }
                 }

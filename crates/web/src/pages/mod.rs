@@ -183,7 +183,7 @@ pub fn form_error_with(m: &Msg, e: &AppError, overrides: &[(&str, &'static str)]
         AppError::Forbidden => m.forbidden_body.to_owned(),
         AppError::InvalidFields(issues) => issues
             .iter()
-            .map(|i| format!("{}: {}", i.field, i.message))
+            .map(|i| crate::problems::issue_text(m, i))
             .collect::<Vec<_>>()
             .join(" · "),
         AppError::KeyConflict(_) => m.customer_exists.to_owned(),

@@ -125,7 +125,8 @@ fn forgiving_spellings_land_on_the_canonical_value() {
         Ok(Some(FieldValue::Select("Oro".into())))
     );
     let err = s.read_text("Bronce").expect_err("not an option");
-    assert!(err.contains("Oro, Plata"), "{err}");
+    assert!(err.to_string().contains("Oro, Plata"), "{err}");
+    assert_eq!(err.code(), "not_a_choice");
     let m = def("multi_select", &["Web", "Tienda"]);
     assert_eq!(
         m.read(&json!(["tienda", "Web", "web"])),
