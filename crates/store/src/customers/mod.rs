@@ -5,6 +5,7 @@ mod custom;
 mod list;
 mod merge;
 mod one;
+mod plan;
 mod settings;
 mod views;
 mod write;
