@@ -3,6 +3,7 @@
 //! time: newest or oldest first, or sorted by name, last change or a custom field with a
 //! cursor that holds the last row's sort value.
 use super::plan::{joined_prefixes, search_plan, term_prefix, walk_from, Driver};
+use super::sorted::{page_ids_by_field, SortField};
 use super::{
     Affiliations, CustomerFilter, CustomerRecord, CustomerSearch, CustomerTags, Customers,
 };
@@ -128,39 +129,33 @@ pub async fn list(
     } else {
         Expr::col((Customers::Table, Customers::Id))
     };
+    if let Sort::Field {
+        field: Some((id, numeric)),
+        desc,
+        ..
+    } = &f.sort
+    {
+        let by = SortField {
+            id: *id,
+            numeric: *numeric,
+            desc: *desc,
+        };
+        let ids = page_ids_by_field(conn, ws, stmt, &by, before.as_ref(), limit + 1).await?;
+        return page_of(conn, ws, f, &ids, limit).await;
+    }
     let after = before.as_ref().map(|c| (c.0, c.1.clone()));
-    let sort_col: Option<(SimpleExpr, bool, bool)> = match &f.sort {
+    let sort_col: Option<(SimpleExpr, bool)> = match &f.sort {
         Sort::Newest | Sort::Oldest => None,
         Sort::Name { desc } => Some((
             Expr::col((Customers::Table, Customers::SortName)).into(),
             *desc,
-            false,
         )),
         Sort::Updated { desc } => Some((
             Expr::col((Customers::Table, Customers::UpdatedAt)).into(),
             *desc,
-            false,
         )),
-        Sort::Field {
-            field: Some((fid, numeric)),
-            desc,
-            ..
-        } => {
-            use super::custom::CustomerFieldValues as V;
-            let sv = Alias::new("sv");
-            stmt.join_as(
-                sea_query::JoinType::LeftJoin,
-                V::Table,
-                sv.clone(),
-                Expr::col((sv.clone(), V::CustomerId))
-                    .equals((Customers::Table, Customers::Id))
-                    .and(Expr::col((sv.clone(), V::FieldId)).eq(*fid))
-                    .and(Expr::col((sv.clone(), V::WorkspaceId)).eq(ws.uuid())),
-            );
-            let col = if *numeric { V::Number } else { V::Folded };
-            Some((Expr::col((sv, col)).into(), *desc, true))
-        }
-        Sort::Field { field: None, .. } => {
+        // A field with its definition was answered above.
+        Sort::Field { .. } => {
             return Err(StoreError::Corrupt("custom sort without its field".into()))
         }
     };
@@ -171,21 +166,11 @@ pub async fn list(
         (None, Some((cid, _))) => {
             stmt.and_where(id.clone().lt(cid));
         }
-        (Some((col, desc, nullable)), Some((cid, Some(a)))) => {
+        (Some((col, desc)), Some((cid, Some(a)))) => {
             let v = match (&a, &f.sort) {
                 (After::Value(v), Sort::Updated { .. }) => Some(SimpleExpr::from(
                     OffsetDateTime::parse(v, &Rfc3339)
                         .map_err(|_| StoreError::Corrupt("cursor time".into()))?,
-                )),
-                (
-                    After::Value(v),
-                    Sort::Field {
-                        field: Some((_, true)),
-                        ..
-                    },
-                ) => Some(SimpleExpr::from(
-                    v.parse::<f64>()
-                        .map_err(|_| StoreError::Corrupt("cursor number".into()))?,
                 )),
                 (After::Value(v), _) => Some(SimpleExpr::from(v.clone())),
                 (After::Missing, _) => None,
@@ -200,16 +185,15 @@ pub async fn list(
             let col = || Expr::expr(col.clone());
             match v {
                 Some(v) => {
-                    let next = beyond(col().into(), v.clone())
-                        .or(col().eq(v).and(beyond(id.clone().into(), cid.into())));
-                    if *nullable {
-                        stmt.and_where(col().is_not_null().and(next).or(col().is_null()));
-                    } else {
-                        stmt.and_where(next);
-                    }
+                    stmt.and_where(
+                        beyond(col().into(), v.clone())
+                            .or(col().eq(v).and(beyond(id.clone().into(), cid.into()))),
+                    );
                 }
                 None => {
-                    stmt.and_where(col().is_null().and(beyond(id.clone().into(), cid.into())));
+                    return Err(StoreError::Corrupt(
+                        "a cursor past the values of a sort without missing ones".into(),
+                    ))
                 }
             }
         }
@@ -225,10 +209,7 @@ pub async fn list(
         None => {
             stmt.order_by_expr(id.clone().into(), order(f.sort != Sort::Oldest));
         }
-        Some((col, desc, nullable)) => {
-            if *nullable {
-                stmt.order_by_expr(Expr::expr(col.clone()).is_null(), Order::Asc);
-            }
+        Some((col, desc)) => {
             stmt.order_by_expr(col.clone(), order(*desc));
             stmt.order_by((Customers::Table, Customers::Id), order(*desc));
         }
@@ -241,7 +222,19 @@ pub async fn list(
     } else {
         page_ids(conn, stmt).await?
     };
-    let records = super::one::many(conn, ws, &ids).await?;
+    page_of(conn, ws, f, &ids, limit).await
+}
+
+/// The records of a page's ids (`limit` of them and one more, if there is more), with the
+/// cursor of the next page carrying the last row's sort value.
+async fn page_of(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    f: &CustomerFilter,
+    ids: &[Uuid],
+    limit: u64,
+) -> Result<Page<CustomerRecord>, StoreError> {
+    let records = super::one::many(conn, ws, ids).await?;
     let mut page = Page::from_overfetch(records, limit, |c| c.id.uuid());
     if let (Some(next), Some(last)) = (page.next.as_mut(), page.items.last()) {
         next.1 = match &f.sort {

@@ -7,6 +7,7 @@ mod merge;
 mod one;
 mod plan;
 mod settings;
+mod sorted;
 mod views;
 mod write;
 
