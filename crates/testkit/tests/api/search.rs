@@ -120,4 +120,15 @@ async fn common_words_walk_their_prefix_list_and_page_through_every_match_once(
             "{q}: {first} does not match"
         );
     }
+    // Sorted by name, a common word is probed along the name index: every match once, in
+    // name order.
+    let by_name = walk(&t, &c, "q=gar&sort=name").await;
+    assert_eq!(by_name.len(), names(&|_, f| f.starts_with("Gar")));
+    let distinct: BTreeSet<&String> = by_name.iter().map(|(_, id)| id).collect();
+    assert_eq!(distinct.len(), by_name.len(), "a customer came twice");
+    let folded: Vec<String> = by_name
+        .iter()
+        .map(|(n, _)| n.to_lowercase().replace('í', "i"))
+        .collect();
+    assert!(folded.windows(2).all(|w| w[0] <= w[1]), "in name order");
 }
