@@ -120,8 +120,15 @@ async fn common_words_walk_their_prefix_list_and_page_through_every_match_once(
             "{q}: {first} does not match"
         );
     }
-    // Sorted by name, a common word is probed along the name index: every match once, in
-    // name order.
+    // Short words are counted too: one nobody has is gathered (nothing to walk through), a
+    // common one is probed along the list's order.
+    assert!(walk(&t, &c, "q=zq").await.is_empty());
+    assert!(walk(&t, &c, "q=zq&sort=name").await.is_empty());
+    assert_eq!(
+        walk(&t, &c, "q=ma&sort=name").await.len(),
+        names(&|g, _| g == "Marta")
+    );
+    // Sorted by name, a common word is gathered and sorted: every match once, in name order.
     let by_name = walk(&t, &c, "q=gar&sort=name").await;
     assert_eq!(by_name.len(), names(&|_, f| f.starts_with("Gar")));
     let distinct: BTreeSet<&String> = by_name.iter().map(|(_, id)| id).collect();
