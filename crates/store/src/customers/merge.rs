@@ -65,9 +65,11 @@ async fn shared_ids(
     desc: bool,
     take: u64,
 ) -> Result<Vec<Uuid>, StoreError> {
-    let list = |prefix: &str| {
+    // Named `id`, the column `list::page_ids` reads (and the ORDER BY of the compound).
+    let id = Alias::new("id");
+    let prefix_list = |prefix: &str| {
         let mut q = Query::select()
-            .column(P::CustomerId)
+            .expr_as(Expr::col(P::CustomerId), id.clone())
             .from(P::Table)
             .and_where(Expr::col(P::WorkspaceId).eq(ws.uuid()))
             .and_where(Expr::col(P::Prefix).eq(prefix))
@@ -82,22 +84,12 @@ async fn shared_ids(
     let Some((first, others)) = prefixes.split_first() else {
         return Ok(Vec::new());
     };
-    let mut merged = list(first);
+    let mut merged = prefix_list(first);
     for p in others {
-        merged.union(UnionType::Intersect, list(p));
+        merged.union(UnionType::Intersect, prefix_list(p));
     }
     merged
-        .order_by(P::CustomerId, if desc { Order::Desc } else { Order::Asc })
+        .order_by(id.clone(), if desc { Order::Desc } else { Order::Asc })
         .limit(take);
-    // One JSON row rather than a row per id (see `one.rs` on the driver's hand-offs).
-    let one = Query::select()
-        .expr(Expr::cust("json_group_array(lower(hex(x.customer_id)))"))
-        .from_subquery(merged, Alias::new("x"))
-        .to_owned();
-    let (json,): (String,) = conn.fetch_one(&one).await?;
-    let ids: Vec<String> =
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("shared ids: {e}")))?;
-    ids.iter()
-        .map(|i| Uuid::parse_str(i).map_err(|_| StoreError::Corrupt(format!("shared id {i}"))))
-        .collect()
+    list::page_ids(conn, merged).await
 }
