@@ -27,11 +27,20 @@ pub fn issue_text_in(m: &Msg, i: &FieldIssue, fields: &[FieldDef]) -> String {
 
 /// Several issues on one line (an import's rejected row).
 pub fn issues_text(m: &Msg, issues: &[FieldIssue]) -> String {
+    joined(m, issues, &[], "; ")
+}
+
+/// A form's issues in its error box, custom fields named by their labels in `fields`.
+pub fn form_issues(m: &Msg, issues: &[FieldIssue], fields: &[FieldDef]) -> String {
+    joined(m, issues, fields, " · ")
+}
+
+fn joined(m: &Msg, issues: &[FieldIssue], fields: &[FieldDef], sep: &str) -> String {
     issues
         .iter()
-        .map(|i| issue_text(m, i))
+        .map(|i| issue_text_in(m, i, fields))
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(sep)
 }
 
 /// A field path as a person reads it: `emails[1].value` is the second e-mail,

@@ -175,13 +175,7 @@ pub async fn list(
                 (After::Value(v), _) => Some(SimpleExpr::from(v.clone())),
                 (After::Missing, _) => None,
             };
-            let beyond = |a: SimpleExpr, b: SimpleExpr| {
-                if *desc {
-                    Expr::expr(a).lt(b)
-                } else {
-                    Expr::expr(a).gt(b)
-                }
-            };
+            let beyond = |a, b| beyond(*desc, a, b);
             let col = || Expr::expr(col.clone());
             match v {
                 Some(v) => {
@@ -290,6 +284,15 @@ pub(super) async fn page_ids(
             let ids: Vec<(Uuid,)> = conn.fetch_all(&stmt).await?;
             Ok(ids.into_iter().map(|(i,)| i).collect())
         }
+    }
+}
+
+/// `a` comes after `b` in a list in that direction.
+pub(super) fn beyond(desc: bool, a: SimpleExpr, b: SimpleExpr) -> SimpleExpr {
+    if desc {
+        Expr::expr(a).lt(b)
+    } else {
+        Expr::expr(a).gt(b)
     }
 }
 

@@ -9,7 +9,7 @@
 //! the index; the equivalent `value < v OR (value = v AND id < c)` was scanned (32 ms for a
 //! page in the middle).
 use super::custom::CustomerFieldValues as V;
-use super::list::page_ids;
+use super::list::{self, page_ids};
 use super::Customers;
 use crate::page::{After, Cursor};
 use crate::{Conn, StoreError};
@@ -35,13 +35,7 @@ pub(super) async fn page_ids_by_field(
     want: u64,
 ) -> Result<Vec<Uuid>, StoreError> {
     let order = || if by.desc { Order::Desc } else { Order::Asc };
-    let beyond = |a: SimpleExpr, b: SimpleExpr| {
-        if by.desc {
-            Expr::expr(a).lt(b)
-        } else {
-            Expr::expr(a).gt(b)
-        }
-    };
+    let beyond = |a, b| list::beyond(by.desc, a, b);
     let col = if by.numeric { V::Number } else { V::Folded };
     let sv = Alias::new("sv");
     let (valued, missing_after) = match after {

@@ -152,7 +152,7 @@ pub(super) fn error_box(m: &Msg, error: Option<&AppError>, fields: &[FieldDef]) 
         @if let Some(e) = error {
             div class="flash err" role="alert" {
                 @if let AppError::InvalidFields(issues) = e {
-                    (issues.iter().map(|i| crate::problems::issue_text_in(m, i, fields)).collect::<Vec<_>>().join(" · "))
+                    (crate::problems::form_issues(m, issues, fields))
                 } @else {
                     (form_error(m, e))
                 }

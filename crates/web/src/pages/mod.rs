@@ -181,11 +181,7 @@ pub fn form_error_with(m: &Msg, e: &AppError, overrides: &[(&str, &'static str)]
             .rate_limited
             .replace("{n}", &retry_after_secs.div_ceil(60).to_string()),
         AppError::Forbidden => m.forbidden_body.to_owned(),
-        AppError::InvalidFields(issues) => issues
-            .iter()
-            .map(|i| crate::problems::issue_text(m, i))
-            .collect::<Vec<_>>()
-            .join(" · "),
+        AppError::InvalidFields(issues) => crate::problems::form_issues(m, issues, &[]),
         AppError::KeyConflict(_) => m.customer_exists.to_owned(),
         _ => m.error_body.to_owned(),
     }
