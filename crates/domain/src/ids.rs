@@ -65,4 +65,8 @@ id_type!(
     AuditId,
     /// A customer: a person or an organisation.
     CustomerId,
+    /// An interaction: one contact with a customer on any channel.
+    InteractionId,
+    /// A suggestion that two customers are one.
+    SuggestionId,
 );

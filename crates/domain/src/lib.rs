@@ -15,5 +15,6 @@ pub mod auth;
 pub mod customers;
 pub mod identity;
 pub mod ids;
+pub mod interactions;
 pub mod ownership;
 pub mod workspaces;

@@ -92,6 +92,16 @@ fn spanish(p: &Problem) -> String {
     use Problem::*;
     match p {
         TooLong { max } => format!("más de {max} caracteres"),
+        Missing => "obligatorio".into(),
+        NotATime(v) => format!("«{v}» no es una fecha y hora como 2026-11-22T10:30:00Z"),
+        InTheFuture { minutes } => format!("más de {minutes} minutos en el futuro"),
+        NoIdentity => {
+            "indique customer_id o al menos uno de email, phone, external_id, device_id".into()
+        }
+        NotAnObject => "se esperaba un objeto JSON".into(),
+        TooBig { max } => format!("más de {max} bytes"),
+        NotACustomerId(v) => format!("«{v}» no es un identificador de cliente"),
+        NoSuchCustomer(v) => format!("no hay ningún cliente {v} en este espacio de trabajo"),
         TooMany { max } => format!("como mucho {max}"),
         Key(KeyError::Email(v)) => format!("«{v}» no es un correo electrónico"),
         Key(KeyError::Phone { value, region }) => match region {

@@ -10,6 +10,22 @@ use crate::ownership::OwnerError;
 pub enum Problem {
     #[error("longer than {max} characters")]
     TooLong { max: usize },
+    #[error("required")]
+    Missing,
+    #[error("{0:?} is not a time like 2026-11-22T10:30:00Z")]
+    NotATime(String),
+    #[error("more than {minutes} minutes in the future")]
+    InTheFuture { minutes: i64 },
+    #[error("give customer_id or at least one of email, phone, external_id, device_id")]
+    NoIdentity,
+    #[error("expected a JSON object")]
+    NotAnObject,
+    #[error("larger than {max} bytes")]
+    TooBig { max: usize },
+    #[error("{0:?} is not a customer id")]
+    NotACustomerId(String),
+    #[error("no customer {0} in this workspace")]
+    NoSuchCustomer(String),
     #[error("at most {max}")]
     TooMany { max: usize },
     /// An e-mail, phone, external id or domain that cannot be read.
@@ -159,6 +175,14 @@ impl Problem {
         use Problem::*;
         match self {
             TooLong { .. } => "too_long",
+            Missing => "required",
+            NotATime(_) => "invalid_time",
+            InTheFuture { .. } => "in_the_future",
+            NoIdentity => "no_identity",
+            NotAnObject => "not_an_object",
+            TooBig { .. } => "too_big",
+            NotACustomerId(_) => "invalid_customer_id",
+            NoSuchCustomer(_) => "no_such_customer",
             TooMany { .. } => "too_many",
             Key(KeyError::Email(_)) => "invalid_email",
             Key(KeyError::Phone { .. }) => "invalid_phone",
