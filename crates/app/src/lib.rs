@@ -18,6 +18,7 @@ pub mod demo;
 mod error;
 pub mod exports;
 pub mod imports;
+pub mod interactions;
 pub mod principal;
 mod ratelimit;
 pub mod secrets;

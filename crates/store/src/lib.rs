@@ -18,6 +18,7 @@ pub mod customers;
 pub mod db;
 pub mod error;
 pub mod idempotency;
+pub mod interactions;
 pub mod invites;
 pub mod page;
 pub mod quick;
