@@ -277,7 +277,14 @@ impl<'a> Resolver<'a> {
         at: time::OffsetDateTime,
     ) -> Result<Result<(CustomerId, bool), Vec<FieldIssue>>, AppError> {
         let mut draft = person_with(keys);
-        draft.display_name = v.identity.name.clone();
+        // Known only by an external or device id, the prospect is called by it until someone
+        // names them (a person needs a name, an e-mail or a phone).
+        let nameless = draft.emails.is_empty() && draft.phones.is_empty();
+        draft.display_name = v
+            .identity
+            .name
+            .clone()
+            .or_else(|| keys.iter().find(|_| nameless).map(|k| k.value.clone()));
         let stage = ["prospect", "lead"]
             .into_iter()
             .find(|s| self.rules.stages.iter().any(|x| x == s))

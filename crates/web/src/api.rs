@@ -2,7 +2,7 @@
 //! handlers' annotations, and the browsable reference at `/api/docs`.
 use crate::error::{ApiError, FieldError, Problem};
 use crate::state::AppState;
-use crate::{audit, auth, customers, idempotency, teams, tokens, users};
+use crate::{audit, auth, customers, idempotency, interactions, teams, tokens, users};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::{middleware, Router};
@@ -29,6 +29,7 @@ use utoipa_axum::routes;
         (name = "audit", description = "Who changed what"),
         (name = "customers", description = "People, their identity keys, addresses, organisations, stage, owner and tags; the workspace's customer settings"),
         (name = "organizations", description = "Organisations (customers too): domains, tax id, industry, size, and their people"),
+        (name = "interactions", description = "Every contact with a customer on any channel: ingest (one or a batch, idempotent by source event, tied to the customer its keys name), and the customer's timeline"),
     )
 )]
 struct ApiDoc;
@@ -56,6 +57,9 @@ impl Modify for Security {
         );
     }
 }
+
+/// The largest body `POST /interactions:batch` takes.
+const BATCH_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The API router (to nest at `/api/v1`) and its OpenAPI document.
 pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -118,6 +122,15 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             customers::fields_api::create_view
         ))
         .routes(routes!(customers::fields_api::delete_view))
+        .routes(routes!(interactions::api::ingest_one))
+        .routes(routes!(interactions::api::get_interaction))
+        .routes(routes!(interactions::api::customer_timeline))
+        .merge(
+            // A batch of 1,000 e-mails with their HTML outgrows the default 2 MiB.
+            OpenApiRouter::new()
+                .routes(routes!(interactions::api::ingest_batch))
+                .layer(axum::extract::DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
+        )
         .split_for_parts();
     let json = doc.to_json().unwrap_or_default();
     let router = router

@@ -22,6 +22,7 @@ pub mod extract;
 mod health;
 pub mod i18n;
 pub mod idempotency;
+pub mod interactions;
 pub mod metrics;
 pub mod pages;
 pub mod problems;

@@ -10,6 +10,7 @@ mod filters;
 mod idempotency;
 mod import_pages;
 mod imports;
+mod interactions;
 mod member;
 mod organizations;
 mod platform;

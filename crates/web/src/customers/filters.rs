@@ -36,7 +36,7 @@ pub struct MoreFilters {
 }
 
 /// A day (its start, or with `end` the start of the next day) or an RFC 3339 time.
-fn moment(field: &'static str, v: &str, end: bool) -> Result<OffsetDateTime, ApiError> {
+pub(crate) fn moment(field: &'static str, v: &str, end: bool) -> Result<OffsetDateTime, ApiError> {
     let v = v.trim();
     let day = time::macros::format_description!("[year]-[month]-[day]");
     if let Ok(d) = Date::parse(v, day) {

@@ -1,0 +1,1 @@
+//! The customer timeline on the customer page (see `customers::pages::show`).
