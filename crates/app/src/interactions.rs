@@ -427,3 +427,15 @@ pub async fn timeline(
     )
     .await?)
 }
+
+/// The open suggestions that two customers are one, newest first.
+pub async fn merge_suggestions(
+    app: &App,
+    actor: &Principal,
+    before: Option<&Cursor>,
+    limit: u64,
+) -> Result<Page<store::Suggestion>, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    Ok(store::open_suggestions(&mut conn, actor.workspace_id, before, limit.clamp(1, 200)).await?)
+}

@@ -416,3 +416,69 @@ pub async fn suggest_merge(
         .to_owned();
     conn.execute(&stmt).await.map(drop)
 }
+
+/// A suggestion that two customers are one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suggestion {
+    pub id: SuggestionId,
+    pub customer_a: CustomerId,
+    pub customer_b: CustomerId,
+    pub reason: String,
+    pub evidence: serde_json::Value,
+    pub status: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct SuggestionRow {
+    id: Uuid,
+    customer_a: Uuid,
+    customer_b: Uuid,
+    reason: String,
+    evidence: Json<serde_json::Value>,
+    status: String,
+    created_at: OffsetDateTime,
+}
+
+/// The open suggestions, newest first.
+pub async fn open_suggestions(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    before: Option<&Cursor>,
+    limit: u64,
+) -> Result<Page<Suggestion>, StoreError> {
+    use MergeSuggestions as M;
+    let mut stmt = Query::select()
+        .columns([
+            M::Id,
+            M::CustomerA,
+            M::CustomerB,
+            M::Reason,
+            M::Evidence,
+            M::Status,
+            M::CreatedAt,
+        ])
+        .from(M::Table)
+        .and_where(Expr::col(M::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(M::Status).eq("open"))
+        .order_by(M::Id, Order::Desc)
+        .limit(limit + 1)
+        .to_owned();
+    if let Some(c) = before {
+        stmt.and_where(Expr::col(M::Id).lt(c.0));
+    }
+    let rows: Vec<SuggestionRow> = conn.fetch_all(&stmt).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| Suggestion {
+            id: SuggestionId(r.id),
+            customer_a: CustomerId(r.customer_a),
+            customer_b: CustomerId(r.customer_b),
+            reason: r.reason,
+            evidence: r.evidence.0,
+            status: r.status,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(Page::from_overfetch(items, limit, |s| s.id.uuid()))
+}

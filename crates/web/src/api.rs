@@ -125,6 +125,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interactions::api::ingest_one))
         .routes(routes!(interactions::api::get_interaction))
         .routes(routes!(interactions::api::customer_timeline))
+        .routes(routes!(interactions::api::list_suggestions))
         .merge(
             // A batch of 1,000 e-mails with their HTML outgrows the default 2 MiB.
             OpenApiRouter::new()

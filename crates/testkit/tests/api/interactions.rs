@@ -269,7 +269,9 @@ async fn a_batch_stores_the_good_ones_and_names_the_bad_ones_by_position(#[case]
 #[case::sqlite(Backend::Sqlite)]
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn keys_of_two_customers_go_to_the_stronger_match(#[case] backend: Backend) {
+async fn keys_of_two_customers_go_to_the_stronger_match_and_raise_a_merge_suggestion(
+    #[case] backend: Backend,
+) {
     let Some(t) = TestApp::spawn(backend).await else {
         return;
     };
@@ -306,6 +308,18 @@ async fn keys_of_two_customers_go_to_the_stronger_match(#[case] backend: Backend
     )
     .await;
     assert_eq!(phone_owner["phones"][0]["normalized"], "+34612998877");
+    let (_, suggestions) = get(&t, &c, "/api/v1/merge-suggestions").await;
+    let s0 = &suggestions["data"][0];
+    let mut pair = [s0["customer_a"].clone(), s0["customer_b"].clone()];
+    pair.sort_by_key(|v| v.to_string());
+    let mut expected = [by_mail["id"].clone(), by_phone["id"].clone()];
+    expected.sort_by_key(|v| v.to_string());
+    assert_eq!(pair, expected, "{suggestions}");
+    assert_eq!(s0["reason"], "shared_interaction");
+    assert_eq!(
+        s0["evidence"]["keys"],
+        json!(["email:marta@example.es", "phone:+34612998877"])
+    );
     let (_, marta) = get(
         &t,
         &c,

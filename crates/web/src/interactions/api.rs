@@ -447,3 +447,62 @@ pub async fn customer_timeline(
         data: page.items.into_iter().map(InteractionOut::from).collect(),
     }))
 }
+
+/// A suggestion that two customers are one person.
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionOut {
+    pub id: Uuid,
+    pub customer_a: Uuid,
+    pub customer_b: Uuid,
+    /// `shared_interaction`: one interaction was seen with keys of both.
+    pub reason: String,
+    /// What was seen: the keys, and the interaction's source and event id.
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionList {
+    pub data: Vec<SuggestionOut>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    pub cursor: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+}
+
+/// Open suggestions that two customers are one, newest first.
+#[utoipa::path(get, path = "/merge-suggestions", tag = "interactions", params(PageParams),
+    responses((status = 200, body = SuggestionList)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list_suggestions(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> Result<Json<SuggestionList>, ApiError> {
+    let cursor = parse_cursor(q.cursor.as_deref())?;
+    let page =
+        interactions::merge_suggestions(&state.app, &p, cursor.as_ref(), q.limit.unwrap_or(50))
+            .await?;
+    Ok(Json(SuggestionList {
+        next_cursor: page.next.map(Cursor::encode),
+        data: page
+            .items
+            .into_iter()
+            .map(|s| SuggestionOut {
+                id: s.id.uuid(),
+                customer_a: s.customer_a.uuid(),
+                customer_b: s.customer_b.uuid(),
+                reason: s.reason,
+                evidence: s.evidence,
+                created_at: s.created_at,
+            })
+            .collect(),
+    }))
+}
