@@ -1,6 +1,6 @@
-//! The `vinculo` binary: `serve`, `migrate`, `user create`, `token create`, `backup`,
-//! `restore`. Configuration comes from defaults, then `vinculo.toml`, then `VINCULO_*`
-//! environment variables, then flags; each later source wins.
+//! The `vinculo` binary: `serve`, `migrate`, `user create`, `token create`, `import`,
+//! `ingest`, `export`, `backup`, `restore`. Configuration comes from defaults, then
+//! `vinculo.toml`, then `VINCULO_*` environment variables, then flags; each later source wins.
 #![forbid(unsafe_code)]
 
 mod accounts;
@@ -9,6 +9,7 @@ mod config;
 mod demo;
 mod export;
 mod import;
+mod ingest;
 mod operator;
 mod serve;
 
@@ -56,6 +57,22 @@ enum Command {
     /// Import data (customers from CSV).
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Ingest interactions (calls, e-mails, chats, visits…) from a JSON Lines file.
+    ///
+    /// One JSON object per line, e.g.
+    ///   {"channel":"phone","type":"call","customer":{"phone":"+34 612 34 56 78"}}
+    ///
+    /// Fields: channel, type, direction (inbound or outbound), occurred_at (RFC 3339; now when
+    /// missing), subject, body, body_html, attributes (an object), agent, links (ticket_id,
+    /// order_id, campaign_id), customer (id, email, phone, external_id, device_id, name),
+    /// source and source_event_id.
+    ///
+    /// Each interaction is tied to the customer its customer fields name, or to a new prospect.
+    /// A line whose source and source_event_id are already stored is counted as already
+    /// there, so running a file again adds nothing twice. Lines go in batches of 1000, each
+    /// in one transaction; every rejected line is reported by number and the rest go on.
+    #[command(verbatim_doc_comment)]
+    Ingest(ingest::IngestArgs),
     /// Take a consistent online backup (SQLite: a single file; PostgreSQL: pg_dump).
     Backup {
         /// Where to write the backup (must not exist yet).
@@ -101,6 +118,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cmd) => accounts::token(cmd, &db_config).await,
         Command::Export(cmd) => export::run(cmd, &db_config).await,
         Command::Import(cmd) => import::run(cmd, &db_config).await,
+        Command::Ingest(args) => ingest::run(args, &db_config).await,
         Command::Demo(args) => demo::run(args, &db_config).await,
         Command::Backup { path } => backup::backup(&db_config, &path).await,
         Command::Restore { path, force } => backup::restore(&db_config, &path, force).await,

@@ -371,3 +371,110 @@ fn customers_export_from_the_console_to_a_new_file() {
         text(&o)
     );
 }
+
+/// Five lines: two calls from one new number (written two ways), an e-mail, broken JSON and an
+/// unknown channel.
+const INTERACTIONS: &str = r#"{"channel":"phone","type":"call","customer":{"phone":"+34 612 34 56 78"},"source":"test","source_event_id":"e1"}
+{"channel":"phone","type":"call","direction":"outbound","customer":{"phone":"612345678"},"source":"test","source_event_id":"e2"}
+
+{"channel":"email","type":"message","subject":"Factura","customer":{"email":"ana@example.com"},"source":"test","source_event_id":"e3"}
+{"channel":"email","type":"message",
+{"channel":"pigeon","type":"call","customer":{"phone":"612345678"},"source":"test","source_event_id":"e4"}
+"#;
+
+/// A data dir with one workspace and its admin.
+fn workspace_with_admin() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = vinculo(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--admin",
+            "--email",
+            "ana@example.com",
+            "--workspace",
+            "acme",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    dir
+}
+
+/// Customers in the workspace, counted in the CSV export.
+fn customer_count(dir: &Path) -> usize {
+    let o = vinculo(dir, &["export", "customers", "--format", "csv"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = String::from_utf8_lossy(&o.stdout).into_owned();
+    csv.lines().skip(1).filter(|l| !l.is_empty()).count()
+}
+
+#[test]
+fn ingesting_a_jsonl_file_stores_the_valid_lines_and_names_the_rejected_ones() {
+    let dir = workspace_with_admin();
+    let file = dir.path().join("interactions.jsonl");
+    std::fs::write(&file, INTERACTIONS).expect("write");
+    let o = vinculo(dir.path(), &["ingest", file.to_str().expect("path")], None);
+    let out = text(&o);
+    assert!(
+        o.status.success(),
+        "rejected lines do not fail the run: {out}"
+    );
+    assert!(
+        out.contains("5 lines: 3 ingested (2 new customer(s)), 0 already there, 2 rejected"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 5: the line ends before the object does"),
+        "broken JSON is named by its line, blank lines counted: {out}"
+    );
+    assert!(
+        out.contains("line 6: channel: expected one of phone, email"),
+        "{out}"
+    );
+    assert_eq!(
+        customer_count(dir.path()),
+        2,
+        "both calls went to one customer, the e-mail to another"
+    );
+}
+
+#[test]
+fn ingesting_the_same_file_again_adds_nothing() {
+    let dir = workspace_with_admin();
+    let file = dir.path().join("interactions.jsonl");
+    std::fs::write(&file, INTERACTIONS).expect("write");
+    let o = vinculo(dir.path(), &["ingest", file.to_str().expect("path")], None);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let rejects = dir.path().join("rejects.csv");
+    let o = vinculo(
+        dir.path(),
+        &["ingest", "-", "--rejects", rejects.to_str().expect("path")],
+        Some(INTERACTIONS),
+    );
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("5 lines: 0 ingested (0 new customer(s)), 3 already there, 2 rejected"),
+        "lines with a stored source event are already there: {out}"
+    );
+    assert_eq!(customer_count(dir.path()), 2);
+    let csv = std::fs::read_to_string(&rejects).expect("rejects file");
+    assert!(
+        csv.starts_with("line,reason\n5,") && csv.contains("\n6,\"channel: expected one of"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn ingesting_a_missing_file_fails_and_names_it() {
+    let dir = workspace_with_admin();
+    let o = vinculo(dir.path(), &["ingest", "missing.jsonl"], None);
+    assert!(
+        !o.status.success() && text(&o).contains("cannot open missing.jsonl"),
+        "{}",
+        text(&o)
+    );
+}
