@@ -419,6 +419,52 @@ messages! {
     view_shared: "Share with the workspace", "Compartir con el espacio de trabajo";
     view_delete: "Delete view", "Eliminar vista";
     view_all: "All", "Todos";
+    interactions_title: "Interactions", "Interacciones";
+    interactions_none: "No interactions yet.", "Sin interacciones todavía.";
+    interactions_none_here: "No interactions on this channel.", "No hay interacciones en este canal.";
+    interactions_channel: "Channel", "Canal";
+    interactions_all_channels: "All channels", "Todos los canales";
+    interactions_filter: "Show", "Mostrar";
+    interactions_more: "Load more", "Ver más";
+    interactions_newest: "Back to the newest", "Volver a las más recientes";
+    interaction_agent: "Agent", "Agente";
+    interaction_full_text: "Show it all", "Ver completo";
+    interaction_message: "Show the message", "Ver el mensaje";
+    today: "Today", "Hoy";
+    yesterday: "Yesterday", "Ayer";
+    // One string, the twelve short month names in order, split on spaces by the dates.
+    months_short: "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", "ene feb mar abr may jun jul ago sept oct nov dic";
+    direction_inbound: "inbound", "entrante";
+    direction_outbound: "outbound", "saliente";
+    channel_phone: "Phone", "Teléfono";
+    channel_email: "E-mail", "Correo electrónico";
+    channel_chat: "Chat", "Chat";
+    channel_sms: "SMS", "SMS";
+    channel_web: "Web", "Web";
+    channel_web_form: "Web form", "Formulario web";
+    channel_social: "Social media", "Redes sociales";
+    channel_fax: "Fax", "Fax";
+    channel_visit: "Visit", "Visita";
+    channel_event: "Event", "Evento";
+    channel_point_of_sale: "Point of sale", "Punto de venta";
+    channel_survey: "Survey", "Encuesta";
+    channel_campaign: "Campaign", "Campaña";
+    channel_mobile_app: "Mobile app", "App móvil";
+    channel_other: "Other", "Otro";
+    itype_call: "Call", "Llamada";
+    itype_message: "Message", "Mensaje";
+    itype_complaint: "Complaint", "Reclamo";
+    itype_inquiry: "Inquiry", "Consulta";
+    itype_purchase: "Purchase", "Compra";
+    itype_return: "Return", "Devolución";
+    itype_page_view: "Page view", "Visita a página";
+    itype_form_submission: "Form submission", "Envío de formulario";
+    itype_survey_response: "Survey response", "Respuesta a encuesta";
+    itype_campaign_response: "Campaign response", "Respuesta a campaña";
+    itype_visit: "Visit", "Visita";
+    itype_appointment: "Appointment", "Cita";
+    itype_note: "Note", "Nota";
+    itype_other: "Other", "Otro";
 }
 
 /// The translated name of a role.

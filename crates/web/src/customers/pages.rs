@@ -7,6 +7,7 @@ use super::parts::{
     record_actions, stage_name, AddressForm, Choices,
 };
 use crate::i18n::Msg;
+use crate::interactions::pages::{self as timeline, TimelineQuery};
 use crate::pages::{csrf_field, ctx_error, layout, when, Ctx};
 use crate::state::AppState;
 use crate::users::api::parse_cursor;
@@ -534,6 +535,7 @@ fn show_page(
     error: Option<&AppError>,
     ledger: &[ConsentEntry],
     ch: &Choices,
+    timeline: Option<Markup>,
 ) -> Response {
     let m = ctx.m;
     let can_write = ctx.principal.can(Area::Customers, Access::Write);
@@ -550,6 +552,8 @@ fn show_page(
             }
             (m.created) " " (when(c.created_at))
         }
+        // What the customer did comes before the form that edits who they are.
+        @if let Some(t) = timeline { (t) }
         @if can_write {
             form class="stack card" method="post" action={ "/customers/" (c.id) } {
                 (person_fields(ctx, f, error, ch))
@@ -576,12 +580,22 @@ pub(super) async fn load(
     Ok((c, ledger, choices))
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
-    match load(&state, &ctx, CustomerId(id), Kind::Person).await {
-        Ok((c, ledger, ch)) => {
-            let f = PersonForm::of(&c, &ch.fields);
-            show_page(&ctx, &c, &f, None, &ledger, &ch)
-        }
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(tq): Query<TimelineQuery>,
+) -> Response {
+    let id = CustomerId(id);
+    let base = format!("/customers/{id}");
+    match load(&state, &ctx, id, Kind::Person).await {
+        Ok((c, ledger, ch)) => match timeline::section(&state, &ctx, id, &base, &tq).await {
+            Ok(t) => {
+                let f = PersonForm::of(&c, &ch.fields);
+                show_page(&ctx, &c, &f, None, &ledger, &ch, t)
+            }
+            Err(e) => ctx_error(&ctx, e),
+        },
         Err(e) => ctx_error(&ctx, e),
     }
 }
@@ -643,7 +657,14 @@ pub async fn update(
         Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved")).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
         Err(e) => match load(&state, &ctx, id, Kind::Person).await {
-            Ok((c, ledger, ch)) => show_page(&ctx, &c, &f, Some(&e), &ledger, &ch),
+            Ok((c, ledger, ch)) => {
+                // The form came back with errors: those are what the page is for now, so
+                // the timeline shows as on a first visit, or not at all if it cannot be read.
+                let base = format!("/customers/{id}");
+                let tq = TimelineQuery::default();
+                let t = timeline::section(&state, &ctx, id, &base, &tq).await;
+                show_page(&ctx, &c, &f, Some(&e), &ledger, &ch, t.ok().flatten())
+            }
             Err(e) => ctx_error(&ctx, e),
         },
     }
