@@ -280,11 +280,17 @@ impl<'a> Resolver<'a> {
         // Known only by an external or device id, the prospect is called by it until someone
         // names them (a person needs a name, an e-mail or a phone).
         let nameless = draft.emails.is_empty() && draft.phones.is_empty();
-        draft.display_name = v
-            .identity
-            .name
-            .clone()
-            .or_else(|| keys.iter().find(|_| nameless).map(|k| k.value.clone()));
+        match v.identity.name.as_deref().map(str::trim) {
+            // Given and family name, as the customer form edits them: "Lucía Pérez Gil" is
+            // Lucía, Pérez Gil (a sender with one name field cannot say more).
+            Some(name) => {
+                let (given, family) = name.split_once(char::is_whitespace).unwrap_or((name, ""));
+                draft.given_name = Some(given.to_owned());
+                draft.family_name = Some(family.trim().to_owned()).filter(|f| !f.is_empty());
+            }
+            None if nameless => draft.display_name = keys.first().map(|k| k.value.clone()),
+            None => {}
+        }
         let stage = ["prospect", "lead"]
             .into_iter()
             .find(|s| self.rules.stages.iter().any(|x| x == s))

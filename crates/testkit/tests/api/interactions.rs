@@ -26,7 +26,7 @@ async fn get(t: &TestApp, c: &reqwest::Client, path: &str) -> (u16, Value) {
 
 fn call(phone: &str, at: &str) -> Value {
     json!({"channel": "phone", "type": "call", "direction": "inbound", "occurred_at": at,
-           "subject": "Llamada", "customer": {"phone": phone}})
+           "subject": "Llamada", "customer": {"phone": phone, "name": " Lucía  Pérez Gil "}})
 }
 
 #[rstest]
@@ -65,6 +65,10 @@ async fn an_unknown_caller_becomes_a_prospect_and_every_spelling_of_the_number_f
     let (s, person) = get(&t, &c, &format!("/api/v1/customers/{customer}")).await;
     assert_eq!(s, 200);
     assert_eq!(person["lifecycle_stage"], "prospect");
+    assert_eq!(
+        (person["given_name"].clone(), person["family_name"].clone()),
+        (json!("Lucía"), json!("Pérez Gil"))
+    );
     assert_eq!(person["phones"][0]["normalized"], "+34612345678");
 
     let (s, tl) = get(
