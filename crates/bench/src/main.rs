@@ -5,6 +5,7 @@ mod builtin;
 mod customers;
 mod http;
 mod import;
+mod ingest;
 mod load;
 mod machine;
 mod memory;
@@ -91,6 +92,18 @@ enum Cmd {
         rows: u64,
         #[arg(long, default_value_t = 3)]
         reps: usize,
+    },
+    /// Interaction ingest over HTTP (one per request, and batches of 1,000) against raw
+    /// SQLite inserts of the same shape.
+    Ingest {
+        #[command(flatten)]
+        target: Target,
+        /// Concurrent requests of one interaction each.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Seconds per figure.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
     },
     /// Throughput and latency of GET /api/v1/me (bearer token) vs GET /healthz.
     Load {
@@ -234,6 +247,15 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Import { bin, rows, reps } => {
             println!("machine: {}\n", machine.one_line());
             println!("{}", import::run(&bin, rows, reps)?);
+        }
+        Cmd::Ingest {
+            target,
+            concurrency,
+            seconds,
+        } => {
+            let serve = target.serve_cmd()?;
+            println!("machine: {}\n", machine.one_line());
+            println!("{}", ingest::run(&serve, concurrency, seconds)?);
         }
         Cmd::Load { target, load } => {
             let serve = target.serve_cmd()?;

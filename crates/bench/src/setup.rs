@@ -14,6 +14,11 @@ const PASSWORD: &str = "bench-password-0123456789";
 
 /// Runs `vinculo user create` then `vinculo token create`; returns the `vnc_...` token.
 pub fn user_and_token(bin: &Path, data_dir: &Path) -> Result<String> {
+    user_and_token_with(bin, data_dir, "read")
+}
+
+/// The same, with a token of these scopes (`interactions:write` to ingest).
+pub fn user_and_token_with(bin: &Path, data_dir: &Path, scopes: &str) -> Result<String> {
     let mut user = Command::new(bin);
     user.args(["user", "create", "--email", EMAIL, "--name", "Bench"])
         .args(["--role", "admin", "--workspace", "bench", "--data-dir"])
@@ -23,7 +28,7 @@ pub fn user_and_token(bin: &Path, data_dir: &Path) -> Result<String> {
     let mut token = Command::new(bin);
     token
         .args(["token", "create", "--email", EMAIL, "--name", "bench"])
-        .args(["--scopes", "read", "--data-dir"])
+        .args(["--scopes", scopes, "--data-dir"])
         .arg(data_dir);
     let out = run(token, None, "vinculo token create")?;
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -1,0 +1,218 @@
+//! Interaction ingest over HTTP, into a fresh SQLite data dir: one interaction per request at
+//! a given concurrency, then batches of 1,000, each acknowledged only after commit. Every
+//! interaction is a call from one of 20,000 phone numbers (the first call of a number
+//! creates a prospect, later ones find it) with its own source event id. Baselines in the
+//! same run: raw SQLite inserts of one row per transaction and of 1,000 rows per
+//! transaction, through the same driver with the same WAL settings.
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::json;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::server::{Scratch, ServeCmd, Server};
+use crate::stats::percentile;
+
+/// Distinct callers: enough that a tenth of the calls create a customer.
+const CALLERS: u64 = 20_000;
+
+fn call(n: u64) -> serde_json::Value {
+    json!({
+        "channel": "phone", "type": "call", "direction": "inbound",
+        "subject": "Llamada entrante", "agent": "ext-201",
+        "attributes": {"duration_s": 30 + n % 600, "queue": "ventas"},
+        "customer": {"phone": format!("+34 6{:08}", n % CALLERS)},
+        "source": "bench", "source_event_id": format!("call-{n}"),
+    })
+}
+
+struct Run {
+    per_s: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    bad: u64,
+    first_error: Option<String>,
+}
+
+/// Closed loop: `concurrency` workers POST back to back for `duration`; each request
+/// carries `per_request` interactions (1: `POST /interactions`, more: the batch route).
+async fn drive(
+    base: &str,
+    token: &str,
+    concurrency: usize,
+    per_request: u64,
+    duration: Duration,
+) -> Result<Run> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .context("build HTTP client")?;
+    let next = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let url = if per_request == 1 {
+        format!("{base}/api/v1/interactions")
+    } else {
+        format!("{base}/api/v1/interactions:batch")
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (client, next, url) = (client.clone(), next.clone(), url.clone());
+        let auth = format!("Bearer {token}");
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let (mut bad, mut first_error, mut done) = (0u64, None, 0u64);
+            while Instant::now() < deadline {
+                let n = next.fetch_add(per_request, Ordering::Relaxed);
+                let body = if per_request == 1 {
+                    call(n)
+                } else {
+                    json!({"interactions": (n..n + per_request).map(call).collect::<Vec<_>>()})
+                };
+                let t0 = Instant::now();
+                let r = client
+                    .post(&url)
+                    .header("Authorization", &auth)
+                    .json(&body)
+                    .send()
+                    .await;
+                match r {
+                    Ok(resp) if resp.status().is_success() => {
+                        let _ = resp.bytes().await;
+                        lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+                        done += per_request;
+                    }
+                    Ok(resp) => {
+                        bad += 1;
+                        let status = resp.status();
+                        let text = resp.text().await.unwrap_or_default();
+                        first_error.get_or_insert_with(|| format!("HTTP {status}: {text}"));
+                    }
+                    Err(e) => {
+                        bad += 1;
+                        first_error.get_or_insert_with(|| e.to_string());
+                    }
+                }
+            }
+            (lat, bad, first_error, done)
+        }));
+    }
+    let (mut all, mut bad, mut first_error, mut done) = (Vec::new(), 0, None, 0);
+    for t in tasks {
+        let (l, b, e, d) = t.await.context("worker panicked")?;
+        all.extend(l);
+        bad += b;
+        done += d;
+        if first_error.is_none() {
+            first_error = e;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    Ok(Run {
+        per_s: done as f64 / secs,
+        p50_ms: percentile(&all, 50.0),
+        p99_ms: percentile(&all, 99.0),
+        bad,
+        first_error,
+    })
+}
+
+/// Raw SQLite: rows of the interaction's shape, `per_tx` per transaction, for `duration`.
+async fn baseline(path: &std::path::Path, per_tx: usize, duration: Duration) -> Result<f64> {
+    let opts = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await?;
+    sqlx::query("CREATE TABLE i (id BLOB PRIMARY KEY, customer BLOB, channel TEXT, kind TEXT, at TEXT, subject TEXT, attributes TEXT, source TEXT, event TEXT, UNIQUE (source, event))")
+        .execute(&pool)
+        .await?;
+    let started = Instant::now();
+    let mut n = 0u64;
+    while started.elapsed() < duration {
+        let mut tx = pool.begin().await?;
+        for chunk in (n..n + per_tx as u64).collect::<Vec<_>>().chunks(64) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO i (id, customer, channel, kind, at, subject, attributes, source, event) ",
+            );
+            q.push_values(chunk, |mut b, k| {
+                b.push_bind(uuid::Uuid::now_v7())
+                    .push_bind(uuid::Uuid::now_v7())
+                    .push_bind("phone")
+                    .push_bind("call")
+                    .push_bind("2026-11-22T10:00:00.000000Z")
+                    .push_bind("Llamada entrante")
+                    .push_bind(r#"{"duration_s":30,"queue":"ventas"}"#)
+                    .push_bind("bench")
+                    .push_bind(format!("call-{k}"));
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        n += per_tx as u64;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    pool.close().await;
+    Ok(n as f64 / secs)
+}
+
+pub fn run(serve: &ServeCmd, concurrency: usize, seconds: u64) -> Result<String> {
+    let scratch = Scratch::new("ingest")?;
+    let data = scratch.data_dir();
+    let token = crate::setup::user_and_token_with(&serve.bin, &data, "interactions:write")?;
+    let mut server = Server::spawn(serve, &data, scratch.log("serve"))?;
+    server.wait_healthy(Duration::from_secs(60))?;
+    let base = server.url("");
+    let base = base.trim_end_matches('/').to_owned();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let duration = Duration::from_secs(seconds);
+    let single = rt.block_on(drive(&base, &token, concurrency, 1, duration))?;
+    let batch = rt.block_on(drive(&base, &token, 4, 1_000, duration))?;
+    server.ensure_running()?;
+    let db_mib = scratch.db_bytes().unwrap_or(0) as f64 / 1_048_576.0;
+    server.stop()?;
+    for r in [&single, &batch] {
+        if r.bad > 0 {
+            bail!(
+                "{} requests failed, first: {}",
+                r.bad,
+                r.first_error.clone().unwrap_or_default()
+            );
+        }
+    }
+    let one = rt.block_on(baseline(&data.join("baseline-1.db"), 1, duration))?;
+    let many = rt.block_on(baseline(&data.join("baseline-1000.db"), 1_000, duration))?;
+    let mut out = String::new();
+    writeln!(out, "dataset: a fresh workspace; calls from {CALLERS} phone numbers, each with its own source event id; {seconds} s per figure; database after both runs {db_mib:.0} MiB")?;
+    writeln!(
+        out,
+        "POST /api/v1/interactions, one per request, c={concurrency}: {:>8.0} interactions/s, p50 {:.2} ms, p99 {:.2} ms",
+        single.per_s, single.p50_ms, single.p99_ms
+    )?;
+    writeln!(
+        out,
+        "raw SQLite, one row per transaction (baseline):  {one:>8.0} rows/s"
+    )?;
+    writeln!(
+        out,
+        "POST /api/v1/interactions:batch, 1,000 per request, c=4: {:>8.0} interactions/s, p50 {:.0} ms, p99 {:.0} ms",
+        batch.per_s, batch.p50_ms, batch.p99_ms
+    )?;
+    write!(
+        out,
+        "raw SQLite, 1,000 rows per transaction (baseline): {many:>8.0} rows/s"
+    )?;
+    Ok(out)
+}
