@@ -60,6 +60,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     pub(crate) token_cache: Arc<auth::TokenCache>,
     pub(crate) login_limiter: Arc<ratelimit::LoginLimiter>,
+    /// The interaction writer, started on first use (it needs the runtime).
+    ingest: Arc<std::sync::OnceLock<interactions::Queue>>,
 }
 
 impl App {
@@ -69,7 +71,13 @@ impl App {
             config: Arc::new(config),
             token_cache: Arc::new(auth::TokenCache::default()),
             login_limiter: Arc::new(ratelimit::LoginLimiter::default()),
+            ingest: Arc::new(std::sync::OnceLock::new()),
         }
+    }
+
+    pub(crate) fn ingest_queue(&self) -> &interactions::Queue {
+        self.ingest
+            .get_or_init(|| interactions::Queue::start(self.db.clone()))
     }
 
     /// Forgets every cached principal: called whenever roles, memberships or tokens change,

@@ -537,3 +537,62 @@ async fn erasing_a_customer_erases_their_interactions(#[case] backend: Backend) 
     .await;
     assert_eq!(s, 404);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn concurrent_calls_from_one_new_number_make_one_prospect_and_other_workspaces_stay_apart(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    t.user("other", "eve@other.test", Role::Admin).await;
+    let eve = t.bearer(&t.token("other", "eve@other.test", "read,write").await);
+    // Sent at once, these share transactions in the writer: a later one in a transaction
+    // must find the prospect an earlier one created.
+    let url = t.url("/api/v1/interactions");
+    let mut sends = Vec::new();
+    for i in 0..40 {
+        let client = if i % 4 == 0 { eve.clone() } else { c.clone() };
+        let (url, body) = (
+            url.clone(),
+            call("612 77 77 77", &format!("2026-11-01T09:00:{:02}Z", i % 60)),
+        );
+        sends.push(tokio::spawn(async move {
+            let r = client.post(url).json(&body).send().await.expect("post");
+            (r.status().as_u16(), json(r).await)
+        }));
+    }
+    let mut answers = Vec::new();
+    for s in sends {
+        answers.push(s.await.expect("request task"));
+    }
+    let mut customers: Vec<(bool, String)> = answers
+        .iter()
+        .enumerate()
+        .map(|(i, (s, a))| {
+            assert_eq!(*s, 201, "{a}");
+            (
+                i % 4 == 0,
+                a["customer_id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    customers.sort();
+    customers.dedup();
+    assert_eq!(
+        customers.len(),
+        2,
+        "one prospect per workspace: {customers:?}"
+    );
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|(_, a)| a["new_customer"] == true)
+            .count(),
+        2
+    );
+}

@@ -1,0 +1,124 @@
+//! Ingesting interactions from any channel, and reading them back as a customer's timeline.
+//!
+//! Ingest, for the interactions of every request waiting, in one transaction (`queue`):
+//! 1. each interaction is validated; one that fails is answered with its field problems and
+//!    the rest go on;
+//! 2. a `(source, source_event_id)` already stored, or seen earlier in the transaction, is
+//!    answered with the stored interaction (a retried delivery never duplicates);
+//! 3. its customer is resolved (`resolve`): the one named by `customer.id`, else the one
+//!    owning the most of its keys (ties go to the stronger key: external id, then e-mail,
+//!    then phone, then device). Keys owned by another customer raise a merge suggestion for
+//!    the pair. Keys no one owns are added to the customer; when no key is known, a new
+//!    prospect is created with them;
+//! 4. the interactions are appended (`write`); the transaction commits before anything is
+//!    answered.
+//!
+//! Creating a prospect and adding keys to a customer are audited as customer changes. The
+//! interactions themselves are not copied into the audit log: they are an append-only record
+//! that names who recorded them.
+mod queue;
+mod resolve;
+mod write;
+
+pub(crate) use queue::Queue;
+
+use crate::{App, AppError, Principal};
+use vinculo_domain::auth::{Access, Area};
+use vinculo_domain::customers::FieldIssue;
+use vinculo_domain::ids::{CustomerId, InteractionId};
+use vinculo_domain::interactions::InteractionDraft;
+use vinculo_store::customers as customer_store;
+use vinculo_store::interactions::{self as store, InteractionRecord, TimelineFilter};
+use vinculo_store::{Cursor, Page};
+
+/// Interactions per batch request.
+pub const MAX_BATCH: usize = 1_000;
+
+/// What happened to one ingested interaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    /// Its source event was already stored: this is that interaction.
+    Duplicate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ingested {
+    pub id: InteractionId,
+    pub customer_id: CustomerId,
+    pub outcome: Outcome,
+    /// A new prospect was created for its unknown keys.
+    pub new_customer: bool,
+}
+
+/// One answer per interaction sent, in order.
+pub type IngestResult = Result<Ingested, Vec<FieldIssue>>;
+
+/// Ingests interactions (one, or a batch of up to [`MAX_BATCH`]); answers once they are
+/// committed. Concurrent requests share a transaction (see `queue`).
+pub async fn ingest(
+    app: &App,
+    actor: &Principal,
+    drafts: &[InteractionDraft],
+) -> Result<Vec<IngestResult>, AppError> {
+    actor.require(Area::Interactions, Access::Write)?;
+    if drafts.len() > MAX_BATCH {
+        return Err(AppError::invalid(
+            "interactions",
+            format!("at most {MAX_BATCH} interactions per batch"),
+        ));
+    }
+    app.ingest_queue()
+        .ingest(actor.clone(), drafts.to_vec())
+        .await
+}
+
+/// One interaction.
+pub async fn get(
+    app: &App,
+    actor: &Principal,
+    id: InteractionId,
+) -> Result<InteractionRecord, AppError> {
+    actor.require(Area::Interactions, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    store::get(&mut conn, actor.workspace_id, id)
+        .await?
+        .ok_or(AppError::NotFound("interaction"))
+}
+
+/// A customer's interactions, newest first.
+pub async fn timeline(
+    app: &App,
+    actor: &Principal,
+    customer: CustomerId,
+    filter: &TimelineFilter,
+    before: Option<&Cursor>,
+    limit: u64,
+) -> Result<Page<InteractionRecord>, AppError> {
+    actor.require(Area::Interactions, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    if !customer_store::exists(&mut conn, actor.workspace_id, customer).await? {
+        return Err(AppError::NotFound("customer"));
+    }
+    Ok(store::timeline(
+        &mut conn,
+        actor.workspace_id,
+        customer,
+        filter,
+        before,
+        limit,
+    )
+    .await?)
+}
+
+/// The open suggestions that two customers are one, newest first.
+pub async fn merge_suggestions(
+    app: &App,
+    actor: &Principal,
+    before: Option<&Cursor>,
+    limit: u64,
+) -> Result<Page<store::Suggestion>, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    Ok(store::open_suggestions(&mut conn, actor.workspace_id, before, limit.clamp(1, 200)).await?)
+}

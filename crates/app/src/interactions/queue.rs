@@ -1,0 +1,131 @@
+//! Group commit for ingest. Every ingest request, one interaction or a batch, is handed to
+//! one writer task. The writer takes the request and every other one already waiting, writes
+//! them all in one transaction, and answers each after that commit.
+//!
+//! One commit a request capped single-interaction ingest at SQLite's rate of small
+//! transactions (about 3,800 a second here, see docs/performance.md). A commit per group
+//! costs the same whether 1 or 500 requests wait, and under load many do. Nothing is
+//! answered before its commit, so a crash loses only requests that were never acknowledged.
+use super::write::{write_items, Item};
+use super::IngestResult;
+use crate::{now, AppError, Principal};
+use tokio::sync::{mpsc, oneshot};
+use vinculo_domain::interactions::InteractionDraft;
+use vinculo_store::Db;
+
+/// Interactions per transaction at most: a group is cut there, so a commit stays short and
+/// the first request in a queue of batches is not kept waiting behind all of them.
+const MAX_GROUP: usize = 2_000;
+
+/// Requests waiting for the writer at most; beyond that, callers wait to enqueue.
+const QUEUE_DEPTH: usize = 4_096;
+
+struct Job {
+    actor: Principal,
+    drafts: Vec<InteractionDraft>,
+    reply: oneshot::Sender<Result<Vec<IngestResult>, AppError>>,
+}
+
+/// The way in to the writer task.
+pub(crate) struct Queue {
+    tx: mpsc::Sender<Job>,
+}
+
+fn stopped() -> AppError {
+    AppError::Internal("the interaction writer has stopped".into())
+}
+
+impl Queue {
+    /// Starts the writer on the current Tokio runtime.
+    pub(crate) fn start(db: Db) -> Queue {
+        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+        tokio::spawn(run(db, rx));
+        Queue { tx }
+    }
+
+    /// Writes the drafts and answers once they are committed.
+    pub(crate) async fn ingest(
+        &self,
+        actor: Principal,
+        drafts: Vec<InteractionDraft>,
+    ) -> Result<Vec<IngestResult>, AppError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Job {
+                actor,
+                drafts,
+                reply,
+            })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut size = first.drafts.len();
+        let mut jobs = vec![first];
+        while size < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(job) => {
+                    size += job.drafts.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        match write_retrying(&db, &jobs).await {
+            Ok(answers) => {
+                for (job, answer) in jobs.into_iter().zip(answers) {
+                    // A caller that went away is not waiting: its interactions are stored,
+                    // and a retry of them with their event ids is answered as a duplicate.
+                    let _ = job.reply.send(Ok(answer));
+                }
+            }
+            Err(e) if jobs.len() == 1 => {
+                if let Some(job) = jobs.pop() {
+                    let _ = job.reply.send(Err(e));
+                }
+            }
+            // One request's failure is not the others': each is written alone.
+            Err(_) => {
+                for job in jobs {
+                    let answer = write_retrying(&db, std::slice::from_ref(&job))
+                        .await
+                        .and_then(|mut a| a.pop().ok_or_else(stopped));
+                    let _ = job.reply.send(answer);
+                }
+            }
+        }
+    }
+}
+
+/// Writes the jobs in one transaction, once more if a concurrent writer stored one of their
+/// events or keys first (PostgreSQL runs other writers, the CLI among them, side by side):
+/// the second time finds them stored.
+async fn write_retrying(db: &Db, jobs: &[Job]) -> Result<Vec<Vec<IngestResult>>, AppError> {
+    match write(db, jobs).await {
+        Err(AppError::Conflict { .. }) => write(db, jobs).await,
+        other => other,
+    }
+}
+
+async fn write(db: &Db, jobs: &[Job]) -> Result<Vec<Vec<IngestResult>>, AppError> {
+    let items: Vec<Item<'_>> = jobs
+        .iter()
+        .flat_map(|j| {
+            j.drafts.iter().map(|draft| Item {
+                actor: &j.actor,
+                draft,
+            })
+        })
+        .collect();
+    let mut tx = db.begin().await?;
+    let mut results = write_items(&mut tx, &items, now()).await?.into_iter();
+    tx.commit().await?;
+    Ok(jobs
+        .iter()
+        .map(|j| results.by_ref().take(j.drafts.len()).collect())
+        .collect())
+}
