@@ -482,3 +482,46 @@ pub async fn open_suggestions(
         .collect();
     Ok(Page::from_overfetch(items, limit, |s| s.id.uuid()))
 }
+
+/// How often and how lately a customer was in touch on each channel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChannelUse {
+    pub channel: Channel,
+    pub interactions: u64,
+    pub last_at: OffsetDateTime,
+}
+
+/// The customer's channels, the most used first.
+pub async fn channel_use(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    customer: CustomerId,
+) -> Result<Vec<ChannelUse>, StoreError> {
+    let stmt = Query::select()
+        .column(Interactions::Channel)
+        .expr(Expr::col(Interactions::Id).count())
+        .expr(Expr::col(Interactions::OccurredAt).max())
+        .from(Interactions::Table)
+        .and_where(Expr::col(Interactions::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Interactions::CustomerId).eq(customer.uuid()))
+        .group_by_col(Interactions::Channel)
+        .to_owned();
+    let rows: Vec<(String, i64, OffsetDateTime)> = conn.fetch_all(&stmt).await?;
+    let mut out = rows
+        .into_iter()
+        .map(|(c, n, last_at)| {
+            Ok(ChannelUse {
+                channel: Channel::parse(&c)
+                    .ok_or_else(|| StoreError::Corrupt(format!("interaction channel {c:?}")))?,
+                interactions: u64::try_from(n).unwrap_or_default(),
+                last_at,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    out.sort_by(|a, b| {
+        b.interactions
+            .cmp(&a.interactions)
+            .then(b.last_at.cmp(&a.last_at))
+    });
+    Ok(out)
+}

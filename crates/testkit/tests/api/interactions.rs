@@ -596,3 +596,60 @@ async fn concurrent_calls_from_one_new_number_make_one_prospect_and_other_worksp
         2
     );
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn the_360_view_gathers_profile_consents_channels_complaints_and_timeline(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let recent = (time::OffsetDateTime::now_utc() - time::Duration::days(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("time");
+    let key = json!({"email": "rosa@example.es", "name": "Rosa Díaz"});
+    let batch = json!({"interactions": [
+        {"channel": "phone", "type": "call", "occurred_at": "2026-01-10T10:00:00Z", "customer": key},
+        {"channel": "phone", "type": "call", "occurred_at": "2026-02-10T10:00:00Z", "customer": key},
+        {"channel": "web_form", "type": "complaint", "subject": "Cobro doble", "occurred_at": recent, "customer": key},
+        {"channel": "email", "type": "complaint", "subject": "Antigua", "occurred_at": "2025-01-01T10:00:00Z", "customer": key},
+    ]});
+    let (_, out) = post(&t, &c, "/api/v1/interactions:batch", batch).await;
+    let id = out["results"][0]["customer_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let r = c
+        .post(t.url(&format!("/api/v1/customers/{id}/consents")))
+        .json(&json!({"channel": "email", "purpose": "marketing", "state": "opted_out"}))
+        .send()
+        .await
+        .expect("consent");
+    assert_eq!(r.status(), 201);
+
+    let (s, v) = get(&t, &c, &format!("/api/v1/customers/{id}/360")).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["customer"]["display_name"], "Rosa Díaz");
+    assert_eq!(v["customer"]["emails"][0]["normalized"], "rosa@example.es");
+    assert_eq!(v["consents"]["current"][0]["state"], "opted_out");
+    assert_eq!(v["channels"][0]["channel"], "phone");
+    assert_eq!(v["channels"][0]["interactions"], 2);
+    assert_eq!(v["channels"][0]["last_at"], "2026-02-10T10:00:00Z");
+    assert_eq!(v["channels"].as_array().map(Vec::len), Some(3));
+    let complaints = v["recent_complaints"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(complaints.len(), 1, "only the recent one: {complaints:?}");
+    assert_eq!(complaints[0]["subject"], "Cobro doble");
+    assert_eq!(v["timeline"]["data"].as_array().map(Vec::len), Some(4));
+    assert_eq!(v["timeline"]["data"][0]["subject"], "Cobro doble");
+
+    let reader = t.bearer(&t.token("acme", "ana@acme.test", "customers:read").await);
+    let (s, _) = get(&t, &reader, &format!("/api/v1/customers/{id}/360")).await;
+    assert_eq!(s, 403, "the timeline needs interactions:read too");
+}

@@ -476,7 +476,9 @@ pub struct Consents {
     pub history: Vec<ConsentEntryOut>,
 }
 
-fn consents_out(ledger: Vec<vinculo_domain::customers::consent::ConsentEntry>) -> Consents {
+pub(crate) fn consents_out(
+    ledger: Vec<vinculo_domain::customers::consent::ConsentEntry>,
+) -> Consents {
     let current = vinculo_domain::customers::consent::current(&ledger);
     let out = |e: &vinculo_domain::customers::consent::ConsentEntry| ConsentEntryOut {
         channel: e.channel.as_str().into(),

@@ -506,3 +506,66 @@ pub async fn list_suggestions(
             .collect(),
     }))
 }
+
+/// How a customer gets in touch on one channel.
+#[derive(Serialize, ToSchema)]
+pub struct ChannelUseOut {
+    pub channel: String,
+    pub interactions: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_at: OffsetDateTime,
+}
+
+/// A customer on one screen.
+#[derive(Serialize, ToSchema)]
+pub struct Customer360Out {
+    pub customer: crate::customers::api::Customer,
+    pub consents: crate::customers::api::Consents,
+    /// The channels they use, the most used first.
+    pub channels: Vec<ChannelUseOut>,
+    /// Complaints of the last 90 days, newest first (at most 10).
+    pub recent_complaints: Vec<InteractionOut>,
+    /// The newest 20 interactions; `next_cursor` continues with
+    /// `GET /customers/{id}/interactions?cursor=…`.
+    pub timeline: Timeline,
+}
+
+/// Everything about a customer: profile and identity keys, stage, consents, channels,
+/// recent complaints and the newest interactions on every channel.
+#[utoipa::path(get, path = "/customers/{id}/360", tag = "interactions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Customer360Out), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn customer_360(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Customer360Out>, ApiError> {
+    let v = interactions::customer_360(&state.app, &p, CustomerId(id)).await?;
+    Ok(Json(Customer360Out {
+        customer: v.customer.into(),
+        consents: crate::customers::api::consents_out(v.consents),
+        channels: v
+            .channels
+            .into_iter()
+            .map(|c| ChannelUseOut {
+                channel: c.channel.as_str().to_owned(),
+                interactions: c.interactions,
+                last_at: c.last_at,
+            })
+            .collect(),
+        recent_complaints: v
+            .recent_complaints
+            .into_iter()
+            .map(InteractionOut::from)
+            .collect(),
+        timeline: Timeline {
+            next_cursor: v.timeline.next.map(Cursor::encode),
+            data: v
+                .timeline
+                .items
+                .into_iter()
+                .map(InteractionOut::from)
+                .collect(),
+        },
+    }))
+}
