@@ -96,6 +96,13 @@ pub async fn timeline(
     limit: u64,
 ) -> Result<Page<InteractionRecord>, AppError> {
     actor.require(Area::Interactions, Access::Read)?;
+    // A timeline's cursor carries the time of its last entry; another list's does not.
+    if before.is_some_and(|c| !matches!(c.1, Some(vinculo_store::After::Value(_)))) {
+        return Err(AppError::invalid(
+            "cursor",
+            "not a cursor from a previous page of this timeline",
+        ));
+    }
     let mut conn = app.db.conn().await?;
     if !customer_store::exists(&mut conn, actor.workspace_id, customer).await? {
         return Err(AppError::NotFound("customer"));

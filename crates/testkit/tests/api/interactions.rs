@@ -412,6 +412,21 @@ async fn the_timeline_filters_by_channel_type_and_date_and_pages_without_gaps(
     );
     let (s, p) = get(&t, &c, &format!("{base}?channel=pigeon")).await;
     assert_eq!(s, 422, "{p}");
+    // A cursor of another list (the customers', an id alone) is not this timeline's.
+    let (_, people) = get(&t, &c, "/api/v1/customers?limit=1").await;
+    let (s, p) = get(
+        &t,
+        &c,
+        &format!(
+            "{base}?cursor={}",
+            people["next_cursor"]
+                .as_str()
+                .unwrap_or("AAAAAAAAAAAAAAAAAAAAAA")
+        ),
+    )
+    .await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(p["errors"][0]["field"], "cursor");
     let (s, _) = get(
         &t,
         &c,

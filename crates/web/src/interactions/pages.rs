@@ -38,7 +38,12 @@ pub async fn section(
     q: &TimelineQuery,
 ) -> Result<Option<Markup>, AppError> {
     let channel = q.channel.as_deref().and_then(Channel::parse);
-    let before = q.before.as_deref().and_then(Cursor::decode);
+    // Only a timeline's own cursor (it carries its last entry's time) pages it.
+    let before = q
+        .before
+        .as_deref()
+        .and_then(Cursor::decode)
+        .filter(|c| c.1.is_some());
     let filter = TimelineFilter {
         channels: channel.into_iter().collect(),
         ..TimelineFilter::default()
