@@ -1,31 +1,18 @@
 //! The `vinculo` binary as an operator uses it: migrations, users and tokens from the
 //! console, backup and restore, and the errors bad input gets.
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn vinculo(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vinculo"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vinculo"));
+    cmd.args(args)
         .arg("--data-dir")
         .arg(dir.join("data"))
         .current_dir(dir)
-        .env_remove("VINCULO_DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn vinculo");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("wait")
+        .env_remove("VINCULO_DATABASE_URL");
+    common::output_of(cmd, stdin)
 }
 
 fn text(o: &Output) -> String {
