@@ -86,7 +86,9 @@ async fn write_workspace(
             .collect();
     let all: Vec<&Interaction> = valid.iter().map(|(_, v)| v).collect();
     let mut resolver = Resolver::load(conn, ws, rules, &all).await?;
-    let mut rows: Vec<NewInteraction<'_>> = Vec::new();
+    // First every interaction finds (or plans) its customer, then the new prospects and
+    // added keys are written together, then the interactions.
+    let mut planned: Vec<(usize, &Interaction, InteractionId, CustomerId, bool)> = Vec::new();
     for (i, v) in &valid {
         let event = v.source_event_id.clone().map(|e| (v.source.clone(), e));
         if let Some((id, customer_id)) = event.as_ref().and_then(|e| seen.get(e)) {
@@ -98,8 +100,7 @@ async fn write_workspace(
             }));
             continue;
         }
-        let actor = items[*i].actor;
-        let (customer_id, new_customer) = match resolver.resolve(conn, actor, v, at).await? {
+        let (customer_id, new_customer) = match resolver.plan(conn, *i, v).await? {
             Ok(c) => c,
             Err(issues) => {
                 results[*i] = Some(Err(issues));
@@ -110,13 +111,23 @@ async fn write_workspace(
         if let Some(e) = event {
             seen.insert(e, (id, customer_id));
         }
+        planned.push((*i, v, id, customer_id, new_customer));
+    }
+    let actors: Vec<&Principal> = items.iter().map(|it| it.actor).collect();
+    let failed = resolver.finish(conn, &actors, at).await?;
+    let mut rows: Vec<NewInteraction<'_>> = Vec::new();
+    for (i, v, id, customer_id, new_customer) in planned {
+        if let Some(issues) = failed.get(&customer_id) {
+            results[i] = Some(Err(issues.clone()));
+            continue;
+        }
         rows.push(NewInteraction {
             id,
             customer: customer_id,
             interaction: v,
-            recorded_by: recorded_by(actor),
+            recorded_by: recorded_by(items[i].actor),
         });
-        results[*i] = Some(Ok(Ingested {
+        results[i] = Some(Ok(Ingested {
             id,
             customer_id,
             outcome: Outcome::Created,

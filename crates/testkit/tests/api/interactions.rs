@@ -70,6 +70,10 @@ async fn an_unknown_caller_becomes_a_prospect_and_every_spelling_of_the_number_f
         (json!("Lucía"), json!("Pérez Gil"))
     );
     assert_eq!(person["phones"][0]["normalized"], "+34612345678");
+    let audit_url = format!("/api/v1/audit-log?entity_type=customer&entity_id={customer}");
+    let (_, audit) = get(&t, &c, &audit_url).await;
+    assert_eq!(audit["data"].as_array().map(Vec::len), Some(1), "{audit}");
+    assert_eq!(audit["data"][0]["action"], "create", "{audit}");
 
     let (s, tl) = get(
         &t,
