@@ -103,5 +103,7 @@ pub async fn update_customer_settings(
     )
     .await?;
     tx.commit().await?;
+    // Phones are read in the workspace's country: ingest must not keep the old one.
+    app.ingest_queue().forget_regions();
     Ok(after)
 }

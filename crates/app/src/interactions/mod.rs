@@ -68,9 +68,11 @@ pub async fn ingest(
             format!("at most {MAX_BATCH} interactions per batch"),
         ));
     }
-    app.ingest_queue()
-        .ingest(actor.clone(), drafts.to_vec())
-        .await
+    let queue = app.ingest_queue();
+    let region = queue.region(&app.db, actor.workspace_id).await?;
+    let at = crate::now();
+    let valid = drafts.iter().map(|d| d.validate(region, at)).collect();
+    queue.ingest(actor.clone(), valid).await
 }
 
 /// One interaction.

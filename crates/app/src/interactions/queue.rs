@@ -6,12 +6,21 @@
 //! transactions (about 3,800 a second here, see docs/performance.md). A commit per group
 //! costs the same whether 1 or 500 requests wait, and under load many do. Nothing is
 //! answered before its commit, so a crash loses only requests that were never acknowledged.
-use super::write::{write_items, Item};
+use super::write::{write_items, Item, Valid};
 use super::IngestResult;
 use crate::{now, AppError, Principal};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
-use vinculo_domain::interactions::InteractionDraft;
+use vinculo_domain::identity::Region;
+use vinculo_domain::ids::WorkspaceId;
 use vinculo_store::Db;
+
+/// How long a workspace's phone region is reused without reading it again. A change of the
+/// setting also clears it at once ([`Queue::forget_regions`]); this bounds what another
+/// process's change (the CLI's) can leave stale.
+const REGION_TTL: Duration = Duration::from_secs(10);
 
 /// Interactions per transaction at most: a group is cut there, so a commit stays short and
 /// the first request in a queue of batches is not kept waiting behind all of them.
@@ -22,13 +31,16 @@ const QUEUE_DEPTH: usize = 4_096;
 
 struct Job {
     actor: Principal,
-    drafts: Vec<InteractionDraft>,
+    /// Validated by the request's own task, so that the CPU-bound part of ingest (phone
+    /// parsing above all) runs on every core, not in the one writer.
+    drafts: Vec<Valid>,
     reply: oneshot::Sender<Result<Vec<IngestResult>, AppError>>,
 }
 
 /// The way in to the writer task.
 pub(crate) struct Queue {
     tx: mpsc::Sender<Job>,
+    regions: Mutex<HashMap<WorkspaceId, (Region, Instant)>>,
 }
 
 fn stopped() -> AppError {
@@ -40,14 +52,44 @@ impl Queue {
     pub(crate) fn start(db: Db) -> Queue {
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
         tokio::spawn(run(db, rx));
-        Queue { tx }
+        Queue {
+            tx,
+            regions: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The country phones without a country code are read in, for `ws`.
+    pub(crate) async fn region(&self, db: &Db, ws: WorkspaceId) -> Result<Region, AppError> {
+        let cached = self
+            .regions
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&ws).copied())
+            .filter(|(_, at)| at.elapsed() < REGION_TTL);
+        if let Some((region, _)) = cached {
+            return Ok(region);
+        }
+        let mut conn = db.conn().await?;
+        let settings = vinculo_store::customers::settings(&mut conn, ws).await?;
+        let region = Region::parse(&settings.default_country).unwrap_or(Region::ES);
+        if let Ok(mut m) = self.regions.lock() {
+            m.insert(ws, (region, Instant::now()));
+        }
+        Ok(region)
+    }
+
+    /// Forgets the cached regions (the workspace's country changed).
+    pub(crate) fn forget_regions(&self) {
+        if let Ok(mut m) = self.regions.lock() {
+            m.clear();
+        }
     }
 
     /// Writes the drafts and answers once they are committed.
     pub(crate) async fn ingest(
         &self,
         actor: Principal,
-        drafts: Vec<InteractionDraft>,
+        drafts: Vec<Valid>,
     ) -> Result<Vec<IngestResult>, AppError> {
         let (reply, answer) = oneshot::channel();
         self.tx
@@ -115,9 +157,9 @@ async fn write(db: &Db, jobs: &[Job]) -> Result<Vec<Vec<IngestResult>>, AppError
     let items: Vec<Item<'_>> = jobs
         .iter()
         .flat_map(|j| {
-            j.drafts.iter().map(|draft| Item {
+            j.drafts.iter().map(|valid| Item {
                 actor: &j.actor,
-                draft,
+                valid,
             })
         })
         .collect();

@@ -8,14 +8,17 @@ use crate::{AppError, Principal, Via};
 use std::collections::{BTreeMap, HashMap};
 use vinculo_domain::customers::{FieldIssue, Problem};
 use vinculo_domain::ids::{CustomerId, InteractionId, WorkspaceId};
-use vinculo_domain::interactions::{Interaction, InteractionDraft};
+use vinculo_domain::interactions::Interaction;
 use vinculo_store::interactions::{self as store, NewInteraction};
 use vinculo_store::Conn;
+
+/// An interaction as validated by its request, or its problems.
+pub(super) type Valid = Result<Interaction, Vec<FieldIssue>>;
 
 /// One interaction to write, and who sent it.
 pub(super) struct Item<'a> {
     pub actor: &'a Principal,
-    pub draft: &'a InteractionDraft,
+    pub valid: &'a Valid,
 }
 
 /// `user:<id>` or `token:<id>`: who recorded an interaction.
@@ -47,11 +50,11 @@ pub(super) async fn write_items(
             continue;
         };
         let rules = Rules::load(conn, first).await?;
-        let mut valid: Vec<(usize, Interaction)> = Vec::new();
+        let mut valid: Vec<(usize, &Interaction)> = Vec::new();
         for i in indices {
-            match items[i].draft.validate(rules.region, at) {
+            match items[i].valid {
                 Ok(v) => valid.push((i, v)),
-                Err(issues) => results[i] = Some(Err(issues)),
+                Err(issues) => results[i] = Some(Err(issues.clone())),
             }
         }
         write_workspace(conn, ws, &rules, items, valid, at, &mut results).await?;
@@ -69,7 +72,7 @@ async fn write_workspace(
     ws: WorkspaceId,
     rules: &Rules,
     items: &[Item<'_>],
-    valid: Vec<(usize, Interaction)>,
+    valid: Vec<(usize, &Interaction)>,
     at: time::OffsetDateTime,
     results: &mut [Option<IngestResult>],
 ) -> Result<(), AppError> {
@@ -84,7 +87,7 @@ async fn write_workspace(
             .into_iter()
             .map(|(s, e, id, c)| ((s, e), (id, c)))
             .collect();
-    let all: Vec<&Interaction> = valid.iter().map(|(_, v)| v).collect();
+    let all: Vec<&Interaction> = valid.iter().map(|(_, v)| *v).collect();
     let mut resolver = Resolver::load(conn, ws, rules, &all).await?;
     // First every interaction finds (or plans) its customer, then the new prospects and
     // added keys are written together, then the interactions.

@@ -672,3 +672,42 @@ async fn the_360_view_gathers_profile_consents_channels_complaints_and_timeline(
     let (s, _) = get(&t, &reader, &format!("/api/v1/customers/{id}/360")).await;
     assert_eq!(s, 403, "the timeline needs interactions:read too");
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn a_new_default_country_reads_the_next_phones_at_once(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let (_, es) = post(
+        &t,
+        &c,
+        "/api/v1/interactions",
+        call("612 34 56 78", "2026-11-01T09:00:00Z"),
+    )
+    .await;
+    assert_eq!(es["status"], "created", "{es}");
+    let r = c
+        .patch(t.url("/api/v1/settings/customers"))
+        .json(&json!({"default_country": "MX"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status(), 200);
+    let (_, mx) = post(
+        &t,
+        &c,
+        "/api/v1/interactions",
+        call("55 1234 5678", "2026-11-01T09:00:00Z"),
+    )
+    .await;
+    let id = mx["customer_id"].as_str().unwrap_or_default();
+    let (_, person) = get(&t, &c, &format!("/api/v1/customers/{id}")).await;
+    assert_eq!(
+        person["phones"][0]["normalized"], "+525512345678",
+        "{person}"
+    );
+}
