@@ -165,7 +165,7 @@ async fn baseline(path: &std::path::Path, per_tx: usize, duration: Duration) -> 
     Ok(n as f64 / secs)
 }
 
-pub fn run(serve: &ServeCmd, concurrency: usize, seconds: u64) -> Result<String> {
+pub fn run(serve: &ServeCmd, concurrency: usize, batches: usize, seconds: u64) -> Result<String> {
     let scratch = Scratch::new("ingest")?;
     let data = scratch.data_dir();
     let token = crate::setup::user_and_token_with(&serve.bin, &data, "interactions:write")?;
@@ -179,7 +179,7 @@ pub fn run(serve: &ServeCmd, concurrency: usize, seconds: u64) -> Result<String>
         .build()?;
     let duration = Duration::from_secs(seconds);
     let single = rt.block_on(drive(&base, &token, concurrency, 1, duration))?;
-    let batch = rt.block_on(drive(&base, &token, 4, 1_000, duration))?;
+    let batch = rt.block_on(drive(&base, &token, batches, 1_000, duration))?;
     server.ensure_running()?;
     let db_mib = scratch.db_bytes().unwrap_or(0) as f64 / 1_048_576.0;
     server.stop()?;
@@ -207,7 +207,7 @@ pub fn run(serve: &ServeCmd, concurrency: usize, seconds: u64) -> Result<String>
     )?;
     writeln!(
         out,
-        "POST /api/v1/interactions:batch, 1,000 per request, c=4: {:>8.0} interactions/s, p50 {:.0} ms, p99 {:.0} ms",
+        "POST /api/v1/interactions:batch, 1,000 per request, c={batches}: {:>8.0} interactions/s, p50 {:.0} ms, p99 {:.0} ms",
         batch.per_s, batch.p50_ms, batch.p99_ms
     )?;
     write!(

@@ -101,6 +101,9 @@ enum Cmd {
         /// Concurrent requests of one interaction each.
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
+        /// Concurrent requests of 1,000 interactions each.
+        #[arg(long, default_value_t = 4)]
+        batches: usize,
         /// Seconds per figure.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
@@ -251,11 +254,12 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Ingest {
             target,
             concurrency,
+            batches,
             seconds,
         } => {
             let serve = target.serve_cmd()?;
             println!("machine: {}\n", machine.one_line());
-            println!("{}", ingest::run(&serve, concurrency, seconds)?);
+            println!("{}", ingest::run(&serve, concurrency, batches, seconds)?);
         }
         Cmd::Load { target, load } => {
             let serve = target.serve_cmd()?;
