@@ -209,3 +209,23 @@ test('phone: the timeline fits 360 px and the filter is usable', async () => {
   assert.ok(bodyWidth > 200, `entry text ${bodyWidth}px wide`);
   await context.close();
 });
+
+test('an open customer page shows a new interaction as it arrives, without a reload', async () => {
+  const { context, page } = await newPage(fx.browser);
+  await login(page, fx.server, ADMIN.email, ADMIN.password);
+  const listening = page.waitForResponse((r) => r.url().endsWith(`/customers/${fixture.customer}/live`));
+  await page.goto(`${fx.server.url}/customers/${fixture.customer}`);
+  await listening;
+  await page.evaluate(() => { window.stillTheSamePage = true; });
+  const sent = Date.now();
+  await ingest(fixture.token, {
+    channel: 'chat', type: 'inquiry', occurred_at: ago(0), subject: 'Pregunta en directo',
+    customer: { id: fixture.customer },
+  });
+  await page.locator('#interactions li.tl-item', { hasText: 'Pregunta en directo' }).waitFor({ timeout: 3000 });
+  const [top] = await entries(page);
+  assert.match(top.text, /Consulta Chat entrante/);
+  assert.equal(await page.evaluate(() => window.stillTheSamePage), true, 'the page was not reloaded');
+  console.log(`live update shown ${Date.now() - sent} ms after the POST`);
+  await context.close();
+});

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod customers;
 pub mod demo;
 mod error;
+pub mod events;
 pub mod exports;
 pub mod imports;
 pub mod interactions;
@@ -62,6 +63,8 @@ pub struct App {
     pub(crate) login_limiter: Arc<ratelimit::LoginLimiter>,
     /// The interaction writer, started on first use (it needs the runtime).
     ingest: Arc<std::sync::OnceLock<interactions::Queue>>,
+    /// Live events for the pages that show changes as they happen.
+    pub events: Arc<events::Events>,
 }
 
 impl App {
@@ -72,12 +75,13 @@ impl App {
             token_cache: Arc::new(auth::TokenCache::default()),
             login_limiter: Arc::new(ratelimit::LoginLimiter::default()),
             ingest: Arc::new(std::sync::OnceLock::new()),
+            events: Arc::new(events::Events::default()),
         }
     }
 
     pub(crate) fn ingest_queue(&self) -> &interactions::Queue {
         self.ingest
-            .get_or_init(|| interactions::Queue::start(self.db.clone()))
+            .get_or_init(|| interactions::Queue::start(self.db.clone(), self.events.clone()))
     }
 
     /// Forgets every cached principal: called whenever roles, memberships or tokens change,

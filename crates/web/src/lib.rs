@@ -142,6 +142,11 @@ fn pages(state: &AppState) -> Router<AppState> {
             get(customers::pages::show).post(customers::pages::update),
         )
         .route("/customers/{id}/archive", post(customers::pages::archive))
+        .route(
+            "/customers/{id}/timeline",
+            get(interactions::pages::fragment),
+        )
+        .route("/customers/{id}/live", get(interactions::pages::live))
         .route("/organizations", get(customers::org_pages::list_page))
         .route(
             "/organizations/new",

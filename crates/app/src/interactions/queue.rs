@@ -7,9 +7,11 @@
 //! costs the same whether 1 or 500 requests wait, and under load many do. Nothing is
 //! answered before its commit, so a crash loses only requests that were never acknowledged.
 use super::write::{write_items, Item, Valid};
-use super::IngestResult;
+use super::{IngestResult, Outcome};
+use crate::events::{Event, Events};
 use crate::{now, AppError, Principal};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
@@ -49,9 +51,9 @@ fn stopped() -> AppError {
 
 impl Queue {
     /// Starts the writer on the current Tokio runtime.
-    pub(crate) fn start(db: Db) -> Queue {
+    pub(crate) fn start(db: Db, events: Arc<Events>) -> Queue {
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-        tokio::spawn(run(db, rx));
+        tokio::spawn(run(db, events, rx));
         Queue {
             tx,
             regions: Mutex::new(HashMap::new()),
@@ -104,7 +106,20 @@ impl Queue {
     }
 }
 
-async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+/// Tells the live pages about the interactions a job created (after their commit).
+fn publish(events: &Events, job: &Job, answer: &[IngestResult]) {
+    for i in answer.iter().flatten() {
+        if i.outcome == Outcome::Created {
+            events.publish(Event::InteractionAdded {
+                workspace_id: job.actor.workspace_id,
+                customer_id: i.customer_id,
+                interaction_id: i.id,
+            });
+        }
+    }
+}
+
+async fn run(db: Db, events: Arc<Events>, mut rx: mpsc::Receiver<Job>) {
     while let Some(first) = rx.recv().await {
         let mut size = first.drafts.len();
         let mut jobs = vec![first];
@@ -120,6 +135,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
         match write_retrying(&db, &jobs).await {
             Ok(answers) => {
                 for (job, answer) in jobs.into_iter().zip(answers) {
+                    publish(&events, &job, &answer);
                     // A caller that went away is not waiting: its interactions are stored,
                     // and a retry of them with their event ids is answered as a duplicate.
                     let _ = job.reply.send(Ok(answer));
@@ -136,6 +152,9 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
                     let answer = write_retrying(&db, std::slice::from_ref(&job))
                         .await
                         .and_then(|mut a| a.pop().ok_or_else(stopped));
+                    if let Ok(a) = &answer {
+                        publish(&events, &job, a);
+                    }
                     let _ = job.reply.send(answer);
                 }
             }

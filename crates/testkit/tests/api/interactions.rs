@@ -711,3 +711,83 @@ async fn a_new_default_country_reads_the_next_phones_at_once(#[case] backend: Ba
         "{person}"
     );
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn an_open_customer_page_hears_of_each_new_interaction_of_that_customer_only(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let (_, first) = post(
+        &t,
+        &c,
+        "/api/v1/interactions",
+        call("612 50 50 50", "2026-11-01T09:00:00Z"),
+    )
+    .await;
+    let customer = first["customer_id"].as_str().unwrap_or_default().to_owned();
+    let (page, _) = t.login("ana@acme.test").await;
+    let mut live = page
+        .get(t.url(&format!("/customers/{customer}/live")))
+        .send()
+        .await
+        .expect("live");
+    assert_eq!(live.status(), 200);
+    assert!(live.headers()["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .starts_with("text/event-stream"));
+    // Another customer's call says nothing here; this customer's does.
+    post(
+        &t,
+        &c,
+        "/api/v1/interactions",
+        call("612 60 60 60", "2026-11-01T09:00:00Z"),
+    )
+    .await;
+    let (_, second) = post(
+        &t,
+        &c,
+        "/api/v1/interactions",
+        call("612 50 50 50", "2026-11-02T09:00:00Z"),
+    )
+    .await;
+    let mut heard = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !heard.contains("event: interaction") {
+        match tokio::time::timeout_at(deadline, live.chunk()).await {
+            Ok(Ok(Some(bytes))) => heard.push_str(&String::from_utf8_lossy(&bytes)),
+            other => panic!("no event within 5 s ({other:?}); heard {heard:?}"),
+        }
+    }
+    let id = second["id"].as_str().unwrap_or_default();
+    assert!(heard.contains(&format!("data: {id}")), "{heard}");
+    assert_eq!(heard.matches("event: interaction").count(), 1, "{heard}");
+
+    // What the page swaps in: the timeline section alone, newest first.
+    let html = page
+        .get(t.url(&format!("/customers/{customer}/timeline")))
+        .send()
+        .await
+        .expect("fragment")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.starts_with("<section"), "{html}");
+    assert_eq!(html.matches("<li").count().min(2), 2, "{html}");
+
+    // Another workspace's user finds no such customer.
+    t.user("other", "eve@other.test", Role::Admin).await;
+    let (eve, _) = t.login("eve@other.test").await;
+    let r = eve
+        .get(t.url(&format!("/customers/{customer}/live")))
+        .send()
+        .await
+        .expect("live");
+    assert_eq!(r.status(), 404);
+}

@@ -127,6 +127,41 @@ document.addEventListener("DOMContentLoaded", () => {
     setTimeout(poll, 1000);
   }
 
+  // A customer's timeline shows new interactions as they arrive: the server says when one
+  // is committed, and the section is fetched again as the page would show it. A later page
+  // (?before=) stays put: new entries belong to the first.
+  const timeline = document.getElementById("interactions");
+  if (timeline && timeline.dataset.live && window.EventSource
+      && !new URLSearchParams(window.location.search).has("before")) {
+    let pending = null;
+    const refresh = () => {
+      pending = null;
+      const current = document.getElementById("interactions");
+      if (!current) return;
+      const query = new URLSearchParams(window.location.search);
+      query.delete("flash");
+      fetch(current.dataset.fragment + (query.toString() ? "?" + query : ""), { credentials: "same-origin" })
+        .then((res) => (res.ok ? res.text() : null))
+        .then((html) => {
+          if (!html) return;
+          const holder = document.createElement("div");
+          holder.innerHTML = html;
+          const fresh = holder.firstElementChild;
+          if (fresh) {
+            fresh.classList.add("tl-updated");
+            current.replaceWith(fresh);
+          }
+        })
+        .catch(() => { /* the next event tries again */ });
+    };
+    // A burst of interactions (a batch) refreshes once.
+    const soon = () => { if (!pending) pending = setTimeout(refresh, 250); };
+    const source = new EventSource(timeline.dataset.live);
+    source.addEventListener("interaction", soon);
+    source.addEventListener("reload", soon);
+    window.addEventListener("pagehide", () => source.close());
+  }
+
   // Drop the one-shot ?flash= from the address bar so a reload does not repeat it.
   const url = new URL(window.location.href);
   if (url.searchParams.has("flash")) {

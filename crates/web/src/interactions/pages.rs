@@ -4,9 +4,16 @@
 use crate::i18n::Msg;
 use crate::pages::{when, Ctx};
 use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+use vinculo_app::events::Event;
 use vinculo_app::AppError;
 use vinculo_domain::ids::CustomerId;
 use vinculo_domain::interactions::{Channel, Direction, InteractionType};
@@ -72,7 +79,8 @@ pub async fn section(
     };
     let today = OffsetDateTime::now_utc().date();
     Ok(Some(html! {
-        section class="card" id="interactions" aria-labelledby="interactions-title" {
+        section class="card" id="interactions" aria-labelledby="interactions-title"
+            data-live={ (base) "/live" } data-fragment={ (base) "/timeline" } {
             div class="row spread tl-head" {
                 h2 id="interactions-title" { (m.interactions_title) }
                 form class="row tl-filter" method="get" action={ (base) "#interactions" } {
@@ -324,4 +332,65 @@ mod tests {
             assert_eq!(m.months_short.split(' ').count(), 12);
         }
     }
+}
+
+/// `GET /customers/{id}/timeline`: the timeline section alone, as the customer page would
+/// show it for the same query; what the page's script swaps in when something new arrives.
+pub async fn fragment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<TimelineQuery>,
+) -> Response {
+    let base = format!("/customers/{id}");
+    match section(&state, &ctx, CustomerId(id), &base, &q).await {
+        Ok(Some(markup)) => Html(markup.into_string()).into_response(),
+        Ok(None) => StatusCode::FORBIDDEN.into_response(),
+        Err(e) => crate::pages::ctx_error(&ctx, e),
+    }
+}
+
+/// How often an idle live connection says it is still there (proxies close silent ones).
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// `GET /customers/{id}/live`: server-sent events, one `interaction` event each time an
+/// interaction of this customer is committed (its id as data), for the page to refresh its
+/// timeline. A page that fell behind gets `reload`.
+pub async fn live(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
+    use vinculo_domain::auth::{Access, Area};
+    if let Err(e) = ctx.principal.require(Area::Interactions, Access::Read) {
+        return crate::pages::ctx_error(&ctx, e);
+    }
+    // Only a customer of the caller's workspace can be listened to.
+    if let Err(e) =
+        vinculo_app::customers::get(&state.app, &ctx.principal, CustomerId(id), None).await
+    {
+        return crate::pages::ctx_error(&ctx, e);
+    }
+    let (ws, customer) = (ctx.principal.workspace_id, CustomerId(id));
+    let mut events = state.app.events.subscribe();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<SseEvent, std::convert::Infallible>>(16);
+    // Forwards this customer's events until the page goes away (the send fails).
+    tokio::spawn(async move {
+        loop {
+            let out = match events.recv().await {
+                Ok(Event::InteractionAdded {
+                    workspace_id,
+                    customer_id,
+                    interaction_id,
+                }) if workspace_id == ws && customer_id == customer => SseEvent::default()
+                    .event("interaction")
+                    .data(interaction_id.to_string()),
+                Ok(_) => continue,
+                Err(RecvError::Lagged(_)) => SseEvent::default().event("reload").data(""),
+                Err(RecvError::Closed) => break,
+            };
+            if tx.send(Ok(out)).await.is_err() {
+                break;
+            }
+        }
+    });
+    Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response()
 }

@@ -1,0 +1,43 @@
+//! Live events: what just happened, for the pages that show it as it happens (a customer's
+//! timeline now; screen pops next). In-process and best effort: a subscriber that falls
+//! behind misses events and reloads what it shows; nothing here is the record of anything.
+use tokio::sync::broadcast;
+use vinculo_domain::ids::{CustomerId, InteractionId, WorkspaceId};
+
+/// Something that happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// An interaction was committed to a customer's timeline.
+    InteractionAdded {
+        workspace_id: WorkspaceId,
+        customer_id: CustomerId,
+        interaction_id: InteractionId,
+    },
+}
+
+/// Events missed by a subscriber this far behind are dropped for it (it is told so).
+const BACKLOG: usize = 4_096;
+
+/// Where events are published and subscribed to.
+pub struct Events {
+    tx: broadcast::Sender<Event>,
+}
+
+impl Default for Events {
+    fn default() -> Self {
+        let (tx, _) = broadcast::channel(BACKLOG);
+        Events { tx }
+    }
+}
+
+impl Events {
+    /// Tells every subscriber (none listening is fine).
+    pub fn publish(&self, e: Event) {
+        let _ = self.tx.send(e);
+    }
+
+    /// Every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+}
