@@ -311,29 +311,6 @@ fn icon(c: Channel) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::{EN, ES};
-    use time::macros::date;
-
-    #[test]
-    fn days_are_named_in_the_page_language() {
-        let today = date!(2026 - 11 - 22);
-        assert_eq!(day_name(&ES, today, today), "Hoy");
-        assert_eq!(day_name(&ES, date!(2026 - 11 - 21), today), "Ayer");
-        assert_eq!(day_name(&ES, date!(2026 - 09 - 03), today), "3 sept 2026");
-        assert_eq!(day_name(&EN, date!(2025 - 12 - 31), today), "31 Dec 2025");
-    }
-
-    #[test]
-    fn every_month_has_a_short_name_in_both_languages() {
-        for m in [&ES, &EN] {
-            assert_eq!(m.months_short.split(' ').count(), 12);
-        }
-    }
-}
-
 /// `GET /customers/{id}/timeline`: the timeline section alone, as the customer page would
 /// show it for the same query; what the page's script swaps in when something new arrives.
 pub async fn fragment(
@@ -393,4 +370,27 @@ pub async fn live(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
     Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, ES};
+    use time::macros::date;
+
+    #[test]
+    fn days_are_named_in_the_page_language() {
+        let today = date!(2026 - 11 - 22);
+        assert_eq!(day_name(&ES, today, today), "Hoy");
+        assert_eq!(day_name(&ES, date!(2026 - 11 - 21), today), "Ayer");
+        assert_eq!(day_name(&ES, date!(2026 - 09 - 03), today), "3 sept 2026");
+        assert_eq!(day_name(&EN, date!(2025 - 12 - 31), today), "31 Dec 2025");
+    }
+
+    #[test]
+    fn every_month_has_a_short_name_in_both_languages() {
+        for m in [&ES, &EN] {
+            assert_eq!(m.months_short.split(' ').count(), 12);
+        }
+    }
 }
