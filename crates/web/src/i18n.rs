@@ -318,6 +318,8 @@ messages! {
     settings_stages: "Lifecycle stages", "Etapas del ciclo de vida";
     settings_stages_hint: "One per line, in funnel order; the first is a new customer's. Letters a-z, digits and _.", "Una por línea, en el orden del embudo; la primera es la de un cliente nuevo. Letras a-z, cifras y _.";
     settings_country: "Default country for phones", "País por defecto de los teléfonos";
+    settings_attach_new_keys: "Add new contact details seen in a customer's interactions to their record", "Añadir a la ficha del cliente los datos de contacto nuevos vistos en sus interacciones";
+    settings_attach_new_keys_hint: "An e-mail, phone or id no one has, arriving with one of the customer's, is added to them. Off, the interaction still goes to them and the record stays as it was.", "Un correo, teléfono o identificador que nadie tiene, llegado junto a uno del cliente, se le añade. Desactivado, la interacción se le asigna igual y la ficha no cambia.";
     more_filters: "More filters", "Más filtros";
     all_organizations: "All organisations", "Todas las empresas";
     created_from: "Created from", "Creado desde";

@@ -40,11 +40,13 @@ pub enum OnConflict {
     Merge,
 }
 
-/// How the workspace reads drafts: its phone region, lifecycle stages and custom fields.
+/// How the workspace reads drafts: its phone region, lifecycle stages and custom fields; and
+/// whether ingest adds keys no one owns to the customer they were seen with.
 pub(crate) struct Rules {
     pub region: Region,
     pub stages: Vec<String>,
     pub fields: Vec<FieldDef>,
+    pub attach_new_keys: bool,
 }
 
 impl Rules {
@@ -54,6 +56,7 @@ impl Rules {
             region: Region::parse(&s.default_country).unwrap_or(Region::ES),
             stages: s.stages,
             fields: store::field_defs(conn, actor.workspace_id).await?,
+            attach_new_keys: s.attach_new_keys,
         })
     }
 

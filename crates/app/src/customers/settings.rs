@@ -1,6 +1,7 @@
-//! The workspace's customer settings: the country phones are read in, and the lifecycle
-//! stages (in funnel order). A stage that customers are at cannot be removed until they are
-//! moved: their records would otherwise hold a stage the workspace no longer knows.
+//! The workspace's customer settings: the country phones are read in, the lifecycle stages
+//! (in funnel order), and whether ingest adds new keys to the customer they were seen with. A
+//! stage that customers are at cannot be removed until they are moved: their records would
+//! otherwise hold a stage the workspace no longer knows.
 use crate::{audit, App, AppError, Principal};
 use serde_json::json;
 use vinculo_domain::audit::AuditAction;
@@ -14,6 +15,7 @@ use vinculo_store::customers::{self as store, CustomerSettings};
 pub struct SettingsChange {
     pub default_country: Option<String>,
     pub stages: Option<Vec<String>>,
+    pub attach_new_keys: Option<bool>,
 }
 
 pub async fn customer_settings(app: &App, actor: &Principal) -> Result<CustomerSettings, AppError> {
@@ -87,11 +89,17 @@ pub async fn update_customer_settings(
             }
         }
     }
+    if let Some(attach) = change.attach_new_keys {
+        after.attach_new_keys = attach;
+    }
     if !issues.is_empty() {
         return Err(AppError::InvalidFields(issues));
     }
     store::set_settings(&mut tx, actor.workspace_id, &after).await?;
-    let shape = |s: &CustomerSettings| json!({"default_country": s.default_country, "lifecycle_stages": s.stages});
+    let shape = |s: &CustomerSettings| {
+        json!({"default_country": s.default_country, "lifecycle_stages": s.stages,
+               "attach_new_keys": s.attach_new_keys})
+    };
     audit::record(
         &mut tx,
         actor,

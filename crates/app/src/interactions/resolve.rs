@@ -1,6 +1,7 @@
 //! Finding the customer of an interaction: the one its `customer.id` names, else the one
-//! owning the most of its keys; keys no one owns are added to that customer, or become a new
-//! prospect; keys owned by another customer raise a merge suggestion for the pair.
+//! owning the most of its keys; keys no one owns are added to that customer (unless the
+//! workspace turned `attach_new_keys` off), or become a new prospect; keys owned by another
+//! customer raise a merge suggestion for the pair.
 use crate::customers::{search_terms, Draft, Rules};
 use crate::{audit, now, AppError, Principal};
 use serde_json::json;
@@ -136,11 +137,17 @@ impl<'a> Resolver<'a> {
                 json!({ "keys": keys, "source": v.source, "source_event_id": v.source_event_id });
             self.suggestions.push((chosen, *other, evidence));
         }
-        for (n, k) in unowned {
-            self.owners.insert(n, chosen);
-            match self.pending.iter_mut().find(|p| p.id == chosen) {
-                Some(p) => p.keys.push(k),
-                None => self.additions.push((chosen, k, actor)),
+        // With `attach_new_keys` off, keys seen with a customer stay no one's, whether or not
+        // the customer is written yet: how requests happen to share a transaction must not
+        // change what a customer's record holds.
+        if self.rules.attach_new_keys {
+            for (n, k) in unowned {
+                self.owners.insert(n, chosen);
+                match self.pending.iter_mut().find(|p| p.id == chosen) {
+                    // A prospect not yet written takes them as part of its creation.
+                    Some(p) => p.keys.push(k),
+                    None => self.additions.push((chosen, k, actor)),
+                }
             }
         }
         Ok(Ok((chosen, false)))

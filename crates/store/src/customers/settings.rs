@@ -1,5 +1,6 @@
-//! A workspace's customer settings: the country phones are read in and the lifecycle stages,
-//! kept on the workspace row; and how many customers are at each stage.
+//! A workspace's customer settings: the country phones are read in, the lifecycle stages and
+//! whether ingest adds new keys to known customers, kept on the workspace row; and how many
+//! customers are at each stage.
 use super::Customers;
 use crate::{Conn, StoreError};
 use sea_query::{Expr, Query};
@@ -12,6 +13,8 @@ pub struct CustomerSettings {
     pub default_country: String,
     /// Lifecycle stages in funnel order; the first is a new customer's.
     pub stages: Vec<String>,
+    /// Whether keys no one owns, seen in an interaction with a customer's, are added to them.
+    pub attach_new_keys: bool,
 }
 
 /// The workspace's customer settings.
@@ -21,17 +24,20 @@ pub async fn settings(conn: &mut Conn, ws: WorkspaceId) -> Result<CustomerSettin
         .columns([
             Alias::new("default_country"),
             Alias::new("lifecycle_stages"),
+            Alias::new("attach_new_keys"),
         ])
         .from(Alias::new("workspaces"))
         .and_where(Expr::col(Alias::new("id")).eq(ws.uuid()))
         .to_owned();
-    let (default_country, stages): (String, String) = conn
+    // SQLite keeps the flag as INTEGER 0/1, which sqlx decodes as a bool like PostgreSQL's.
+    let (default_country, stages, attach_new_keys): (String, String, bool) = conn
         .fetch_optional(&stmt)
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("workspace {ws} has no row")))?;
     Ok(CustomerSettings {
         default_country,
         stages: stages.split(',').map(str::to_owned).collect(),
+        attach_new_keys,
     })
 }
 
@@ -46,6 +52,7 @@ pub async fn set_settings(
         .table(Alias::new("workspaces"))
         .value(Alias::new("default_country"), s.default_country.clone())
         .value(Alias::new("lifecycle_stages"), s.stages.join(","))
+        .value(Alias::new("attach_new_keys"), s.attach_new_keys)
         .and_where(Expr::col(Alias::new("id")).eq(ws.uuid()))
         .to_owned();
     conn.execute(&stmt).await.map(drop)

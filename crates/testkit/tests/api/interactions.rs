@@ -791,3 +791,130 @@ async fn an_open_customer_page_hears_of_each_new_interaction_of_that_customer_on
         .expect("live");
     assert_eq!(r.status(), 404);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn with_attach_new_keys_off_a_known_customer_gets_the_interaction_but_not_its_new_keys(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let (s, carmen) = post(
+        &t,
+        &c,
+        "/api/v1/customers",
+        json!({"given_name": "Carmen", "emails": [{"value": "carmen@example.es"}]}),
+    )
+    .await;
+    assert_eq!(s, 201, "{carmen}");
+    let id = carmen["id"].as_str().unwrap_or_default().to_owned();
+    let record = format!("/api/v1/customers/{id}");
+    let chat = |phone: &str| {
+        json!({"channel": "chat", "type": "message",
+               "customer": {"email": "carmen@example.es", "phone": phone}})
+    };
+    let phones = |v: &Value| -> Vec<Value> {
+        v["phones"]
+            .as_array()
+            .map(|ps| ps.iter().map(|p| p["normalized"].clone()).collect())
+            .unwrap_or_default()
+    };
+    let (_, settings) = get(&t, &c, "/api/v1/settings/customers").await;
+    assert_eq!(
+        settings["attach_new_keys"], true,
+        "on by default: {settings}"
+    );
+
+    let (s, on) = post(&t, &c, "/api/v1/interactions", chat("612 11 22 33")).await;
+    assert_eq!(s, 201, "{on}");
+    assert_eq!(on["customer_id"], id.as_str());
+    let (_, after_on) = get(&t, &c, &record).await;
+    assert_eq!(phones(&after_on), vec![json!("+34612112233")], "{after_on}");
+
+    let r = c
+        .patch(t.url("/api/v1/settings/customers"))
+        .json(&json!({"attach_new_keys": false}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status(), 200);
+    let patched = crate::json(r).await;
+    assert_eq!(patched["attach_new_keys"], false, "{patched}");
+    assert_eq!(patched["default_country"], "ES", "absent fields stay");
+    let (_, settings) = get(&t, &c, "/api/v1/settings/customers").await;
+    assert_eq!(settings, patched);
+    let (_, audit) = get(&t, &c, "/api/v1/audit-log?entity_type=workspace").await;
+    assert_eq!(
+        audit["data"][0]["changes"]["attach_new_keys"],
+        json!({"before": true, "after": false}),
+        "{audit}"
+    );
+
+    let (s, off) = post(&t, &c, "/api/v1/interactions", chat("612 44 55 66")).await;
+    assert_eq!(s, 201, "{off}");
+    assert_eq!(off["customer_id"], id.as_str());
+    assert_eq!(off["new_customer"], false);
+    // A key left out stays no one's, even in the same transaction: a call from that phone
+    // alone is a new caller, as it would be in a request of its own.
+    let batch = json!({"interactions": [
+        chat("612 77 88 99"),
+        {"channel": "phone", "type": "call", "customer": {"phone": "612778899"}},
+    ]});
+    let (s, out) = post(&t, &c, "/api/v1/interactions:batch", batch).await;
+    assert_eq!(s, 200, "{out}");
+    assert_eq!(out["results"][0]["customer_id"], id.as_str(), "{out}");
+    assert_ne!(out["results"][1]["customer_id"], id.as_str(), "{out}");
+    assert_eq!(out["results"][1]["new_customer"], true, "{out}");
+    let (_, after_off) = get(&t, &c, &record).await;
+    assert_eq!(phones(&after_off), phones(&after_on), "{after_off}");
+    let (_, tl) = get(&t, &c, &format!("{record}/interactions")).await;
+    assert_eq!(tl["data"].as_array().map(Vec::len), Some(3), "{tl}");
+
+    // The settings page shows the box unticked, and ticking it turns attaching back on.
+    let (ui, csrf) = t.login("ana@acme.test").await;
+    let page = ui
+        .get(t.url("/settings/customers"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    let checkbox = page
+        .split("<input")
+        .find(|tag| tag.contains(r#"name="attach_new_keys""#))
+        .and_then(|tag| tag.split('>').next())
+        .unwrap_or_default();
+    assert!(!checkbox.is_empty(), "no checkbox: {page}");
+    assert!(!checkbox.contains("checked"), "{checkbox}");
+    let stages: Vec<&str> = settings["lifecycle_stages"]
+        .as_array()
+        .map(|s| s.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let r = ui
+        .post(t.url("/settings/customers"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("stages", stages.join("\n").as_str()),
+            ("default_country", "ES"),
+            ("attach_new_keys", "true"),
+        ])
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(r.status(), 303);
+    let (_, settings) = get(&t, &c, "/api/v1/settings/customers").await;
+    assert_eq!(settings["attach_new_keys"], true, "{settings}");
+    let (_, again) = post(&t, &c, "/api/v1/interactions", chat("612 00 11 22")).await;
+    assert_eq!(again["customer_id"], id.as_str(), "{again}");
+    let (_, last) = get(&t, &c, &record).await;
+    assert_eq!(
+        phones(&last),
+        vec![json!("+34612112233"), json!("+34612001122")],
+        "{last}"
+    );
+}

@@ -1,4 +1,5 @@
-//! The workspace's customer settings — lifecycle stages and the phones' default country — as
+//! The workspace's customer settings — lifecycle stages, the phones' default country and
+//! whether ingest adds new contact details to known customers — as
 //! `/api/v1/settings/customers` and the page `/settings/customers`.
 use super::parts::form_page;
 use crate::error::{ApiError, Problem};
@@ -22,6 +23,8 @@ pub struct CustomerSettingsOut {
     pub default_country: String,
     /// In funnel order; the first is a new customer's.
     pub lifecycle_stages: Vec<String>,
+    /// Whether keys no one owns, seen in an interaction with a customer's, are added to them.
+    pub attach_new_keys: bool,
 }
 
 impl From<CustomerSettings> for CustomerSettingsOut {
@@ -29,6 +32,7 @@ impl From<CustomerSettings> for CustomerSettingsOut {
         CustomerSettingsOut {
             default_country: s.default_country,
             lifecycle_stages: s.stages,
+            attach_new_keys: s.attach_new_keys,
         }
     }
 }
@@ -39,6 +43,8 @@ pub struct CustomerSettingsIn {
     pub default_country: Option<String>,
     /// A stage customers are at cannot be removed (422).
     pub lifecycle_stages: Option<Vec<String>>,
+    /// Off, ingest leaves new keys seen with a known customer's out of their record.
+    pub attach_new_keys: Option<bool>,
 }
 
 /// The workspace's customer settings.
@@ -66,6 +72,7 @@ pub async fn patch_settings(
     let change = SettingsChange {
         default_country: body.default_country,
         stages: body.lifecycle_stages,
+        attach_new_keys: body.attach_new_keys,
     };
     Ok(Json(
         customers::update_customer_settings(&state.app, &p, change)
@@ -78,6 +85,8 @@ pub async fn patch_settings(
 pub struct SettingsForm {
     stages: String,
     default_country: String,
+    /// A checkbox: sent only when ticked.
+    attach_new_keys: Option<String>,
 }
 
 fn page(ctx: &Ctx, f: &SettingsForm, error: Option<&AppError>) -> Response {
@@ -92,6 +101,14 @@ fn page(ctx: &Ctx, f: &SettingsForm, error: Option<&AppError>) -> Response {
                 textarea name="stages" rows="7" disabled[!can_write] { (f.stages) } }
             label { (m.settings_country)
                 input type="text" name="default_country" value=(f.default_country) maxlength="2" size="3" disabled[!can_write]; }
+            div {
+                label class="check" {
+                    input type="checkbox" name="attach_new_keys" value="true" aria-describedby="attach-new-keys-hint"
+                        checked[f.attach_new_keys.is_some()] disabled[!can_write];
+                    (m.settings_attach_new_keys)
+                }
+                span class="hint" id="attach-new-keys-hint" { (m.settings_attach_new_keys_hint) }
+            }
             @if can_write { div { button type="submit" { (m.save) } } }
         }
     };
@@ -105,6 +122,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
             &SettingsForm {
                 stages: s.stages.join("\n"),
                 default_country: s.default_country,
+                attach_new_keys: s.attach_new_keys.then(|| "true".to_owned()),
             },
             None,
         ),
@@ -127,6 +145,7 @@ pub async fn update(
                 .map(str::to_owned)
                 .collect(),
         ),
+        attach_new_keys: Some(f.attach_new_keys.is_some()),
     };
     match customers::update_customer_settings(&state.app, &ctx.principal, change).await {
         Ok(_) => Redirect::to("/settings/customers?flash=saved").into_response(),
