@@ -122,6 +122,58 @@ async fn drive(
     })
 }
 
+/// Requests of the 360 view measured.
+const VIEWS: usize = 300;
+
+/// p50 and p99 (ms) of the 360 view of one customer given 1,000 interactions on every
+/// channel (a tenth of them complaints), in a workspace that already holds the other runs'.
+async fn view_360(base: &str, token: &str) -> Result<(f64, f64)> {
+    let client = reqwest::Client::new();
+    let auth = format!("Bearer {token}");
+    let channels = ["phone", "email", "chat", "web", "sms"];
+    let items: Vec<serde_json::Value> = (0..1_000u32)
+        .map(|n| {
+            json!({
+                "channel": channels[n as usize % channels.len()],
+                "type": if n % 10 == 0 { "complaint" } else { "message" },
+                "occurred_at": format!("2026-{:02}-{:02}T{:02}:00:00Z", 1 + n % 10, 1 + n % 28, n % 24),
+                "subject": format!("Contacto {n}"),
+                "customer": {"external_id": "bench:C-360"},
+            })
+        })
+        .collect();
+    let r = client
+        .post(format!("{base}/api/v1/interactions:batch"))
+        .header("Authorization", &auth)
+        .json(&json!({ "interactions": items }))
+        .send()
+        .await?;
+    let out: serde_json::Value = r.json().await?;
+    let Some(id) = out["results"][0]["customer_id"].as_str() else {
+        bail!("the 360 customer was not created: {out}");
+    };
+    let url = format!("{base}/api/v1/customers/{id}/360");
+    let mut ms = Vec::with_capacity(VIEWS);
+    for i in 0..VIEWS + 20 {
+        let t0 = Instant::now();
+        let r = client
+            .get(&url)
+            .header("Authorization", &auth)
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("360 view: HTTP {}", r.status());
+        }
+        let _ = r.bytes().await?;
+        // The first 20 warm the caches.
+        if i >= 20 {
+            ms.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    ms.sort_by(f64::total_cmp);
+    Ok((percentile(&ms, 50.0), percentile(&ms, 99.0)))
+}
+
 /// Raw SQLite: rows of the interaction's shape, `per_tx` per transaction, for `duration`.
 async fn baseline(path: &std::path::Path, per_tx: usize, duration: Duration) -> Result<f64> {
     let opts = SqliteConnectOptions::new()
@@ -168,7 +220,8 @@ async fn baseline(path: &std::path::Path, per_tx: usize, duration: Duration) -> 
 pub fn run(serve: &ServeCmd, concurrency: usize, batches: usize, seconds: u64) -> Result<String> {
     let scratch = Scratch::new("ingest")?;
     let data = scratch.data_dir();
-    let token = crate::setup::user_and_token_with(&serve.bin, &data, "interactions:write")?;
+    let token =
+        crate::setup::user_and_token_with(&serve.bin, &data, "interactions:write,customers:read")?;
     let mut server = Server::spawn(serve, &data, scratch.log("serve"))?;
     server.wait_healthy(Duration::from_secs(60))?;
     let base = server.url("");
@@ -180,6 +233,7 @@ pub fn run(serve: &ServeCmd, concurrency: usize, batches: usize, seconds: u64) -
     let duration = Duration::from_secs(seconds);
     let single = rt.block_on(drive(&base, &token, concurrency, 1, duration))?;
     let batch = rt.block_on(drive(&base, &token, batches, 1_000, duration))?;
+    let view = rt.block_on(view_360(&base, &token))?;
     server.ensure_running()?;
     let db_mib = scratch.db_bytes().unwrap_or(0) as f64 / 1_048_576.0;
     server.stop()?;
@@ -210,9 +264,14 @@ pub fn run(serve: &ServeCmd, concurrency: usize, batches: usize, seconds: u64) -
         "POST /api/v1/interactions:batch, 1,000 per request, c={batches}: {:>8.0} interactions/s, p50 {:.0} ms, p99 {:.0} ms",
         batch.per_s, batch.p50_ms, batch.p99_ms
     )?;
-    write!(
+    writeln!(
         out,
         "raw SQLite, 1,000 rows per transaction (baseline): {many:>8.0} rows/s"
+    )?;
+    write!(
+        out,
+        "GET /api/v1/customers/{{id}}/360, a customer with 1,000 interactions, {VIEWS} requests one at a time: p50 {:.2} ms, p99 {:.2} ms",
+        view.0, view.1
     )?;
     Ok(out)
 }
