@@ -12,6 +12,7 @@ use vinculo_store::workspaces::Workspace;
 use vinculo_store::{teams, users, workspaces};
 
 mod people;
+mod timeline;
 pub use people::DemoCsv;
 
 pub const DEMO_SLUG: &str = "demo";
@@ -288,7 +289,8 @@ pub async fn fill(
     crate::imports::import_csv(app, actor, source, &opts, on_progress).await
 }
 
-/// The demo's people, and an e-mail marketing opt-in from a web form for one in three.
+/// The demo's people, an e-mail marketing opt-in from a web form for one in three, and a
+/// history of contacts on every channel for the newest ones.
 async fn seed_customers(app: &App, actor: &Principal, n: u64) -> Result<(), AppError> {
     ensure_fields(app, actor).await?;
     seed_organizations(app, actor).await?;
@@ -305,5 +307,6 @@ async fn seed_customers(app: &App, actor: &Principal, n: u64) -> Result<(), AppE
         };
         crate::customers::record_consent(app, actor, c.id, change).await?;
     }
-    Ok(())
+    let people: Vec<_> = page.items.iter().map(|c| c.id).collect();
+    timeline::seed(app, actor, &people).await
 }
