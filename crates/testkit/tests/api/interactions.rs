@@ -918,3 +918,38 @@ async fn with_attach_new_keys_off_a_known_customer_gets_the_interaction_but_not_
         "{last}"
     );
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn the_demo_workspace_shows_customers_with_a_history_on_every_channel(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let info = vinculo_app::demo::seed(&t.app).await.expect("demo");
+    assert!(info.created);
+    let demo = t.bearer(&t.token("demo", "ana@demo.vinculo.test", "read").await);
+    let (_, people) = get(&t, &demo, "/api/v1/customers?limit=1").await;
+    let newest = people["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (s, view) = get(&t, &demo, &format!("/api/v1/customers/{newest}/360")).await;
+    assert_eq!(s, 200, "{view}");
+    assert!(
+        !view["timeline"]["data"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .is_empty(),
+        "{view}"
+    );
+    // A second start leaves the demo as it is: the same history, nothing twice.
+    let again = vinculo_app::demo::seed(&t.app).await.expect("demo again");
+    assert!(!again.created);
+    let (_, same) = get(&t, &demo, &format!("/api/v1/customers/{newest}/360")).await;
+    assert_eq!(same["timeline"], view["timeline"]);
+}
