@@ -144,7 +144,11 @@ pub fn print_report(r: &ImportReport) {
     }
 }
 
-fn write_rejects(path: &std::path::Path, r: &ImportReport) -> anyhow::Result<()> {
+/// A CSV of rejected lines (`line,reason`), created new: an existing file is never
+/// overwritten. Shared with `vinculo ingest`.
+pub(crate) type RejectsCsv = csv::Writer<std::io::BufWriter<std::fs::File>>;
+
+pub(crate) fn create_rejects(path: &std::path::Path) -> anyhow::Result<RejectsCsv> {
     let f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -152,6 +156,11 @@ fn write_rejects(path: &std::path::Path, r: &ImportReport) -> anyhow::Result<()>
         .with_context(|| format!("cannot create {} (it must not exist)", path.display()))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
     w.write_record(["line", "reason"])?;
+    Ok(w)
+}
+
+fn write_rejects(path: &std::path::Path, r: &ImportReport) -> anyhow::Result<()> {
+    let mut w = create_rejects(path)?;
     for rej in &r.rejections {
         w.write_record([rej.line.to_string(), rej.reason.clone()])?;
     }

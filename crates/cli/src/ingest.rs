@@ -2,6 +2,7 @@
 //! input), streamed in batches, with a progress bar and every rejected line reported by number.
 use crate::config::connect;
 use crate::import::progress_bar;
+use crate::import::{create_rejects, RejectsCsv};
 use anyhow::Context as _;
 use indicatif::ProgressBar;
 use std::io::{BufRead, Read as _, Write as _};
@@ -86,19 +87,6 @@ fn open(file: &Path) -> anyhow::Result<(Box<dyn BufRead>, Option<u64>)> {
     let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let len = f.metadata().map(|m| m.len()).ok();
     Ok((Box::new(std::io::BufReader::new(f)), len))
-}
-
-type RejectsCsv = csv::Writer<std::io::BufWriter<std::fs::File>>;
-
-fn create_rejects(path: &Path) -> anyhow::Result<RejectsCsv> {
-    let f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create {} (it must not exist)", path.display()))?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-    w.write_record(["line", "reason"])?;
-    Ok(w)
 }
 
 /// Reads every line, ingesting them a batch at a time.
