@@ -132,31 +132,42 @@ async fn run(db: Db, events: Arc<Events>, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        match write_retrying(&db, &jobs).await {
-            Ok(answers) => {
-                for (job, answer) in jobs.into_iter().zip(answers) {
-                    publish(&events, &job, &answer);
-                    // A caller that went away is not waiting: its interactions are stored,
-                    // and a retry of them with their event ids is answered as a duplicate.
-                    let _ = job.reply.send(Ok(answer));
-                }
+        // Each group in a task of its own, awaited before the next: a panic (a bug) fails
+        // that group's requests (their answers are dropped, so they get an error), not every
+        // ingest until the server restarts.
+        let group = tokio::spawn(write_group(db.clone(), events.clone(), jobs));
+        if let Err(e) = group.await {
+            tracing::error!(error = %e, "an ingest group failed; its requests were answered with an error");
+        }
+    }
+}
+
+/// Writes a group and answers each of its requests.
+async fn write_group(db: Db, events: Arc<Events>, mut jobs: Vec<Job>) {
+    match write_retrying(&db, &jobs).await {
+        Ok(answers) => {
+            for (job, answer) in jobs.into_iter().zip(answers) {
+                publish(&events, &job, &answer);
+                // A caller that went away is not waiting: its interactions are stored, and a
+                // retry of them with their event ids is answered as a duplicate.
+                let _ = job.reply.send(Ok(answer));
             }
-            Err(e) if jobs.len() == 1 => {
-                if let Some(job) = jobs.pop() {
-                    let _ = job.reply.send(Err(e));
-                }
+        }
+        Err(e) if jobs.len() == 1 => {
+            if let Some(job) = jobs.pop() {
+                let _ = job.reply.send(Err(e));
             }
-            // One request's failure is not the others': each is written alone.
-            Err(_) => {
-                for job in jobs {
-                    let answer = write_retrying(&db, std::slice::from_ref(&job))
-                        .await
-                        .and_then(|mut a| a.pop().ok_or_else(stopped));
-                    if let Ok(a) = &answer {
-                        publish(&events, &job, a);
-                    }
-                    let _ = job.reply.send(answer);
+        }
+        // One request's failure is not the others': each is written alone.
+        Err(_) => {
+            for job in jobs {
+                let answer = write_retrying(&db, std::slice::from_ref(&job))
+                    .await
+                    .and_then(|mut a| a.pop().ok_or_else(stopped));
+                if let Ok(a) = &answer {
+                    publish(&events, &job, a);
                 }
+                let _ = job.reply.send(answer);
             }
         }
     }

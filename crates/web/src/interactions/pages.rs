@@ -135,7 +135,10 @@ fn entry(m: &Msg, i: &InteractionRecord) -> Markup {
                 div class="tl-meta" {
                     span class="tl-kind" { (kind_name(m, i.kind)) }
                     span class="tl-where" {
-                        span class="tl-channel" { (channel_name(m, i.channel)) }
+                        // "Visita · Visita" says nothing twice: the type stands alone.
+                        @if channel_name(m, i.channel) != kind_name(m, i.kind) {
+                            span class="tl-channel" { (channel_name(m, i.channel)) }
+                        }
                         span class="badge tl-dir" { span aria-hidden="true" { (dir.1) " " } (dir.2) }
                     }
                     time datetime=(rfc3339(i.occurred_at)) title=(when(i.occurred_at)) { (clock(i.occurred_at)) }
