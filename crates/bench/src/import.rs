@@ -45,17 +45,23 @@ fn vinculo(bin: &Path, args: &[&str], data_dir: &Path, stdin: Option<&str>) -> R
     Ok(String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-/// Raw rows/s of inserting the CSV's rows into one plain SQLite table.
-async fn baseline(csv_path: &Path, db: &Path) -> Result<f64> {
+/// One connection to a new SQLite file with Vinculo's settings (WAL, synchronous=NORMAL):
+/// where the raw-insert baselines write.
+pub(crate) async fn raw_pool(db: &Path) -> Result<sqlx::SqlitePool> {
     let opts = SqliteConnectOptions::new()
         .filename(db)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal);
-    let pool = SqlitePoolOptions::new()
+    Ok(SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(opts)
-        .await?;
+        .await?)
+}
+
+/// Raw rows/s of inserting the CSV's rows into one plain SQLite table.
+async fn baseline(csv_path: &Path, db: &Path) -> Result<f64> {
+    let pool = raw_pool(db).await?;
     let cols: Vec<String> = (0..11).map(|i| format!("c{i} TEXT")).collect();
     sqlx::query(&format!("CREATE TABLE people ({})", cols.join(", ")))
         .execute(&pool)

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use serde_json::json;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::server::{Scratch, ServeCmd, Server};
 use crate::stats::percentile;
@@ -176,15 +175,7 @@ async fn view_360(base: &str, token: &str) -> Result<(f64, f64)> {
 
 /// Raw SQLite: rows of the interaction's shape, `per_tx` per transaction, for `duration`.
 async fn baseline(path: &std::path::Path, per_tx: usize, duration: Duration) -> Result<f64> {
-    let opts = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(opts)
-        .await?;
+    let pool = crate::import::raw_pool(path).await?;
     sqlx::query("CREATE TABLE i (id BLOB PRIMARY KEY, customer BLOB, channel TEXT, kind TEXT, at TEXT, subject TEXT, attributes TEXT, source TEXT, event TEXT, UNIQUE (source, event))")
         .execute(&pool)
         .await?;

@@ -202,21 +202,7 @@ fn bad_console_input_gets_a_clear_error_and_changes_nothing() {
 
 #[test]
 fn a_backup_restores_into_an_empty_data_dir() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let o = vinculo(
-        dir.path(),
-        &[
-            "user",
-            "create",
-            "--admin",
-            "--email",
-            "ana@example.com",
-            "--workspace",
-            "acme",
-        ],
-        Some("a long enough password\n"),
-    );
-    assert!(o.status.success(), "{}", text(&o));
+    let dir = workspace_with_admin();
     let backup = dir.path().join("acme.backup");
     let o = vinculo(
         dir.path(),
