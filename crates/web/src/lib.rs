@@ -28,6 +28,7 @@ pub mod pages;
 pub mod problems;
 pub mod state;
 pub mod teams;
+pub mod telephony;
 pub mod tokens;
 pub mod users;
 
@@ -110,6 +111,7 @@ fn pages(state: &AppState) -> Router<AppState> {
             get(acct::account).post(acct::save_profile),
         )
         .route("/settings/account/password", post(acct::save_password))
+        .route("/settings/account/extension", post(acct::save_extension))
         .route("/settings/users", get(users::pages::users_page))
         .route("/settings/users/invite", post(users::pages::invite))
         .route("/settings/users/{id}", post(users::pages::update_member))
@@ -147,6 +149,7 @@ fn pages(state: &AppState) -> Router<AppState> {
             get(interactions::pages::fragment),
         )
         .route("/customers/{id}/live", get(interactions::pages::live))
+        .route("/screen-pop/live", get(telephony::pages::live))
         .route("/organizations", get(customers::org_pages::list_page))
         .route(
             "/organizations/new",

@@ -17,6 +17,7 @@ mod platform;
 mod search;
 mod security;
 mod teams;
+mod telephony;
 mod timeline;
 mod tokens;
 mod users;

@@ -162,6 +162,60 @@ document.addEventListener("DOMContentLoaded", () => {
     window.addEventListener("pagehide", () => source.close());
   }
 
+  // Screen pop: a call ringing on this agent's extension (or queue) pushes its caller's card
+  // here; answered and ended update it. The cards outlive a navigation (the agent opens the
+  // caller's profile mid-call) through sessionStorage, until closed or half an hour old.
+  const pops = document.getElementById("screenpop");
+  if (pops && pops.dataset.live && window.EventSource) {
+    const KEY = "vinculo.pops";
+    const MAX_AGE = 30 * 60 * 1000;
+    const load = () => {
+      try { return JSON.parse(sessionStorage.getItem(KEY) || "[]"); } catch (_) { return []; }
+    };
+    const save = (list) => {
+      try { sessionStorage.setItem(KEY, JSON.stringify(list)); } catch (_) { /* private mode */ }
+    };
+    const cardOf = (call) => Array.from(pops.querySelectorAll(".pop")).find((c) => c.dataset.call === call);
+    const setState = (card, state, text) => {
+      card.dataset.state = state;
+      const line = card.querySelector(".pop-state");
+      if (line && text) line.textContent = text;
+    };
+    const forget = (call) => save(load().filter((p) => p.call !== call));
+    const show = (html, state, text) => {
+      const holder = document.createElement("div");
+      holder.innerHTML = html;
+      const card = holder.firstElementChild;
+      if (!card) return null;
+      const old = cardOf(card.dataset.call);
+      if (old) old.replaceWith(card); else pops.prepend(card);
+      if (state) setState(card, state, text);
+      const close = card.querySelector(".pop-close");
+      if (close) close.addEventListener("click", () => { forget(card.dataset.call); card.remove(); });
+      return card;
+    };
+    const now = Date.now();
+    const kept = load().filter((p) => now - p.at < MAX_AGE);
+    save(kept);
+    kept.slice().reverse().forEach((p) => show(p.html, p.state, p.text));
+    const source = new EventSource(pops.dataset.live);
+    source.addEventListener("card", (e) => {
+      const card = show(e.data);
+      if (!card) return;
+      save([{ call: card.dataset.call, html: e.data, state: "ringing", text: "", at: Date.now() }]
+        .concat(load().filter((p) => p.call !== card.dataset.call)));
+    });
+    source.addEventListener("call", (e) => {
+      let u;
+      try { u = JSON.parse(e.data); } catch (_) { return; }
+      const card = cardOf(u.call_id);
+      if (!card) return;
+      setState(card, u.state, u.text);
+      save(load().map((p) => (p.call === u.call_id ? Object.assign(p, { state: u.state, text: u.text }) : p)));
+    });
+    window.addEventListener("pagehide", () => source.close());
+  }
+
   // Drop the one-shot ?flash= from the address bar so a reload does not repeat it.
   const url = new URL(window.location.href);
   if (url.searchParams.has("flash")) {

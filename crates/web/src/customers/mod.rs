@@ -13,6 +13,6 @@ pub mod import_progress;
 pub mod org_pages;
 pub mod organizations;
 pub mod pages;
-mod parts;
+pub(crate) mod parts;
 pub mod settings;
 pub mod views_pages;

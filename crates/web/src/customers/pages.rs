@@ -501,12 +501,30 @@ fn new_page(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>, ch: &Choices) -
     form_page(ctx, m.customer_new, body, error.is_some())
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+/// What a link can fill the new customer form with (a screen pop's "create customer").
+#[derive(Deserialize, Default)]
+pub struct Prefill {
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(prefill): Query<Prefill>,
+) -> Response {
     if let Err(e) = ctx.principal.require(Area::Customers, Access::Write) {
         return ctx_error(&ctx, e);
     }
+    let form = PersonForm {
+        phones: prefill.phone.unwrap_or_default(),
+        emails: prefill.email.unwrap_or_default(),
+        ..PersonForm::default()
+    };
     match Choices::load(&state, &ctx).await {
-        Ok(ch) => new_page(&ctx, &PersonForm::default(), None, &ch),
+        Ok(ch) => new_page(&ctx, &form, None, &ch),
         Err(e) => ctx_error(&ctx, e),
     }
 }

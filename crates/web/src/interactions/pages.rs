@@ -147,6 +147,9 @@ fn entry(m: &Msg, i: &InteractionRecord) -> Markup {
                     p class="tl-subject" { (s) }
                 }
                 (text(m, i))
+                @if let Some(call) = call_summary(m, i) {
+                    p class="tl-call small" { (call) }
+                }
                 @if let Some(a) = i.agent.as_deref().filter(|a| !a.trim().is_empty()) {
                     p class="tl-agent small muted" { (m.interaction_agent) ": " (a) }
                 }
@@ -185,6 +188,28 @@ fn text(m: &Msg, i: &InteractionRecord) -> Markup {
     }
 }
 
+/// A logged call's outcome: "Duration: 3 min 12 s", or "Missed call".
+pub(crate) fn call_summary(m: &Msg, i: &InteractionRecord) -> Option<String> {
+    if i.kind != vinculo_domain::interactions::InteractionType::Call {
+        return None;
+    }
+    let seconds = i.attributes.get("duration_seconds")?.as_u64()?;
+    let answered = i.attributes.get("answered").and_then(|a| a.as_bool());
+    if answered == Some(false) {
+        return Some(m.call_missed.to_owned());
+    }
+    Some(format!("{}: {}", m.call_duration, duration(seconds)))
+}
+
+/// `45 s`, `3 min 12 s`, `1 h 05 min`.
+pub(crate) fn duration(seconds: u64) -> String {
+    match (seconds / 3600, seconds % 3600 / 60, seconds % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, s) => format!("{m} min {s:02} s"),
+        (h, m, _) => format!("{h} h {m:02} min"),
+    }
+}
+
 /// Consecutive entries of the same (UTC) day; the page is newest first, so each day once.
 fn by_day(items: &[InteractionRecord]) -> Vec<(Date, Vec<&InteractionRecord>)> {
     let mut days: Vec<(Date, Vec<&InteractionRecord>)> = Vec::new();
@@ -199,7 +224,7 @@ fn by_day(items: &[InteractionRecord]) -> Vec<(Date, Vec<&InteractionRecord>)> {
 }
 
 /// "Today", "Yesterday", else `20 nov 2026`.
-fn day_name(m: &Msg, day: Date, today: Date) -> String {
+pub(crate) fn day_name(m: &Msg, day: Date, today: Date) -> String {
     if day == today {
         return m.today.to_owned();
     }
@@ -215,11 +240,11 @@ fn day_name(m: &Msg, day: Date, today: Date) -> String {
 }
 
 /// The time of day, `10:05` (the day is the group's heading; the title has the full time).
-fn clock(t: OffsetDateTime) -> String {
+pub(crate) fn clock(t: OffsetDateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
@@ -266,7 +291,7 @@ pub fn kind_name(m: &Msg, k: InteractionType) -> &'static str {
 /// Each channel's icon: SVG shapes on a 16×16 grid, drawn with the text colour (styled in
 /// app.css). Drawn here rather than taken from an emoji font, which phones and Linux
 /// desktops render differently or not at all.
-fn icon(c: Channel) -> &'static str {
+pub(crate) fn icon(c: Channel) -> &'static str {
     match c {
         Channel::Phone => {
             r#"<path d="M4.5 2h2l1 3-1.5 1a8 8 0 0 0 4 4l1-1.5 3 1v2a1.5 1.5 0 0 1-1.5 1.5A11 11 0 0 1 3 3.5 1.5 1.5 0 0 1 4.5 2z"/>"#
