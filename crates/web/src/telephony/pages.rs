@@ -4,7 +4,9 @@
 //! it (`app.js`); the cards stack in the page's corner until closed.
 use crate::customers::parts::stage_name;
 use crate::i18n::Msg;
-use crate::interactions::pages::{channel_name, clock, day_name, duration, icon, kind_name};
+use crate::interactions::pages::{
+    call_summary, channel_name, clock, day_name, duration, icon, kind_name,
+};
 use crate::pages::Ctx;
 use crate::state::AppState;
 use axum::extract::State;
@@ -122,6 +124,11 @@ pub fn render(m: &Msg, card: &CallCard) -> Markup {
 
 fn known(m: &Msg, c: &CardCustomer) -> Markup {
     let today = time::OffsetDateTime::now_utc().date();
+    // Not shown twice when the purchase is already one of the last contacts.
+    let purchase = c
+        .last_purchase
+        .as_ref()
+        .filter(|p| c.last.iter().all(|l| l.id != p.id));
     html! {
         div class="pop-who" {
             a class="pop-name" href={ "/customers/" (c.id) } { (c.name) }
@@ -135,20 +142,26 @@ fn known(m: &Msg, c: &CardCustomer) -> Markup {
         }
         @if !c.complaints.is_empty() {
             p class="pop-flag" role="note" { "⚠ " (m.pop_complaint_flag) }
-            h3 class="pop-h" { (m.pop_complaints) }
-            ul class="pop-list" { @for i in &c.complaints { (line(m, i, today)) } }
         }
-        h3 class="pop-h" { (m.pop_last_contacts) }
-        @if c.last.is_empty() {
-            p class="small muted" { (m.pop_no_contacts) }
-        } @else {
-            ul class="pop-list" { @for i in &c.last { (line(m, i, today)) } }
+        // The history matters while ringing and talking; CSS folds it once the call ends,
+        // so a finished card stops covering the page it sits on.
+        div class="pop-more" {
+            @if !c.complaints.is_empty() {
+                h3 class="pop-h" { (m.pop_complaints) }
+                ul class="pop-list" { @for i in &c.complaints { (line(m, i, today)) } }
+            }
+            h3 class="pop-h" { (m.pop_last_contacts) }
+            @if c.last.is_empty() {
+                p class="small muted" { (m.pop_no_contacts) }
+            } @else {
+                ul class="pop-list" { @for i in &c.last { (line(m, i, today)) } }
+            }
+            @if let Some(p) = purchase {
+                h3 class="pop-h" { (m.pop_last_purchase) }
+                ul class="pop-list" { (line(m, p, today)) }
+            }
         }
-        @if let Some(p) = &c.last_purchase {
-            h3 class="pop-h" { (m.pop_last_purchase) }
-            ul class="pop-list" { (line(m, p, today)) }
-        }
-        p { a class="button" href={ "/customers/" (c.id) } { (m.pop_open) } }
+        p class="pop-actions" { a class="button" href={ "/customers/" (c.id) } { (m.pop_open) } }
     }
 }
 
@@ -160,7 +173,7 @@ fn unknown(m: &Msg, call: &vinculo_store::telephony::Call) -> Markup {
             p class="pop-name" { (m.pop_new_caller) }
             p class="small muted" { (m.pop_new_caller_hint) }
             @let phone = call.phone.as_deref().unwrap_or(&call.number);
-            p { a class="button" href={ "/customers/new?phone=" (urlencode(phone)) } { (m.pop_create) } }
+            p class="pop-actions" { a class="button" href={ "/customers/new?phone=" (urlencode(phone)) } { (m.pop_create) } }
         }
     }
 }
@@ -177,6 +190,10 @@ fn line(m: &Msg, i: &InteractionRecord, today: time::Date) -> Markup {
                 span class="muted" { (day_name(m, i.occurred_at.date(), today)) " " (clock(i.occurred_at)) }
                 @if let Some(s) = i.subject.as_deref().filter(|s| !s.trim().is_empty()) {
                     br; (s)
+                }
+                // A logged call has no subject: its outcome says what happened.
+                @if let Some(call) = call_summary(m, i) {
+                    br; span class="muted" { (call) }
                 }
             }
         }
