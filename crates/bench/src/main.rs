@@ -11,6 +11,7 @@ mod machine;
 mod memory;
 mod phones;
 mod report;
+mod screenpop;
 mod server;
 mod setup;
 mod startup;
@@ -107,6 +108,15 @@ enum Cmd {
         /// Seconds per figure.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+    /// Screen pop latency: from a call's `ringing` POST to its card on an agent's open SSE
+    /// stream, idle and under ingest load.
+    ScreenPop {
+        #[command(flatten)]
+        target: Target,
+        /// Calls per figure.
+        #[arg(long, default_value_t = 1_000)]
+        calls: u64,
     },
     /// Throughput and latency of GET /api/v1/me (bearer token) vs GET /healthz.
     Load {
@@ -260,6 +270,11 @@ fn run(cli: Cli) -> Result<()> {
             let serve = target.serve_cmd()?;
             println!("machine: {}\n", machine.one_line());
             println!("{}", ingest::run(&serve, concurrency, batches, seconds)?);
+        }
+        Cmd::ScreenPop { target, calls } => {
+            let serve = target.serve_cmd()?;
+            println!("machine: {}\n", machine.one_line());
+            println!("{}", screenpop::run(&serve, calls)?);
         }
         Cmd::Load { target, load } => {
             let serve = target.serve_cmd()?;
