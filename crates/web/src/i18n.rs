@@ -429,6 +429,7 @@ messages! {
     interactions_filter: "Show", "Mostrar";
     interactions_more: "Load more", "Ver más";
     interactions_newest: "Back to the newest", "Volver a las más recientes";
+    interactions_loading: "Loading…", "Cargando…";
     interaction_agent: "Agent", "Agente";
     interaction_full_text: "Show it all", "Ver completo";
     interaction_message: "Show the message", "Ver el mensaje";
@@ -488,6 +489,9 @@ messages! {
     pop_no_contacts: "No contacts yet.", "Sin contactos todavía.";
     pop_last_purchase: "Last purchase", "Última compra";
     call_duration: "Duration", "Duración";
+    glance_title: "At a glance", "De un vistazo";
+    glance_channels: "Channels", "Canales";
+    glance_last_contact: "Last contact", "Último contacto";
     call_missed: "Missed call", "Llamada perdida";
     telephony_title: "Telephony", "Telefonía";
     extension_label: "Extension", "Extensión";

@@ -1,6 +1,5 @@
 //! The screen pop's card: what an agent needs to know before answering, read in a handful
 //! of indexed look-ups (the card has to reach the agent's screen within the first ring).
-use time::OffsetDateTime;
 use vinculo_domain::customers::Kind;
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::{CustomerId, WorkspaceId};
@@ -10,7 +9,7 @@ use vinculo_store::interactions::{self as store, InteractionRecord, TimelineFilt
 use vinculo_store::telephony::Call;
 use vinculo_store::Conn;
 
-use crate::interactions::COMPLAINT_DAYS;
+use crate::interactions::view::{complaints_since, of_kind};
 use crate::AppError;
 
 /// Contacts shown on a card.
@@ -32,7 +31,7 @@ pub struct CardCustomer {
     pub lifecycle_stage: String,
     pub organizations: Vec<String>,
     pub tags: Vec<String>,
-    /// Complaints of the last [`COMPLAINT_DAYS`] days, newest first (until tickets exist,
+    /// Complaints of the last [`COMPLAINT_DAYS`](crate::interactions::COMPLAINT_DAYS) days, newest first (until tickets exist,
     /// a recent complaint is an open one: do not cross-sell).
     pub complaints: Vec<InteractionRecord>,
     /// The last contacts on any channel, newest first.
@@ -53,8 +52,8 @@ pub(super) async fn customer(
     let Some(c) = customer_store::get(conn, ws, id).await? else {
         return Ok(None);
     };
-    let since = OffsetDateTime::now_utc() - time::Duration::days(COMPLAINT_DAYS);
-    let complaints = of_kind(conn, ws, id, InteractionType::Complaint, Some(since), 3).await?;
+    let since = Some(complaints_since());
+    let complaints = of_kind(conn, ws, id, InteractionType::Complaint, since, 3).await?;
     let last = store::timeline(
         conn,
         ws,
@@ -79,22 +78,4 @@ pub(super) async fn customer(
         last,
         last_purchase,
     }))
-}
-
-async fn of_kind(
-    conn: &mut Conn,
-    ws: WorkspaceId,
-    id: CustomerId,
-    kind: InteractionType,
-    from: Option<OffsetDateTime>,
-    limit: u64,
-) -> Result<Vec<InteractionRecord>, AppError> {
-    let filter = TimelineFilter {
-        kinds: vec![kind],
-        from,
-        ..TimelineFilter::default()
-    };
-    Ok(store::timeline(conn, ws, id, &filter, None, limit)
-        .await?
-        .items)
 }

@@ -607,13 +607,17 @@ pub async fn show(
     let id = CustomerId(id);
     let base = format!("/customers/{id}");
     match load(&state, &ctx, id, Kind::Person).await {
-        Ok((c, ledger, ch)) => match timeline::section(&state, &ctx, id, &base, &tq).await {
-            Ok(t) => {
-                let f = PersonForm::of(&c, &ch.fields);
-                show_page(&ctx, &c, &f, None, &ledger, &ch, t)
+        Ok((c, ledger, ch)) => {
+            let t = timeline::section(&state, &ctx, id, &base, &tq).await;
+            match (timeline::glance(&state, &ctx, id).await, t) {
+                (Ok(g), Ok(t)) => {
+                    let f = PersonForm::of(&c, &ch.fields);
+                    let t = t.map(|t| html! { (g) (t) });
+                    show_page(&ctx, &c, &f, None, &ledger, &ch, t)
+                }
+                (Err(e), _) | (_, Err(e)) => ctx_error(&ctx, e),
             }
-            Err(e) => ctx_error(&ctx, e),
-        },
+        }
         Err(e) => ctx_error(&ctx, e),
     }
 }

@@ -107,7 +107,8 @@ pub async fn section(
                 }
             }
             @if before.is_some() || page.next.is_some() {
-                p class="tl-pages" {
+                // The page's script says this while it fetches the next page into this one.
+                p class="tl-pages" data-loading=(m.interactions_loading) {
                     @if before.is_some() {
                         a href=(newest) { "↑ " (m.interactions_newest) }
                     }
@@ -118,6 +119,54 @@ pub async fn section(
             }
         }
     }))
+}
+
+/// The customer at a glance, above their timeline: a recent complaint's warning, the
+/// channels they use (most used first, with counts), their last contact and last purchase.
+/// Nothing when they have no interactions or the user may not read them.
+pub async fn glance(state: &AppState, ctx: &Ctx, customer: CustomerId) -> Result<Markup, AppError> {
+    let s = match vinculo_app::interactions::summary(&state.app, &ctx.principal, customer).await {
+        Ok(s) => s,
+        Err(AppError::Forbidden) => return Ok(html! {}),
+        Err(e) => return Err(e),
+    };
+    let Some(last) = s.channels.iter().max_by_key(|c| c.last_at) else {
+        return Ok(html! {});
+    };
+    let (m, today) = (ctx.m, OffsetDateTime::now_utc().date());
+    let day = |t: OffsetDateTime| day_name(m, t.date(), today);
+    Ok(html! {
+        section class="card glance" aria-labelledby="glance-title" {
+            h2 id="glance-title" class="visually-hidden" { (m.glance_title) }
+            @if !s.recent_complaints.is_empty() {
+                p class="pop-flag" role="note" { "⚠ " (m.pop_complaint_flag) }
+                ul class="pop-list" {
+                    @for c in &s.recent_complaints {
+                        li { span { strong { (day(c.occurred_at)) } " · " (c.subject.as_deref().unwrap_or(kind_name(m, c.kind))) } }
+                    }
+                }
+            }
+            dl class="glance-grid" {
+                dt { (m.glance_channels) }
+                dd {
+                    @for c in &s.channels {
+                        span class="chip" title=(when(c.last_at)) {
+                            span class="tl-icon" aria-hidden="true" {
+                                svg viewBox="0 0 16 16" focusable="false" { (PreEscaped(icon(c.channel))) }
+                            }
+                            (channel_name(m, c.channel)) " " span class="muted" { (c.interactions) }
+                        }
+                    }
+                }
+                dt { (m.glance_last_contact) }
+                dd { (channel_name(m, last.channel)) " · " (day(last.last_at)) " " (clock(last.last_at)) }
+                @if let Some(p) = &s.last_purchase {
+                    dt { (m.pop_last_purchase) }
+                    dd { (p.subject.as_deref().unwrap_or(kind_name(m, p.kind))) " · " (day(p.occurred_at)) }
+                }
+            }
+        }
+    })
 }
 
 /// One interaction: what, where, which way and when, then its subject, text and agent.
@@ -340,7 +389,8 @@ pub(crate) fn icon(c: Channel) -> &'static str {
 }
 
 /// `GET /customers/{id}/timeline`: the timeline section alone, as the customer page would
-/// show it for the same query; what the page's script swaps in when something new arrives.
+/// show it for the same query; what the page's script swaps in when something new arrives,
+/// and (with `before=`) takes the next page's entries from as the reader scrolls down.
 pub async fn fragment(
     State(state): State<AppState>,
     ctx: Ctx,
