@@ -11,6 +11,7 @@ mod machine;
 mod memory;
 mod phones;
 mod report;
+mod scale;
 mod screenpop;
 mod server;
 mod setup;
@@ -117,6 +118,18 @@ enum Cmd {
         /// Calls per figure.
         #[arg(long, default_value_t = 1_000)]
         calls: u64,
+    },
+    /// The scale (1M customers, 20M interactions): the 360 view and the screen pop.
+    Scale {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, default_value_t = 1_000_000)]
+        customers: u64,
+        #[arg(long, default_value_t = 20_000_000)]
+        interactions: u64,
+        /// Keep the generated dataset here (and reuse it when it is there).
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Throughput and latency of GET /api/v1/me (bearer token) vs GET /healthz.
     Load {
@@ -275,6 +288,19 @@ fn run(cli: Cli) -> Result<()> {
             let serve = target.serve_cmd()?;
             println!("machine: {}\n", machine.one_line());
             println!("{}", screenpop::run(&serve, calls)?);
+        }
+        Cmd::Scale {
+            target,
+            customers,
+            interactions,
+            keep,
+        } => {
+            let serve = target.serve_cmd()?;
+            println!("machine: {}\n", machine.one_line());
+            println!(
+                "{}",
+                scale::run(&serve, customers, interactions, keep.as_deref())?
+            );
         }
         Cmd::Load { target, load } => {
             let serve = target.serve_cmd()?;

@@ -116,20 +116,21 @@ fn csrf(html: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_owned())
 }
 
-/// Rings `calls` calls one after the other and times each card's arrival.
+/// Rings a call from each number, one after the other, and times each card's arrival.
 async fn measure(
     base: &str,
     token: &str,
     stream: &mut reqwest::Response,
-    calls: u64,
+    numbers: &[String],
     tag: &str,
 ) -> Result<Vec<f64>> {
     let client = reqwest::Client::new();
-    let mut ms = Vec::with_capacity(calls as usize);
+    let mut ms = Vec::with_capacity(numbers.len());
     let mut heard = String::new();
-    for n in 0..calls {
+    for (n, number) in numbers.iter().enumerate() {
         let call_id = format!("{tag}-{n}");
-        let body = json!({"event": "ringing", "call_id": call_id, "from": phone(n * 7919), "extension": "201"});
+        let body =
+            json!({"event": "ringing", "call_id": call_id, "from": number, "extension": "201"});
         let post = client
             .post(format!("{base}/api/v1/telephony/events"))
             .bearer_auth(token)
@@ -193,6 +194,23 @@ async fn load(base: String, token: String, stop: Arc<AtomicBool>) -> u64 {
     done.load(Ordering::Relaxed)
 }
 
+/// The screen pop against a running server whose bench user may set its extension: calls
+/// from `numbers` (customers' phones) with `LISTENERS` screens open, idle.
+pub async fn at_scale(base: &str, token: &str, numbers: &[String]) -> Result<String> {
+    let browser = agent(base, token, "201").await?;
+    let open = || browser.get(format!("{base}/screen-pop/live")).send();
+    let mut stream = open().await?;
+    let mut others = Vec::with_capacity(LISTENERS - 1);
+    for _ in 1..LISTENERS {
+        others.push(open().await?);
+    }
+    let mut ms = measure(base, token, &mut stream, numbers, "scale").await?;
+    drop(others);
+    ms.sort_by(f64::total_cmp);
+    let (p50, p99) = (percentile(&ms, 50.0), percentile(&ms, 99.0));
+    Ok(format!("screen pop, ringing POST → card on the agent's SSE stream, {} calls from customers' phones, {LISTENERS} screens open: p50 {p50:.2} ms, p99 {p99:.2} ms", ms.len()))
+}
+
 pub fn run(serve: &ServeCmd, calls: u64) -> Result<String> {
     let scratch = Scratch::new("screenpop")?;
     let data = scratch.data_dir();
@@ -218,12 +236,13 @@ pub fn run(serve: &ServeCmd, calls: u64) -> Result<String> {
         for _ in 1..LISTENERS {
             others.push(open().await?);
         }
-        let idle = measure(&base, &token, &mut stream, calls, "idle").await?;
+        let numbers: Vec<String> = (0..calls).map(|n| phone(n * 7919)).collect();
+        let idle = measure(&base, &token, &mut stream, &numbers, "idle").await?;
         let stop = Arc::new(AtomicBool::new(false));
         let writer = tokio::spawn(load(base.clone(), token.clone(), stop.clone()));
         tokio::time::sleep(Duration::from_millis(500)).await;
         let started = Instant::now();
-        let loaded = measure(&base, &token, &mut stream, calls, "busy").await?;
+        let loaded = measure(&base, &token, &mut stream, &numbers, "busy").await?;
         let secs = started.elapsed().as_secs_f64();
         stop.store(true, Ordering::Relaxed);
         let writes = writer.await? as f64 / secs;
