@@ -361,6 +361,7 @@ pub async fn set_extension(
     )
     .await?;
     tx.commit().await?;
+    app.invalidate_principals();
     Ok(ext.map(str::to_owned))
 }
 

@@ -450,3 +450,54 @@ async fn bad_call_events_and_extensions_get_clear_errors(#[case] backend: Backen
     .await;
     assert_eq!((s, u["extension"].clone()), (200, Value::Null), "{u}");
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[tokio::test]
+async fn only_pages_of_users_calls_can_ring_for_open_a_screen_pop_stream(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let luis = t.user("acme", "luis@acme.test", Role::Agent).await;
+    let (page, _) = t.login("luis@acme.test").await;
+    let home = |page: reqwest::Client| {
+        let url = t.url("/app");
+        async move {
+            page.get(url)
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    // No extension and no team: no stream, so tabs do not use up the browser's connections.
+    assert!(!home(page.clone()).await.contains("id=\"screenpop\""));
+    patch(
+        &t,
+        &c,
+        &format!("/api/v1/users/{luis}"),
+        json!({"extension": "201"}),
+    )
+    .await;
+    assert!(home(page.clone()).await.contains("id=\"screenpop\""));
+    patch(
+        &t,
+        &c,
+        &format!("/api/v1/users/{luis}"),
+        json!({"extension": ""}),
+    )
+    .await;
+    assert!(!home(page.clone()).await.contains("id=\"screenpop\""));
+    // A queue's team member listens without an extension.
+    post(
+        &t,
+        &c,
+        "/api/v1/teams",
+        json!({"name": "Ventas", "members": [luis.to_string()]}),
+    )
+    .await;
+    assert!(home(page).await.contains("id=\"screenpop\""));
+}

@@ -148,7 +148,7 @@ fn account_page(
                     div { button type="submit" { (m.save) } }
                 }
             }
-            @if crate::telephony::pages::listens(ctx) {
+            @if crate::telephony::pages::may_listen(ctx) {
                 section class="card" id="telephony" {
                     h2 { (m.telephony_title) }
                     @if let Some(e) = phone.error { div class="flash err" role="alert" { (e) } }

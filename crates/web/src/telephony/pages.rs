@@ -23,15 +23,22 @@ use vinculo_store::interactions::InteractionRecord;
 /// How often an idle connection says it is still there (proxies close silent ones).
 const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
-/// Whether a user's pages listen for screen pops: they must be able to see who calls.
-pub fn listens(ctx: &Ctx) -> bool {
+/// Whether a user may see screen pops: they must be able to see who calls.
+pub fn may_listen(ctx: &Ctx) -> bool {
     let p = &ctx.principal;
     p.can(Area::Customers, Access::Read) && p.can(Area::Interactions, Access::Read)
 }
 
+/// Whether a user's pages listen for screen pops: they may, and calls can ring for them.
+/// Everyone else's pages open no stream: a browser has six connections per server over
+/// HTTP/1.1, and a stream per tab would soon use them up.
+pub fn listens(ctx: &Ctx) -> bool {
+    may_listen(ctx) && ctx.principal.answers_calls
+}
+
 /// `GET /screen-pop/live`: this user's call cards and their updates.
 pub async fn live(State(state): State<AppState>, ctx: Ctx) -> Response {
-    if !listens(&ctx) {
+    if !may_listen(&ctx) {
         return crate::pages::ctx_error(&ctx, vinculo_app::AppError::Forbidden);
     }
     let (ws, me, m) = (ctx.principal.workspace_id, ctx.principal.user_id, ctx.m);
