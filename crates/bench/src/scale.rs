@@ -64,14 +64,24 @@ async fn fill(db: &Path, total: u64) -> Result<(u64, f64, uuid::Uuid)> {
     let Some(&heavy) = customers.first() else {
         bail!("no customers to give interactions to");
     };
-    let rest = (total.saturating_sub(HEAVY)) / (customers.len() as u64 - 1).max(1);
+    // The rest spread evenly; the first `extra` customers after the heavy one get one more,
+    // so the total is exact.
+    let others = (customers.len() as u64 - 1).max(1);
+    let (rest, extra) = (
+        total.saturating_sub(HEAVY) / others,
+        total.saturating_sub(HEAVY) % others,
+    );
     let now = time::OffsetDateTime::now_utc();
     let started = Instant::now();
     let mut written = 0u64;
     let mut tx = pool.begin().await?;
     let mut rows: Vec<(uuid::Uuid, u64)> = Vec::with_capacity(64);
     for (i, c) in customers.iter().enumerate() {
-        let n = if i == 0 { HEAVY } else { rest };
+        let n = match i as u64 {
+            0 => HEAVY,
+            i if i <= extra => rest + 1,
+            _ => rest,
+        };
         for k in 0..n {
             rows.push((*c, k));
             if rows.len() == 64 {
