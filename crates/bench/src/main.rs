@@ -109,6 +109,10 @@ enum Cmd {
         /// Seconds per figure.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Ingest into this kept dataset (one made by `vinculo-bench scale --keep DIR`)
+        /// instead of a fresh data dir; it grows by what is ingested.
+        #[arg(long)]
+        into: Option<PathBuf>,
     },
     /// Screen pop latency: from a call's `ringing` POST to its card on an agent's open SSE
     /// stream, idle and under ingest load.
@@ -279,10 +283,17 @@ fn run(cli: Cli) -> Result<()> {
             concurrency,
             batches,
             seconds,
+            into,
         } => {
             let serve = target.serve_cmd()?;
             println!("machine: {}\n", machine.one_line());
-            println!("{}", ingest::run(&serve, concurrency, batches, seconds)?);
+            let run = ingest::Opts {
+                concurrency,
+                batches,
+                seconds,
+                into: into.as_deref(),
+            };
+            println!("{}", ingest::run(&serve, &run)?);
         }
         Cmd::ScreenPop { target, calls } => {
             let serve = target.serve_cmd()?;
