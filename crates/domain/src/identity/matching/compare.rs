@@ -85,6 +85,99 @@ pub fn compare(a: &MatchRecord, b: &MatchRecord) -> Comparison {
     Comparison { outcomes, weight }
 }
 
+/// The most each level can weigh, whatever else agrees: the parts of [`weight_bound`].
+struct Bounds {
+    names: [f64; 2],
+    phone: [f64; 2],
+    email: [f64; 2],
+    address: [f64; 2],
+    birthday: [f64; 3],
+    organisation: f64,
+}
+
+fn best(field: Field, levels: &[Level]) -> f64 {
+    let contexts = [(false, false), (false, true), (true, false), (true, true)];
+    levels
+        .iter()
+        .flat_map(|&l| {
+            contexts
+                .iter()
+                .map(move |&(family, phone)| weight(field, l, Context { family, phone }))
+        })
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+static BOUNDS: std::sync::LazyLock<Bounds> = std::sync::LazyLock::new(|| {
+    use Level::*;
+    Bounds {
+        names: [
+            best(Field::GivenName, &[Exact, Swapped]),
+            best(Field::FamilyName, &[Exact, Swapped]),
+        ],
+        phone: [
+            best(Field::Phone, &[Exact]),
+            best(Field::Phone, &[Different]),
+        ],
+        email: [
+            best(Field::Email, &[Exact]),
+            best(Field::Email, &[SameLocalPart, SimilarLocalPart, Different]),
+        ],
+        address: [
+            best(Field::Address, &[SameAddress, SamePostcode]),
+            best(Field::Address, &[Different]),
+        ],
+        birthday: [
+            best(Field::Birthday, &[Exact]),
+            best(Field::Birthday, &[Near]),
+            best(Field::Birthday, &[Different]),
+        ],
+        organisation: best(Field::Organisation, &[Exact, Similar]),
+    }
+});
+
+/// An upper bound of `compare(a, b).weight` from what costs next to nothing to check
+/// (phones, e-mails, birthdays, postcodes are equal or not), taking the best case for names,
+/// streets and organisations. Most pairs of a large block fail it and are never compared
+/// string by string, which is most of the matcher's time.
+pub fn weight_bound(a: &MatchRecord, b: &MatchRecord) -> f64 {
+    let k = &*BOUNDS;
+    let mut w = 0.0;
+    if !a.given.is_empty() && !b.given.is_empty() {
+        w += k.names[0];
+    }
+    if !a.family.is_empty() && !b.family.is_empty() {
+        w += k.names[1];
+    }
+    if !a.phones.is_empty() && !b.phones.is_empty() {
+        w += k.phone[usize::from(exact_any(&a.phones, &b.phones).is_none())];
+    }
+    if !a.emails.is_empty() && !b.emails.is_empty() {
+        w += k.email[usize::from(exact_any(&a.emails, &b.emails).is_none())];
+    }
+    let address = a
+        .addresses
+        .iter()
+        .flat_map(|x| b.addresses.iter().map(move |y| (x, y)))
+        .map(|(x, y)| {
+            let moved =
+                !x.postcode.is_empty() && !y.postcode.is_empty() && x.postcode != y.postcode;
+            k.address[usize::from(moved)]
+        })
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+    w += address.unwrap_or(0.0);
+    if let (Some(x), Some(y)) = (a.birthday, b.birthday) {
+        w += match birthday(x, y) {
+            Level::Exact => k.birthday[0],
+            Level::Near => k.birthday[1],
+            _ => k.birthday[2],
+        };
+    }
+    if !a.organisations.is_empty() && !b.organisations.is_empty() {
+        w += k.organisation;
+    }
+    w
+}
+
 /// A level and the similarity behind it, or no evidence.
 type Graded = Option<(Level, f64)>;
 
@@ -113,7 +206,7 @@ fn names(a: &MatchRecord, b: &MatchRecord) -> (Graded, Graded) {
 /// A given name standing where the family name was: equal, one typo, or the first surname.
 fn swap_fits(given: &str, family: &str) -> bool {
     let first = family.split(' ').next().unwrap_or(family);
-    given == family || given == first || jaro_winkler(given, family) >= NAME_SIMILAR
+    given == family || given == first || typo_of(given, family)
 }
 
 fn given_level(x: &str, y: &str) -> (Level, f64) {
@@ -184,7 +277,32 @@ fn word_count(s: &str) -> usize {
 fn words_similar(x: &str, y: &str) -> bool {
     x.split(' ')
         .zip(y.split(' '))
-        .all(|(p, q)| p == q || (jaro_winkler(p, q) >= NAME_SIMILAR && !gender_pair(p, q)))
+        .all(|(p, q)| p == q || typo_of(p, q))
+}
+
+/// One name word mistyped as the other. Not the other gender's form, and not a longer name
+/// that begins with it (María and Mariana, Cristian and Cristiano), to which Jaro–Winkler's
+/// reward for a shared beginning would otherwise give a high score.
+fn typo_of(p: &str, q: &str) -> bool {
+    let (short, long) = if p.len() <= q.len() { (p, q) } else { (q, p) };
+    let extended = long.len() >= short.len() + 2 && long.starts_with(short);
+    !gender_pair(p, q) && !extended && (jaro_winkler(p, q) >= NAME_SIMILAR || one_slip(p, q))
+}
+
+/// A letter dropped, doubled or two swapped ("atonio", "antonnio", "antnoio"), which
+/// Jaro–Winkler scores low when it falls early in a short name. A letter *replaced* is left
+/// to Jaro–Winkler: in short names it often makes another name (Marta, María).
+fn one_slip(p: &str, q: &str) -> bool {
+    if p.len().min(q.len()) < 4 || p.len().abs_diff(q.len()) > 1 {
+        return false;
+    }
+    let same_letters = || {
+        let (mut x, mut y) = (p.as_bytes().to_vec(), q.as_bytes().to_vec());
+        x.sort_unstable();
+        y.sort_unstable();
+        x == y
+    };
+    osa_distance(p, q) == 1 && (p.len() != q.len() || same_letters())
 }
 
 /// `short` is an initial of `long`, or its first words ("maria" of "maria jose", "j m" of
@@ -242,8 +360,11 @@ fn emails(a: &[String], b: &[String]) -> Option<(Level, f64, usize, usize)> {
             }
             // One typo, not in the first letter (household accounts differ by an initial:
             // mgarcia@, jgarcia@).
+            // Nor in a number: maria1985@ and maria1986@ are chosen, not mistyped.
+            let digits = |l: &str| l.bytes().filter(u8::is_ascii_digit).collect::<Vec<u8>>();
             let typo = lx.len().min(ly.len()) >= 6
                 && lx.as_bytes().first() == ly.as_bytes().first()
+                && digits(lx) == digits(ly)
                 && osa_distance(lx, ly) <= 1;
             if typo && best.0 == Level::Different {
                 best = (Level::SimilarLocalPart, s, i, j);

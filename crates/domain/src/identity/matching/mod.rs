@@ -13,7 +13,7 @@ pub mod model;
 pub mod record;
 
 pub use blocking::{blocking_keys, MAX_BLOCK};
-pub use compare::{compare, Comparison};
+pub use compare::{compare, weight_bound, Comparison};
 pub use model::{probability, Field, Level, DEFAULT_MIN_PROBABILITY, PRIOR_LOG2_ODDS};
 pub use record::{fold_words, MatchAddress, MatchFields, MatchRecord};
 
@@ -210,6 +210,17 @@ pub fn search(records: &[MatchRecord], min_probability: f64) -> Search {
     out
 }
 
+/// The weight a pair needs to reach `min_probability` (the inverse of [`probability`]).
+fn min_weight(min_probability: f64) -> f64 {
+    if min_probability <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if min_probability >= 1.0 {
+        return f64::INFINITY;
+    }
+    (min_probability / (1.0 - min_probability)).log2() - PRIOR_LOG2_ODDS
+}
+
 fn score_runs(
     records: &[MatchRecord],
     blocks: &Blocks,
@@ -218,6 +229,7 @@ fn score_runs(
 ) -> (Vec<Scored>, u64) {
     let mut out = Vec::new();
     let mut candidates = 0;
+    let needed = min_weight(min_probability);
     for &(s, e) in runs {
         let members = &blocks.entries[s..e];
         for (p, &(key, i)) in members.iter().enumerate() {
@@ -231,9 +243,10 @@ fn score_runs(
                     continue;
                 }
                 candidates += 1;
-                let c = compare(x, y);
-                let p = probability(c.weight);
-                if p >= min_probability {
+                if weight_bound(x, y) < needed {
+                    continue;
+                }
+                if probability(compare(x, y).weight) >= min_probability {
                     out.push(score(x, y));
                 }
             }

@@ -109,10 +109,11 @@ fn table(field: Field, level: Level, ctx: Context) -> Mu {
     use Level::*;
     // Relatives share a surname, a home and its phone: once the surname agrees, a shared
     // phone or birthday is about 2 in the surname's bearers (a household's other members)
-    // rather than 1 in the population, and once the phone agrees too the address is
-    // expected (it adds nothing either way).
+    // rather than 1 in the population. People who share a phone share a home (a spouse
+    // with another surname too), so once the phone agrees the address is expected and adds
+    // nothing either way.
     let kin = ctx.family;
-    let home = ctx.family && ctx.phone;
+    let home = ctx.phone;
     match (field, level) {
         // Given names: a person's own given name is the most stable field there is. Two
         // strangers share one about 1 in 50 times (María, José and Juan are common).
