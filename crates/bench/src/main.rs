@@ -5,6 +5,7 @@ mod builtin;
 mod customers;
 mod dedup;
 mod dedup_data;
+mod dedup_names;
 mod http;
 mod import;
 mod ingest;

@@ -8,12 +8,14 @@
 //! wrong merge costs more than a missed one) are ours to tune, and nothing in Rust does it.
 //! `strsim` provides the string similarities.
 pub mod blocking;
+mod bound;
 pub mod compare;
 pub mod model;
 pub mod record;
 
 pub use blocking::{blocking_keys, MAX_BLOCK};
-pub use compare::{compare, weight_bound, Comparison};
+pub use bound::weight_bound;
+pub use compare::{compare, Comparison};
 pub use model::{probability, Field, Level, DEFAULT_MIN_PROBABILITY, PRIOR_LOG2_ODDS};
 pub use record::{fold_words, MatchAddress, MatchFields, MatchRecord};
 
@@ -127,13 +129,25 @@ fn values(o: &Outcome, r: &MatchRecord, index: usize) -> String {
 impl Comparison {
     /// The evidence behind the weight, strongest first, with `a`'s and `b`'s values.
     pub fn evidence(&self, a: &MatchRecord, b: &MatchRecord) -> Vec<Evidence> {
+        // Swapped names are one finding, scored over both name fields: shown once.
+        let swapped: f64 = self
+            .outcomes
+            .iter()
+            .filter(|o| o.level == Level::Swapped)
+            .map(|o| o.weight)
+            .sum();
         let mut out: Vec<Evidence> = self
             .outcomes
             .iter()
+            .filter(|o| !(o.level == Level::Swapped && o.field == Field::FamilyName))
             .map(|o| Evidence {
                 field: o.field,
                 level: o.level,
-                weight: round2(o.weight),
+                weight: round2(if o.level == Level::Swapped {
+                    swapped
+                } else {
+                    o.weight
+                }),
                 a_value: values(o, a, o.a),
                 b_value: values(o, b, o.b),
                 similarity: matches!(o.level, Level::Similar | Level::Swapped)
