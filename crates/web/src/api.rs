@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interactions::api::get_interaction))
         .routes(routes!(interactions::api::customer_timeline))
         .routes(routes!(interactions::api::list_suggestions))
+        .routes(routes!(customers::duplicates_api::scan_duplicates))
         .routes(routes!(interactions::api::customer_360))
         .merge(
             // A batch of 1,000 e-mails with their HTML outgrows the default 2 MiB.
