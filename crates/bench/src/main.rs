@@ -3,6 +3,9 @@
 
 mod builtin;
 mod customers;
+mod dedup;
+mod dedup_data;
+mod dedup_names;
 mod http;
 mod import;
 mod ingest;
@@ -92,6 +95,21 @@ enum Cmd {
         /// Generated people in the file.
         #[arg(long, default_value_t = 100_000)]
         rows: u64,
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+    },
+    /// Duplicate detection over generated people with injected duplicates: wall time, peak
+    /// memory, precision and recall per kind of duplicate.
+    Dedup {
+        /// People generated (duplicates come on top).
+        #[arg(long, default_value_t = 1_000_000)]
+        customers: usize,
+        /// Fraction of people given an injected duplicate.
+        #[arg(long, default_value_t = 0.05)]
+        duplicates: f64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Timed runs; the median is reported.
         #[arg(long, default_value_t = 3)]
         reps: usize,
     },
@@ -277,6 +295,15 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Import { bin, rows, reps } => {
             println!("machine: {}\n", machine.one_line());
             println!("{}", import::run(&bin, rows, reps)?);
+        }
+        Cmd::Dedup {
+            customers,
+            duplicates,
+            seed,
+            reps,
+        } => {
+            println!("machine: {}\n", machine.one_line());
+            println!("{}", dedup::run(customers, duplicates, seed, reps)?);
         }
         Cmd::Ingest {
             target,

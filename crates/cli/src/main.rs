@@ -1,11 +1,12 @@
 //! The `vinculo` binary: `serve`, `migrate`, `user create`, `token create`, `import`,
-//! `ingest`, `export`, `backup`, `restore`. Configuration comes from defaults, then
+//! `ingest`, `export`, `dedup`, `backup`, `restore`. Configuration comes from defaults, then
 //! `vinculo.toml`, then `VINCULO_*` environment variables, then flags; each later source wins.
 #![forbid(unsafe_code)]
 
 mod accounts;
 mod backup;
 mod config;
+mod dedup;
 mod demo;
 mod export;
 mod import;
@@ -73,6 +74,10 @@ enum Command {
     /// in one transaction; every rejected line is reported by number and the rest go on.
     #[command(verbatim_doc_comment)]
     Ingest(ingest::IngestArgs),
+    /// Find likely duplicate people in a workspace and raise merge suggestions for them
+    /// (with their score and evidence). Pairs already suggested, merged or dismissed are
+    /// left as they are.
+    Dedup(dedup::DedupArgs),
     /// Take a consistent online backup (SQLite: a single file; PostgreSQL: pg_dump).
     Backup {
         /// Where to write the backup (must not exist yet).
@@ -120,6 +125,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(cmd) => import::run(cmd, &db_config).await,
         Command::Ingest(args) => ingest::run(args, &db_config).await,
         Command::Demo(args) => demo::run(args, &db_config).await,
+        Command::Dedup(args) => dedup::run(args, &db_config).await,
         Command::Backup { path } => backup::backup(&db_config, &path).await,
         Command::Restore { path, force } => backup::restore(&db_config, &path, force).await,
     }

@@ -45,6 +45,7 @@ enum MergeSuggestions {
     Evidence,
     Status,
     CreatedAt,
+    Score,
 }
 
 /// A time as both backends compare it. PostgreSQL has a timestamp type; SQLite keeps text,
@@ -427,6 +428,8 @@ pub struct Suggestion {
     pub evidence: serde_json::Value,
     pub status: String,
     pub created_at: OffsetDateTime,
+    /// The duplicate finder's probability (`duplicate_score` suggestions only).
+    pub score: Option<f64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -438,6 +441,7 @@ struct SuggestionRow {
     evidence: Json<serde_json::Value>,
     status: String,
     created_at: OffsetDateTime,
+    score: Option<f64>,
 }
 
 /// The open suggestions, newest first.
@@ -457,6 +461,7 @@ pub async fn open_suggestions(
             M::Evidence,
             M::Status,
             M::CreatedAt,
+            M::Score,
         ])
         .from(M::Table)
         .and_where(Expr::col(M::WorkspaceId).eq(ws.uuid()))
@@ -478,6 +483,7 @@ pub async fn open_suggestions(
             evidence: r.evidence.0,
             status: r.status,
             created_at: r.created_at,
+            score: r.score,
         })
         .collect();
     Ok(Page::from_overfetch(items, limit, |s| s.id.uuid()))

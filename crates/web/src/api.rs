@@ -127,6 +127,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interactions::api::get_interaction))
         .routes(routes!(interactions::api::customer_timeline))
         .routes(routes!(interactions::api::list_suggestions))
+        .routes(routes!(customers::duplicates_api::scan_duplicates))
         .routes(routes!(interactions::api::customer_360))
         .merge(
             // Call events are small; a PBX posting megabytes is misconfigured.

@@ -6,6 +6,7 @@
 //! outlives an erasure, and must not keep the personal data the erasure removed.
 mod consent;
 mod draft;
+pub mod duplicates;
 mod fields;
 mod settings;
 mod views;

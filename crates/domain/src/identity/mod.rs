@@ -3,6 +3,7 @@
 //! workspace's default country; an external id is namespaced by its source system
 //! (`erp:C-0042`); an organisation's web domain loses its scheme, `www.` and path. A key
 //! belongs to at most one customer per workspace.
+pub mod matching;
 mod phone;
 
 pub use phone::{national_digits, normalize_phone, Region};

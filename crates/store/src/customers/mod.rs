@@ -3,6 +3,7 @@
 //! (`identity_keys.value` per workspace) and filtering are plain indexed SQL on both backends.
 mod custom;
 mod list;
+mod matching;
 mod merge;
 mod one;
 mod plan;
@@ -13,6 +14,7 @@ mod write;
 
 pub use custom::{delete_field, field_defs, insert_field, update_field, values_count};
 pub use list::{list, Sort};
+pub use matching::{match_fields, suggest_duplicates, ScoredPair};
 pub use one::read;
 pub use settings::{set_settings, settings, stage_counts, CustomerSettings};
 pub use views::{delete_view, insert_view, view, views, SavedView};

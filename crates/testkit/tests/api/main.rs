@@ -5,6 +5,7 @@ mod auth;
 mod csrf;
 mod custom_fields;
 mod customers;
+mod duplicates;
 mod export_pages;
 mod filters;
 mod idempotency;

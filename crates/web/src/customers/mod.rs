@@ -2,6 +2,7 @@
 //! settings, custom fields and saved views; importing people from CSV (API, and pages with a mapping step and progress).
 pub mod api;
 mod custom_parts;
+pub mod duplicates_api;
 pub mod fields_api;
 pub mod fields_pages;
 pub mod filters;

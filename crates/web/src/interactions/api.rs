@@ -454,11 +454,14 @@ pub struct SuggestionOut {
     pub id: Uuid,
     pub customer_a: Uuid,
     pub customer_b: Uuid,
-    /// `shared_interaction`: one interaction was seen with keys of both.
+    /// `shared_interaction`: one interaction was seen with keys of both;
+    /// `duplicate_score`: the duplicate finder scored them alike.
     pub reason: String,
-    /// What was seen: the keys, and the interaction's source and event id.
+    /// What was seen: the keys and the interaction, or the score and each field's part.
     #[schema(value_type = Object)]
     pub evidence: serde_json::Value,
+    /// The probability that the two are one person (`duplicate_score` only).
+    pub score: Option<f64>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -501,6 +504,7 @@ pub async fn list_suggestions(
                 customer_b: s.customer_b.uuid(),
                 reason: s.reason,
                 evidence: s.evidence,
+                score: s.score,
                 created_at: s.created_at,
             })
             .collect(),

@@ -1,0 +1,37 @@
+//! `vinculo dedup`: runs the duplicate finder over a workspace's people as the operator and
+//! prints what it did; the pairs found are listed by `GET /api/v1/merge-suggestions`.
+use crate::config::connect;
+use vinculo_app::customers::duplicates;
+use vinculo_app::{App, AppConfig};
+use vinculo_store::DbConfig;
+
+#[derive(clap::Args)]
+pub struct DedupArgs {
+    /// Workspace slug [default: the only workspace].
+    #[arg(long)]
+    workspace: Option<String>,
+}
+
+pub async fn run(args: DedupArgs, cfg: &DbConfig) -> anyhow::Result<()> {
+    let db = connect(cfg).await?;
+    let operator = crate::operator::operator(&db, args.workspace.as_deref()).await?;
+    let app = App::new(db.clone(), AppConfig::default());
+    let result = duplicates::scan(&app, &operator).await;
+    db.close().await;
+    let r = result?;
+    println!(
+        "{} people compared, {} candidate pairs, {} likely duplicates, {} new suggestions ({:.1} s)",
+        r.customers,
+        r.candidates,
+        r.found,
+        r.suggested,
+        r.took.as_secs_f64()
+    );
+    if r.found > r.suggested {
+        println!(
+            "{} pairs were already suggested, merged or dismissed and were left as they are",
+            r.found - r.suggested
+        );
+    }
+    Ok(())
+}

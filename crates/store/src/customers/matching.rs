@@ -1,0 +1,220 @@
+//! What the duplicate finder reads of a workspace's people (names, birthday, e-mail and phone
+//! keys, postcodes and streets, organisation names) and the suggestions it writes. People
+//! are read a page at a time in id order, with one query per child table over the page's id
+//! range (ids are UUIDv7 and every child table is indexed by customer id), so a million
+//! people take a few hundred queries rather than millions.
+use super::{Affiliations, CustomerAddresses, Customers, IdentityKeys};
+use crate::interactions::time_value;
+use crate::{Conn, StoreError};
+use sea_query::{Expr, Iden, OnConflict, Order, Query};
+use std::collections::HashMap;
+use time::Date;
+use time::OffsetDateTime;
+use uuid::Uuid;
+use vinculo_domain::customers::Kind;
+use vinculo_domain::identity::matching::MatchFields;
+use vinculo_domain::identity::KeyKind;
+use vinculo_domain::ids::{CustomerId, SuggestionId, WorkspaceId};
+
+/// The merge suggestions table, as far as this module writes it (the reads are in
+/// `interactions`).
+#[derive(Iden, Clone, Copy)]
+enum MergeSuggestions {
+    Table,
+    Id,
+    WorkspaceId,
+    CustomerA,
+    CustomerB,
+    Reason,
+    Evidence,
+    Status,
+    CreatedAt,
+    Score,
+}
+
+/// Up to `limit` people (archived ones left out) after `after` in id order, with the fields
+/// the matcher compares. An empty page is the end.
+pub async fn match_fields(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    after: Option<CustomerId>,
+    limit: u64,
+) -> Result<Vec<(CustomerId, MatchFields)>, StoreError> {
+    use Customers as C;
+    let mut people = Query::select()
+        .columns([
+            C::Id,
+            C::GivenName,
+            C::FamilyName,
+            C::DisplayName,
+            C::Birthday,
+        ])
+        .from(C::Table)
+        .and_where(Expr::col(C::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(C::Kind).eq(Kind::Person.as_str()))
+        .and_where(Expr::col(C::ArchivedAt).is_null())
+        .order_by(C::Id, Order::Asc)
+        .limit(limit)
+        .to_owned();
+    if let Some(a) = after {
+        people.and_where(Expr::col(C::Id).gt(a.uuid()));
+    }
+    type PersonRow = (Uuid, Option<String>, Option<String>, String, Option<Date>);
+    let rows: Vec<PersonRow> = conn.fetch_all(&people).await?;
+    let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<(CustomerId, MatchFields)> = Vec::with_capacity(rows.len());
+    let mut at: HashMap<Uuid, usize> = HashMap::with_capacity(rows.len());
+    for (id, given, family, display, birthday) in rows {
+        at.insert(id, out.len());
+        out.push((
+            CustomerId(id),
+            MatchFields {
+                given_name: given,
+                family_name: family,
+                display_name: display,
+                birthday,
+                ..MatchFields::default()
+            },
+        ));
+    }
+
+    // Rows of organisations in the same id range come back too; `at` leaves them out.
+    let keys = Query::select()
+        .columns([
+            IdentityKeys::CustomerId,
+            IdentityKeys::Kind,
+            IdentityKeys::Value,
+        ])
+        .from(IdentityKeys::Table)
+        .and_where(Expr::col(IdentityKeys::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(IdentityKeys::CustomerId).between(first, last))
+        .and_where(
+            Expr::col(IdentityKeys::Kind).is_in([KeyKind::Email.as_str(), KeyKind::Phone.as_str()]),
+        )
+        .order_by(IdentityKeys::CustomerId, Order::Asc)
+        .order_by(IdentityKeys::Position, Order::Asc)
+        .to_owned();
+    let key_rows: Vec<(Uuid, String, String)> = conn.fetch_all(&keys).await?;
+    for (id, kind, value) in key_rows {
+        if let Some(&i) = at.get(&id) {
+            match KeyKind::parse(&kind) {
+                Some(KeyKind::Email) => out[i].1.emails.push(value),
+                Some(KeyKind::Phone) => out[i].1.phones.push(value),
+                _ => {}
+            }
+        }
+    }
+
+    use CustomerAddresses as Ad;
+    let addresses = Query::select()
+        .columns([Ad::CustomerId, Ad::PostalCode, Ad::Street])
+        .from(Ad::Table)
+        .and_where(Expr::col(Ad::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Ad::CustomerId).between(first, last))
+        .order_by(Ad::CustomerId, Order::Asc)
+        .order_by(Ad::Position, Order::Asc)
+        .to_owned();
+    let address_rows: Vec<(Uuid, Option<String>, Option<String>)> =
+        conn.fetch_all(&addresses).await?;
+    for (id, postcode, street) in address_rows {
+        if let Some(&i) = at.get(&id) {
+            out[i].1.addresses.push((postcode, street));
+        }
+    }
+
+    use Affiliations as A;
+    let links = Query::select()
+        .column((A::Table, A::PersonId))
+        .column((Customers::Table, Customers::DisplayName))
+        .from(A::Table)
+        .inner_join(
+            Customers::Table,
+            Expr::col((Customers::Table, Customers::Id)).equals((A::Table, A::OrganizationId)),
+        )
+        .and_where(Expr::col((A::Table, A::WorkspaceId)).eq(ws.uuid()))
+        .and_where(Expr::col((A::Table, A::PersonId)).between(first, last))
+        .order_by((A::Table, A::PersonId), Order::Asc)
+        .order_by((A::Table, A::Position), Order::Asc)
+        .to_owned();
+    let link_rows: Vec<(Uuid, String)> = conn.fetch_all(&links).await?;
+    for (id, name) in link_rows {
+        if let Some(&i) = at.get(&id) {
+            out[i].1.organisations.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// A pair the duplicate finder scored: `pair.0` < `pair.1`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoredPair {
+    pub pair: (CustomerId, CustomerId),
+    /// The probability that the two are one person.
+    pub score: f64,
+    pub evidence: serde_json::Value,
+}
+
+/// Rows per insert statement: 500 rows of 9 values stay under SQLite's 32,766 bound
+/// parameters and PostgreSQL's 65,535.
+const SUGGESTIONS_PER_INSERT: usize = 500;
+
+/// Raises `duplicate_score` suggestions, a batch per statement, and returns how many are
+/// new. A pair already suggested (for any reason, open, merged or dismissed) is left as it
+/// is: a person who dismissed it has decided.
+pub async fn suggest_duplicates(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    pairs: &[ScoredPair],
+    at: OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let backend = conn.backend();
+    let mut added = 0;
+    for chunk in pairs.chunks(SUGGESTIONS_PER_INSERT) {
+        let mut stmt = Query::insert()
+            .into_table(MergeSuggestions::Table)
+            .columns([
+                MergeSuggestions::Id,
+                MergeSuggestions::WorkspaceId,
+                MergeSuggestions::CustomerA,
+                MergeSuggestions::CustomerB,
+                MergeSuggestions::Reason,
+                MergeSuggestions::Evidence,
+                MergeSuggestions::Status,
+                MergeSuggestions::CreatedAt,
+                MergeSuggestions::Score,
+            ])
+            .on_conflict(
+                OnConflict::columns([
+                    MergeSuggestions::WorkspaceId,
+                    MergeSuggestions::CustomerA,
+                    MergeSuggestions::CustomerB,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .to_owned();
+        for p in chunk {
+            let (a, b) = if p.pair.0 < p.pair.1 {
+                p.pair
+            } else {
+                (p.pair.1, p.pair.0)
+            };
+            stmt.values([
+                SuggestionId::new().uuid().into(),
+                ws.uuid().into(),
+                a.uuid().into(),
+                b.uuid().into(),
+                "duplicate_score".into(),
+                p.evidence.clone().into(),
+                "open".into(),
+                time_value(backend, at),
+                p.score.into(),
+            ])
+            .map_err(|e| StoreError::Corrupt(format!("suggestion row: {e}")))?;
+        }
+        added += conn.execute(&stmt).await?;
+    }
+    Ok(added)
+}

@@ -1,0 +1,50 @@
+//! `POST /api/v1/merge-suggestions:scan`: runs the duplicate finder over the workspace's
+//! people and answers what it did; the pairs it found join `GET /merge-suggestions`.
+use crate::error::{ApiError, Problem};
+use crate::extract::ApiAuth;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+use vinculo_app::customers::duplicates::{self, ScanReport};
+
+/// What one scan did.
+#[derive(Serialize, ToSchema)]
+pub struct ScanOut {
+    /// People compared (organisations and archived people are left out).
+    pub customers: u64,
+    /// Candidate pairs considered (sharing a name, e-mail, phone, postcode or birthday key).
+    pub candidates: u64,
+    /// Pairs likely enough to be one person (probability ≥ 0.95).
+    pub found: u64,
+    /// Of those, suggestions raised now; the others were already suggested, merged or
+    /// dismissed and are left as they are.
+    pub suggested: u64,
+    pub took_ms: u64,
+}
+
+impl From<ScanReport> for ScanOut {
+    fn from(r: ScanReport) -> Self {
+        ScanOut {
+            customers: r.customers,
+            candidates: r.candidates,
+            found: r.found,
+            suggested: r.suggested,
+            took_ms: u64::try_from(r.took.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// Finds likely duplicates among the workspace's people and raises a `duplicate_score`
+/// merge suggestion for each, with its score and evidence. Admins and managers.
+#[utoipa::path(post, path = "/merge-suggestions:scan", tag = "interactions",
+    responses((status = 200, body = ScanOut),
+        (status = 403, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn scan_duplicates(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+) -> Result<Json<ScanOut>, ApiError> {
+    Ok(Json(duplicates::scan(&state.app, &p).await?.into()))
+}
