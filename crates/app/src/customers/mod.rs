@@ -7,7 +7,9 @@
 mod consent;
 mod draft;
 mod fields;
+mod merge;
 mod settings;
+mod undo;
 mod views;
 
 pub use consent::{consent_ledger, record_consent, ConsentChange};
@@ -15,7 +17,9 @@ pub use draft::{customer_of, Draft, Lists};
 pub use fields::{
     create_field, custom_fields, delete_field, field_usage, update_field, FieldChange,
 };
+pub use merge::{get_merge, merge, MergeCommand};
 pub use settings::{customer_settings, update_customer_settings, SettingsChange};
+pub use undo::undo;
 pub use views::{delete_view, save_view, saved_views, LISTS};
 
 use crate::{audit, now, App, AppError, Principal};
@@ -477,6 +481,8 @@ pub async fn erase(app: &App, actor: &Principal, id: CustomerId) -> Result<(), A
         return Err(AppError::NotFound("customer"));
     }
     reindex(&mut tx, actor, &people).await?;
+    // Merge records may keep this person's data (to undo a merge): it goes too.
+    undo::forget_erased(&mut tx, actor, id).await?;
     vinculo_store::audit::scrub_entity(&mut tx, actor.workspace_id, "customer", &id.to_string())
         .await?;
     audit::record(

@@ -190,3 +190,34 @@ pub async fn customer_360(
         timeline,
     })
 }
+
+/// Dismisses an open suggestion that two customers are one (they are not, or not now).
+pub async fn dismiss_suggestion(
+    app: &App,
+    actor: &Principal,
+    id: vinculo_domain::ids::SuggestionId,
+) -> Result<(), AppError> {
+    actor.require(Area::Customers, Access::Write)?;
+    let mut tx = app.db.begin().await?;
+    match vinculo_store::merges::dismiss_suggestion(&mut tx, actor.workspace_id, id.uuid()).await? {
+        None => return Err(AppError::NotFound("merge suggestion")),
+        Some(false) => {
+            return Err(AppError::State(
+                "this suggestion is not open any more".into(),
+            ))
+        }
+        Some(true) => {}
+    }
+    crate::audit::record(
+        &mut tx,
+        actor,
+        vinculo_domain::audit::AuditAction::Update,
+        "merge_suggestion",
+        id,
+        &serde_json::json!({"status": "open"}),
+        &serde_json::json!({"status": "dismissed"}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
