@@ -12,6 +12,7 @@ mod import_pages;
 mod imports;
 mod interactions;
 mod member;
+mod merges;
 mod organizations;
 mod platform;
 mod search;
