@@ -185,6 +185,7 @@ pub async fn list_page(
                div class="row" {
                    a class="button secondary" href={ "/api/v1/customers/export?format=csv" (export_query) } download { (m.export_csv) }
                    a class="button secondary" href={ "/api/v1/customers/export?format=vcard" (export_query) } download { (m.export_vcard) }
+                   @if can_write { a class="button secondary" href="/customers/duplicates" { (m.duplicates_title) } }
                    @if can_write { a class="button secondary" href="/customers/import" { (m.import_button) } }
                    @if can_write { a class="button" href="/customers/new" { "+ " (m.customer_new) } }
                }
@@ -585,12 +586,18 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<Uuid>,
     Query(tq): Query<TimelineQuery>,
+    Query(mq): Query<super::merge_pages::MergedQuery>,
 ) -> Response {
     let id = CustomerId(id);
     let base = format!("/customers/{id}");
     match load(&state, &ctx, id, Kind::Person).await {
         Ok((c, ledger, ch)) => match timeline::section(&state, &ctx, id, &base, &tq).await {
             Ok(t) => {
+                // Right after a merge, its undo comes first, above the timeline.
+                let t = match super::merge_pages::banner(&state, &ctx, id, &mq).await {
+                    Some(b) => Some(maud::html! { (b) @if let Some(t) = t { (t) } }),
+                    None => t,
+                };
                 let f = PersonForm::of(&c, &ch.fields);
                 show_page(&ctx, &c, &f, None, &ledger, &ch, t)
             }
