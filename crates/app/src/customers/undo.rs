@@ -92,6 +92,11 @@ pub async fn undo(app: &App, actor: &Principal, id: MergeId) -> Result<MergeReco
     may_merge(actor)?;
     let ws = actor.workspace_id;
     let mut tx = app.db.begin().await?;
+    let first = merges::get(&mut tx, ws, id)
+        .await?
+        .ok_or(AppError::NotFound("merge"))?;
+    // Read again once the survivor is locked: an undo that ran meanwhile is seen as such.
+    merges::lock(&mut tx, ws, &[first.survivor]).await?;
     let rec = merges::get(&mut tx, ws, id)
         .await?
         .ok_or(AppError::NotFound("merge"))?;
@@ -110,7 +115,6 @@ pub async fn undo(app: &App, actor: &Principal, id: MergeId) -> Result<MergeReco
         }
     }
     let survivor = rec.survivor;
-    merges::lock(&mut tx, ws, &[survivor]).await?;
     let (kept, after) = merges::kept(&mut tx, ws, id)
         .await?
         .ok_or(AppError::NotFound("merge"))?;

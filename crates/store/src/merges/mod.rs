@@ -339,6 +339,8 @@ pub async fn lock(conn: &mut Conn, ws: WorkspaceId, ids: &[CustomerId]) -> Resul
         .from(Alias::new("customers"))
         .and_where(Expr::col(Alias::new("workspace_id")).eq(ws.uuid()))
         .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().map(|i| i.uuid())))
+        // In id order, so two merges sharing customers wait for each other, never deadlock.
+        .order_by(Alias::new("id"), sea_query::Order::Asc)
         .lock(LockType::Update)
         .to_owned();
     conn.fetch_all::<(Uuid,), _>(&stmt).await.map(drop)
