@@ -4,6 +4,7 @@
 //!
 //! Audit entries for customers name the fields that changed but never their values: the log
 //! outlives an erasure, and must not keep the personal data the erasure removed.
+mod auto_merge;
 mod consent;
 mod draft;
 mod fields;
@@ -12,6 +13,7 @@ mod settings;
 mod undo;
 mod views;
 
+pub use auto_merge::auto_merge;
 pub use consent::{consent_ledger, record_consent, ConsentChange};
 pub use draft::{customer_of, Draft, Lists};
 pub use fields::{

@@ -44,3 +44,7 @@ CREATE TABLE merge_subjects (
     PRIMARY KEY (merge_id, customer_id)
 );
 CREATE INDEX merge_subjects_customer ON merge_subjects (workspace_id, customer_id);
+
+-- Duplicate suggestions scored at or above this probability are merged without a person
+-- (NULL, the default: never).
+ALTER TABLE workspaces ADD COLUMN auto_merge_above REAL;
