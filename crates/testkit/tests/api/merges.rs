@@ -339,6 +339,14 @@ async fn merged_organisations_share_their_people_until_the_merge_is_undone(
     assert_eq!(q["organizations"].as_array().map(Vec::len), Some(1), "{q}");
 
     let merge = m["id"].as_str().expect("id");
+    let (browser, _) = t.login("ana@acme.test").await;
+    let page = format!("/organizations/{acme}?flash=merged&merge={merge}");
+    let html = browser.get(t.url(&page)).send().await.expect("page");
+    let html = html.text().await.expect("html");
+    assert!(
+        html.contains("Undo merge"),
+        "the survivor's page offers the undo"
+    );
     let (s, v) = post(&t, &c, &format!("/api/v1/merges/{merge}/undo"), json!({})).await;
     assert_eq!(s, 200, "{v}");
     let mut after = Vec::new();
