@@ -5,7 +5,8 @@
 //!    the rest go on;
 //! 2. a `(source, source_event_id)` already stored, or seen earlier in the transaction, is
 //!    answered with the stored interaction (a retried delivery never duplicates);
-//! 3. its customer is resolved (`resolve`): the one named by `customer.id`, else the one
+//! 3. its customer is resolved (`resolve`): the one named by `customer.id` (or, for the id of
+//!    a customer merged away, the one it was merged into), else the one
 //!    owning the most of its keys (ties go to the stronger key: external id, then e-mail,
 //!    then phone, then device). Keys owned by another customer raise a merge suggestion for
 //!    the pair. Keys no one owns are added to the customer; when no key is known, a new

@@ -327,6 +327,48 @@ pub async fn forget_subjects(
     conn.execute(&stmt).await.map(drop)
 }
 
+/// The customer that `id` was merged into, following later merges of that one (`None`: it
+/// was never merged away, or the merge was undone). For callers holding an old id (an ERP
+/// that stored it): they reach the same person.
+pub async fn merged_into(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    id: CustomerId,
+) -> Result<Option<CustomerId>, StoreError> {
+    let mut at = id;
+    let mut found = None;
+    // A handful of hops at most: each is a merge a person (or the auto-merge) made.
+    for _ in 0..8 {
+        let stmt = Query::select()
+            .columns([
+                (Merges::Table, Merges::SurvivorId),
+                (Merges::Table, Merges::Losers),
+            ])
+            .from(Merges::Table)
+            .inner_join(
+                MergeSubjects::Table,
+                Expr::col((MergeSubjects::Table, MergeSubjects::MergeId))
+                    .equals((Merges::Table, Merges::Id)),
+            )
+            .and_where(Expr::col((MergeSubjects::Table, MergeSubjects::WorkspaceId)).eq(ws.uuid()))
+            .and_where(Expr::col((MergeSubjects::Table, MergeSubjects::CustomerId)).eq(at.uuid()))
+            .and_where(Expr::col((Merges::Table, Merges::Status)).eq("merged"))
+            .to_owned();
+        let rows: Vec<(Uuid, Json<Vec<Uuid>>)> = conn.fetch_all(&stmt).await?;
+        match rows
+            .into_iter()
+            .find(|(_, losers)| losers.0.contains(&at.uuid()))
+        {
+            Some((survivor, _)) => {
+                at = CustomerId(survivor);
+                found = Some(at);
+            }
+            None => break,
+        }
+    }
+    Ok(found)
+}
+
 /// Locks the customers' rows until the transaction ends (PostgreSQL), so an interaction
 /// written at the same moment for a loser waits, then fails its foreign key and is retried
 /// (finding the survivor), instead of being deleted with the loser. SQLite has one writer.
