@@ -39,7 +39,7 @@ pub enum AppError {
     NotFoundAt(Vec<vinculo_domain::customers::FieldIssue>),
     /// A merge can no longer be undone exactly; says why.
     #[error("{0}")]
-    NotUndoable(String),
+    NotUndoable(crate::customers::UndoBlocked),
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]

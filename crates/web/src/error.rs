@@ -129,7 +129,9 @@ impl From<AppError> for ApiError {
                 err
             }
             AppError::State(msg) => ApiError::new(S::CONFLICT, "invalid_state", msg),
-            AppError::NotUndoable(msg) => ApiError::new(S::CONFLICT, "cannot_undo", msg),
+            AppError::NotUndoable(why) => {
+                ApiError::new(S::CONFLICT, "cannot_undo", why.to_string())
+            }
             AppError::NotFoundAt(issues) => ApiError {
                 errors: issues
                     .into_iter()

@@ -21,7 +21,7 @@ pub use fields::{
 };
 pub use merge::{get_merge, merge, MergeCommand};
 pub use settings::{customer_settings, update_customer_settings, SettingsChange};
-pub use undo::undo;
+pub use undo::{undo, UndoBlocked};
 pub use views::{delete_view, save_view, saved_views, LISTS};
 
 use crate::{audit, now, App, AppError, Principal};

@@ -19,6 +19,26 @@ use vinculo_store::customers as store;
 use vinculo_store::merges::{self, Cell, CustomerRows, MergeRecord, MOVING};
 use vinculo_store::Conn;
 
+/// Why a merge can no longer be undone exactly. The English text is the API's `detail`; the
+/// web UI says each in its languages.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UndoBlocked {
+    #[error("this merge was undone already")]
+    AlreadyUndone,
+    #[error("a customer in this merge was erased, and what the merge kept went with them")]
+    Erased,
+    #[error("the surviving customer {0} no longer exists: it was merged into another customer since (undo that merge first)")]
+    SurvivorGone(CustomerId),
+    #[error(
+        "the surviving customer {0} was changed after the merge; undoing it would lose that change"
+    )]
+    SurvivorChanged(CustomerId),
+    #[error("{key} now belongs to customer {owner}; a merged customer cannot get it back")]
+    KeyTaken { key: String, owner: CustomerId },
+    #[error("person {0} is no longer linked to the surviving organisation; their link changed after the merge")]
+    LinkChanged(CustomerId),
+}
+
 /// The `(kind, value)` of each identity key of a loser, as kept.
 fn keys_of(rows: &CustomerRows) -> Vec<(KeyKind, String)> {
     let text = |r: &merges::Row, c: &str| match r.0.get(c) {
@@ -45,15 +65,11 @@ async fn check_exact(
     let ws = actor.workspace_id;
     let survivor = rec.survivor;
     let Some(now) = merges::snapshot::read(tx, ws, survivor).await? else {
-        return Err(AppError::NotUndoable(format!(
-            "the surviving customer {survivor} no longer exists: it was merged into another \
-             customer since (undo that merge first)"
-        )));
+        return Err(AppError::NotUndoable(UndoBlocked::SurvivorGone(survivor)));
     };
     if now.without_ledger() != after {
-        return Err(AppError::NotUndoable(format!(
-            "the surviving customer {survivor} was changed after the merge; undoing it would \
-             lose that change"
+        return Err(AppError::NotUndoable(UndoBlocked::SurvivorChanged(
+            survivor,
         )));
     }
     for l in losers {
@@ -61,10 +77,10 @@ async fn check_exact(
         let asked: Vec<(KeyKind, &str)> = keys.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let owners = store::owners_of_keys(tx, ws, &asked).await?;
         if let Some((owner, kind, value)) = owners.into_iter().find(|(c, _, _)| *c != survivor) {
-            return Err(AppError::NotUndoable(format!(
-                "{}:{value} now belongs to customer {owner}; a merged customer cannot get it back",
-                kind.as_str()
-            )));
+            return Err(AppError::NotUndoable(UndoBlocked::KeyTaken {
+                key: format!("{}:{value}", kind.as_str()),
+                owner,
+            }));
         }
     }
     let linked: BTreeSet<uuid::Uuid> = merges::links_to(tx, ws, survivor)
@@ -78,10 +94,9 @@ async fn check_exact(
         };
         let alive = store::exists(tx, ws, CustomerId(person)).await?;
         if alive && !linked.contains(&person) {
-            return Err(AppError::NotUndoable(format!(
-                "person {person} is no longer linked to the surviving organisation; their link \
-                 changed after the merge"
-            )));
+            return Err(AppError::NotUndoable(UndoBlocked::LinkChanged(CustomerId(
+                person,
+            ))));
         }
     }
     Ok(())
@@ -102,17 +117,8 @@ pub async fn undo(app: &App, actor: &Principal, id: MergeId) -> Result<MergeReco
         .ok_or(AppError::NotFound("merge"))?;
     match rec.status.as_str() {
         "merged" => {}
-        "undone" => {
-            return Err(AppError::NotUndoable(
-                "this merge was undone already".into(),
-            ))
-        }
-        _ => {
-            return Err(AppError::NotUndoable(
-                "a customer in this merge was erased, and what the merge kept went with them"
-                    .into(),
-            ))
-        }
+        "undone" => return Err(AppError::NotUndoable(UndoBlocked::AlreadyUndone)),
+        _ => return Err(AppError::NotUndoable(UndoBlocked::Erased)),
     }
     let survivor = rec.survivor;
     let (kept, after) = merges::kept(&mut tx, ws, id)

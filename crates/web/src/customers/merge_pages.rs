@@ -13,7 +13,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
-use vinculo_app::customers::{self, MergeCommand};
+use vinculo_app::customers::{self, MergeCommand, UndoBlocked};
 use vinculo_app::AppError;
 use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::customers::merge::MergeField;
@@ -24,7 +24,8 @@ use vinculo_store::customers::CustomerRecord;
 /// An error as a page: what a person can act on is said; the rest is the usual error page.
 fn problem(ctx: &Ctx, e: AppError) -> Response {
     let text = match &e {
-        AppError::NotUndoable(why) => why.clone(),
+        AppError::NotUndoable(why) if ctx.m.lang == "en" => why.to_string(),
+        AppError::NotUndoable(why) => spanish(why),
         AppError::InvalidFields(issues) | AppError::NotFoundAt(issues) => issues
             .iter()
             .map(|i| issue_text(ctx.m, i))
@@ -38,6 +39,31 @@ fn problem(ctx: &Ctx, e: AppError) -> Response {
         p { a href="/customers/duplicates" { "← " (ctx.m.duplicates_title) } }
     };
     form_page(ctx, ctx.m.merge_title, body, true)
+}
+
+/// Why an undo was refused, in Spanish (English is the reason's own text).
+fn spanish(why: &UndoBlocked) -> String {
+    match why {
+        UndoBlocked::AlreadyUndone => "esta fusión ya se deshizo".into(),
+        UndoBlocked::Erased => {
+            "se borró un cliente de esta fusión, y con él lo que la fusión guardaba".into()
+        }
+        UndoBlocked::SurvivorGone(id) => format!(
+            "el cliente que se conservó ({id}) ya no existe: se fusionó después en otro \
+             (deshaz antes esa fusión)"
+        ),
+        UndoBlocked::SurvivorChanged(id) => format!(
+            "el cliente que se conservó ({id}) cambió después de la fusión; deshacerla perdería \
+             ese cambio"
+        ),
+        UndoBlocked::KeyTaken { key, owner } => {
+            format!("{key} es ahora del cliente {owner}; el cliente fusionado no puede recuperarlo")
+        }
+        UndoBlocked::LinkChanged(id) => format!(
+            "la persona {id} ya no está vinculada a la empresa que se conservó; su vínculo cambió \
+             después de la fusión"
+        ),
+    }
 }
 
 fn page_of(c: &CustomerRecord) -> String {
@@ -351,4 +377,25 @@ pub async fn banner(
             button type="submit" class="secondary" { (ctx.m.undo_merge) }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_undo_says_why_in_spanish_too() {
+        let owner = CustomerId::new();
+        let why = UndoBlocked::KeyTaken {
+            key: "email:ana@example.com".into(),
+            owner,
+        };
+        assert_eq!(
+            spanish(&why),
+            format!("email:ana@example.com es ahora del cliente {owner}; el cliente fusionado no puede recuperarlo")
+        );
+        assert!(why
+            .to_string()
+            .starts_with("email:ana@example.com now belongs to"));
+    }
 }
