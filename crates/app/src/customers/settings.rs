@@ -98,7 +98,7 @@ pub async fn update_customer_settings(
         // Below one half the finder thinks them more likely two people than one.
         Some(Some(p)) if !(0.5..=1.0).contains(&p) => issues.push(FieldIssue::new(
             "auto_merge_above",
-            Problem::NotOneOf("a probability from 0.5 to 1, or null (off)".into()),
+            Problem::NotOneOf("0.5 … 1 (a probability), or null (off)".into()),
         )),
         Some(p) => after.auto_merge_above = p,
         None => {}
