@@ -1,10 +1,12 @@
 // The interaction timeline on a customer's page: interactions sent to the API for one phone
 // typed three ways land on one customer and show newest first with Spanish labels, the
-// channel filter, "load more" and back, the empty state, English, and a 360 px phone.
+// channel filter, "load more" (in place with JavaScript, by link without), scrolling down a
+// long timeline, the empty state, English, and a 360 px phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ADMIN, PHONE, completeSetup, createToken, login, newPage, openUserMenu, shot, submitAndWait, useApp,
+  ADMIN, DEFAULT_LOCALE, DESKTOP, PHONE, completeSetup, createToken, login, newPage, openUserMenu, shot,
+  submitAndWait, useApp,
 } from '../lib/browser.mjs';
 
 const fx = useApp({ name: '14-timeline' });
@@ -27,6 +29,58 @@ async function ingest(token, body) {
   assert.equal(res.status, 201, `ingest answered ${res.status}: ${text}`);
   return JSON.parse(text);
 }
+
+/** POST /api/v1/interactions:batch; every one must be created. */
+async function ingestBatch(token, interactions) {
+  const res = await fetch(`${fx.server.url}/api/v1/interactions:batch`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ interactions }),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `batch answered ${res.status}: ${text}`);
+  const out = JSON.parse(text);
+  assert.equal(out.created, interactions.length, `batch: ${text.slice(0, 500)}`);
+  return out;
+}
+
+/** The `i`-th newest of a long history: four a day (20:00, 17:00, 14:00, 11:00 UTC) from
+ *  two days ago backwards, so the 25th and 26th share a day, as do the 50th and 51st. */
+function historyAt(i) {
+  const now = new Date();
+  const day = now.getUTCDate() - 2 - Math.floor(i / 4);
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), day, 20 - 3 * (i % 4)))
+    .toISOString().replace('.000Z', 'Z');
+}
+
+/** Each entry's subject and moment, top to bottom. */
+function rows(page) {
+  return page.locator('#interactions li.tl-item').evaluateAll((lis) => lis.map((li) => ({
+    subject: li.querySelector('.tl-subject')?.textContent ?? null,
+    at: Date.parse(li.querySelector('.tl-meta time').getAttribute('datetime')),
+  })));
+}
+
+/** Scrolls as a reader would to the end of the timeline: its last entry at the screen's
+ *  bottom. (The customer's form comes after it, so "the end of the page" is further down.) */
+async function scrollToTimelineEnd(page) {
+  await page.locator('#interactions li.tl-item').last().evaluate((li) => li.scrollIntoView({ block: 'end' }));
+}
+
+/** The `before=` of each timeline fragment the page fetches, in order. */
+function fragmentFetches(page, customer) {
+  const seen = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === `/customers/${customer}/timeline`) seen.push(url.searchParams.get('before'));
+  });
+  return seen;
+}
+
+const count = (page) => page.locator('#interactions li.tl-item').count();
+const countIs = (page, n) => page.waitForFunction(
+  (n) => document.querySelectorAll('#interactions li.tl-item').length === n, n,
+);
 
 /** The timeline's entries as the page shows them, top to bottom. */
 function entries(page) {
@@ -137,8 +191,10 @@ test('interactions for one phone in three spellings show newest first, in Spanis
   await context.close();
 });
 
-test('25 at a time: "Ver más" pages back, and back to the newest', async () => {
+test('25 at a time: "Ver más" adds the older ones in place; without JavaScript it is a link', async () => {
   const { context, page } = await newPage(fx.browser);
+  // As in a browser without IntersectionObserver: only a click loads more, so that path alone.
+  await context.addInitScript(() => { delete window.IntersectionObserver; });
   await login(page, fx.server, ADMIN.email, ADMIN.password);
   // 24 page views between the chat (5 minutes ago) and the e-mail (2 days ago): 27 in all.
   for (let n = 0; n < 24; n++) {
@@ -147,21 +203,60 @@ test('25 at a time: "Ver más" pages back, and back to the newest', async () => 
       subject: `Página ${n + 1}`, customer: { id: fixture.customer },
     });
   }
-  await page.goto(`${fx.server.url}/customers/${fixture.customer}`);
+  const newest = `${fx.server.url}/customers/${fixture.customer}`;
+  await page.goto(newest);
   const first = await entries(page);
   assert.equal(first.length, 25, '25 per page');
   assert.equal(first[0].channel, 'chat');
   assert.match(first[1].text, /Visita a página Web entrante/);
   const more = page.locator('#interactions a[rel=next]');
   assert.equal((await more.innerText()).replace('↓', '').trim(), 'Ver más');
-  await submitAndWait(page, more);
-  const second = await entries(page);
-  assert.deepEqual(second.map((e) => e.channel), ['email', 'phone'], 'the two oldest on page two');
+  const plainHref = await more.getAttribute('href');
+  assert.match(plainHref, /^\/customers\/[0-9a-f-]+\?before=[^&#]+#interactions$/);
+  await page.evaluate(() => { window.stillTheSamePage = true; });
+  await more.click();
+  await countIs(page, 27);
+  const all = await entries(page);
+  assert.deepEqual(all.slice(0, 25), first, 'the first 25 stay as they were');
+  assert.deepEqual(all.slice(25).map((e) => e.channel), ['email', 'phone'], 'the two oldest after them');
+  assert.equal(page.url(), newest, 'same page, same address');
+  assert.equal(await page.evaluate(() => window.stillTheSamePage), true, 'no navigation');
   assert.equal(await page.locator('#interactions a[rel=next]').count(), 0, 'nothing after the last page');
+  assert.equal(await page.evaluate(() => document.activeElement.matches('li.tl-item[data-channel=email]')), true,
+    'focus goes on to the first entry added');
+  // "Volver a las más recientes" now leads to the top of this same timeline.
+  await page.locator('#interactions .tl-pages a').first().click();
+  await page.waitForFunction(() => window.location.hash === '#interactions');
+  assert.equal(await page.evaluate(() => window.stillTheSamePage), true);
+  assert.equal(await count(page), 27);
+
+  // A failed fetch leaves the link a link: the click goes to the older page.
+  await page.goto(newest);
+  await page.route(/\/timeline\?/, (route) => route.abort());
+  await submitAndWait(page, page.locator('#interactions a[rel=next]'));
+  await page.unroute(/\/timeline\?/);
+  assert.ok(new URL(page.url()).searchParams.get('before'), 'on the ?before= page');
+  assert.deepEqual((await entries(page)).map((e) => e.channel), ['email', 'phone']);
+  // Opened directly (a shared link), the older page is as it always was, back link included.
   await submitAndWait(page, page.locator('#interactions .tl-pages a').first());
   assert.equal((await entries(page)).length, 25);
   assert.equal(new URL(page.url()).searchParams.get('before'), null);
   await context.close();
+
+  // Without JavaScript "Ver más" and "Volver a las más recientes" page by link.
+  const plain = await fx.browser.newContext({ viewport: DESKTOP, locale: DEFAULT_LOCALE, javaScriptEnabled: false });
+  const noJs = await plain.newPage();
+  await login(noJs, fx.server, ADMIN.email, ADMIN.password);
+  await noJs.goto(newest);
+  assert.equal((await entries(noJs)).length, 25);
+  await submitAndWait(noJs, noJs.locator('#interactions a[rel=next]'));
+  assert.equal(new URL(noJs.url()).searchParams.get('before'), new URL(plainHref, newest).searchParams.get('before'));
+  assert.deepEqual((await entries(noJs)).map((e) => e.channel), ['email', 'phone'], 'the two oldest on page two');
+  assert.equal(await noJs.locator('#interactions a[rel=next]').count(), 0);
+  await submitAndWait(noJs, noJs.locator('#interactions .tl-pages a').first());
+  assert.equal((await entries(noJs)).length, 25);
+  assert.equal(new URL(noJs.url()).searchParams.get('before'), null);
+  await plain.close();
 });
 
 test('a customer with no interactions, and the timeline in English', async () => {
@@ -196,7 +291,11 @@ test('phone: the timeline fits 360 px and the filter is usable', async () => {
   await page.goto(`${fx.server.url}/customers/${fixture.customer}`);
   await shot(page, '14-phone-timeline');
   await shot(page, '14-phone-timeline-top', { fullPage: false });
+  // Near the end the older two come in on their own.
   await page.locator('#interactions a[rel=next]').scrollIntoViewIfNeeded();
+  await countIs(page, 27);
+  await page.locator('#interactions a[rel=next]').waitFor({ state: 'detached' });
+  await scrollToTimelineEnd(page);
   await shot(page, '14-phone-timeline-end', { fullPage: false });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `scrollWidth ${width}`);
@@ -210,12 +309,127 @@ test('phone: the timeline fits 360 px and the filter is usable', async () => {
   await context.close();
 });
 
+test('scrolling down a long timeline at 360 px adds the older entries in place, each once', async () => {
+  const { context, page } = await newPage(fx.browser, { viewport: PHONE });
+  await login(page, fx.server, ADMIN.email, ADMIN.password);
+  const kinds = [['email', 'message', 'outbound'], ['phone', 'call', 'inbound'], ['chat', 'inquiry', 'inbound'],
+    ['sms', 'message', 'inbound'], ['web', 'page_view', 'inbound']];
+  const history = Array.from({ length: 60 }, (_, i) => ({
+    channel: kinds[i % 5][0], type: kinds[i % 5][1], direction: kinds[i % 5][2],
+    occurred_at: historyAt(i), subject: `Gestión ${i + 1}`,
+  }));
+  const [head, ...rest] = history;
+  const { customer_id: customer } = await ingest(fixture.token,
+    { ...head, customer: { email: 'marta.gil@example.com', name: 'Marta Gil' } });
+  await ingestBatch(fixture.token, rest.map((i) => ({ ...i, customer: { id: customer } })));
+
+  // The API's order is the reference.
+  const api = await page.request.get(`${fx.server.url}/api/v1/customers/${customer}/interactions?limit=200`,
+    { headers: { Accept: 'application/json' } });
+  assert.equal(api.status(), 200);
+  const expected = (await api.json()).data.map((i) => ({ subject: i.subject, at: Date.parse(i.occurred_at) }));
+  assert.deepEqual(expected.map((e) => e.subject), history.map((h) => h.subject), 'the API: newest first');
+
+  const fetches = fragmentFetches(page, customer);
+  const address = `${fx.server.url}/customers/${customer}`;
+  await page.goto(address);
+  assert.equal(await count(page), 25);
+  assert.equal(fetches.length, 0, 'nothing fetched before the reader scrolls');
+
+  // The first fetch is held, to see what the page says meanwhile.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/timeline\?/, async (route) => { await held; await route.continue(); });
+  await scrollToTimelineEnd(page);
+  const status = page.locator('#interactions [role=status][aria-live=polite]');
+  await page.waitForFunction(() => document.querySelector('#interactions .tl-status')?.textContent === 'Cargando…');
+  assert.equal(await page.locator('#interactions').getAttribute('aria-busy'), 'true');
+  assert.ok(await status.isVisible(), '"Cargando…" shows');
+  await status.evaluate((e) => e.scrollIntoView({ block: 'end' }));
+  await shot(page, '14-phone-scroll-loading', { fullPage: false });
+  release();
+  await countIs(page, 50);
+  await page.unroute(/\/timeline\?/);
+  assert.equal(await status.textContent(), '', 'and goes once the entries are in');
+  assert.equal(await page.locator('#interactions').getAttribute('aria-busy'), null);
+
+  // The day the first page ended in: one heading, its four entries under it.
+  const split = historyAt(24).slice(0, 10);
+  assert.equal(historyAt(25).slice(0, 10), split, 'the fixture splits a day across pages');
+  const splitDay = page.locator(`#interactions h3.tl-day:has(time[datetime="${split}"])`);
+  assert.equal(await splitDay.count(), 1);
+  assert.equal(await page.locator(`#interactions h3.tl-day:has(time[datetime="${split}"]) + ol.timeline > li`).count(), 4);
+  await splitDay.evaluate((h) => h.scrollIntoView({ block: 'center' }));
+  await shot(page, '14-phone-scroll-split-day', { fullPage: false });
+
+  await scrollToTimelineEnd(page);
+  await countIs(page, 60);
+  await page.locator('#interactions a[rel=next]').waitFor({ state: 'detached' });
+  // Scrolling on at the end asks for nothing more.
+  await scrollToTimelineEnd(page);
+  await page.mouse.wheel(0, 3000);
+  await page.waitForTimeout(500);
+  assert.equal(fetches.length, 2, `fetched ${JSON.stringify(fetches)}`);
+  assert.ok(fetches.every(Boolean) && fetches[0] !== fetches[1], 'two different cursors');
+
+  assert.deepEqual(await rows(page), expected, 'what the API lists, in its order: none twice, none missing');
+  const days = await page.locator('#interactions h3.tl-day time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+  assert.deepEqual(days, [...new Set(history.map((h) => h.occurred_at.slice(0, 10)))], 'one heading per day, newest first');
+  const misplaced = await page.locator('#interactions li.tl-item').evaluateAll((lis) => lis.filter((li) => {
+    const heading = li.closest('ol.timeline').previousElementSibling;
+    return !heading.matches('h3.tl-day')
+      || heading.querySelector('time').getAttribute('datetime') !== li.querySelector('.tl-meta time').getAttribute('datetime').slice(0, 10);
+  }).length);
+  assert.equal(misplaced, 0, 'each entry under its own day');
+  assert.equal(page.url(), address, 'no before= in the address bar');
+  assert.equal(await page.locator('#interactions .tl-pages a').count(), 1, 'only "Volver a las más recientes" at the end');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `scrollWidth ${width}`);
+  await page.locator('#interactions .tl-pages').evaluate((e) => e.scrollIntoView({ block: 'end' }));
+  await shot(page, '14-phone-scroll-end', { fullPage: false });
+  await context.close();
+});
+
+test('after 200 entries fetched by scrolling, "Ver más" waits for a click, so the form below stays reachable', async () => {
+  const { context, page } = await newPage(fx.browser);
+  await login(page, fx.server, ADMIN.email, ADMIN.password);
+  const history = Array.from({ length: 240 }, (_, i) => ({
+    channel: 'web', type: 'page_view', occurred_at: ago(60 * (i + 1)), subject: `Visita ${i + 1}`,
+  }));
+  const [head, ...rest] = history;
+  const { customer_id: customer } = await ingest(fixture.token,
+    { ...head, customer: { email: 'pablo.ruiz@example.com', name: 'Pablo Ruiz' } });
+  await ingestBatch(fixture.token, rest.map((i) => ({ ...i, customer: { id: customer } })));
+  const fetches = fragmentFetches(page, customer);
+  await page.goto(`${fx.server.url}/customers/${customer}`);
+  for (let n = 50; n <= 225; n += 25) {
+    await scrollToTimelineEnd(page);
+    await countIs(page, n);
+  }
+  await page.locator('#interactions a[rel=next]').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(500);
+  assert.equal(await count(page), 225, 'eight pages came on their own');
+  assert.equal(fetches.length, 8);
+  const more = page.locator('#interactions a[rel=next]');
+  assert.ok(await more.isVisible());
+  await more.click();
+  await countIs(page, 240);
+  assert.equal(await page.locator('#interactions a[rel=next]').count(), 0);
+  assert.deepEqual((await rows(page)).map((r) => r.subject), history.map((h) => h.subject));
+  await context.close();
+});
+
 test('an open customer page shows a new interaction as it arrives, without a reload', async () => {
   const { context, page } = await newPage(fx.browser);
   await login(page, fx.server, ADMIN.email, ADMIN.password);
+  const fetches = fragmentFetches(page, fixture.customer);
   const listening = page.waitForResponse((r) => r.url().endsWith(`/customers/${fixture.customer}/live`));
   await page.goto(`${fx.server.url}/customers/${fixture.customer}`);
   await listening;
+  // Scrolled down to the oldest first: the refresh brings the newest page back, and
+  // scrolling down loads the older ones again.
+  await scrollToTimelineEnd(page);
+  await countIs(page, 27);
   await page.evaluate(() => { window.stillTheSamePage = true; });
   const sent = Date.now();
   await ingest(fixture.token, {
@@ -227,5 +441,13 @@ test('an open customer page shows a new interaction as it arrives, without a rel
   assert.match(top.text, /Consulta Chat entrante/);
   assert.equal(await page.evaluate(() => window.stillTheSamePage), true, 'the page was not reloaded');
   console.log(`live update shown ${Date.now() - sent} ms after the POST`);
+  // The refresh put back the newest 25 with a "Ver más" near the screen (the reader was at
+  // the end), which is watched again: the older three come back in place.
+  await scrollToTimelineEnd(page);
+  await countIs(page, 28);
+  assert.equal(await page.locator('#interactions a[rel=next]').count(), 0);
+  assert.equal(fetches.length, 3, `fetched ${JSON.stringify(fetches)}`);
+  assert.ok(fetches[0] && fetches[1] === null && fetches[2], 'older, the refresh (no before=), older again');
+  assert.deepEqual((await entries(page)).slice(0, 2).map((e) => e.channel), ['chat', 'chat']);
   await context.close();
 });

@@ -1,17 +1,40 @@
 //! Live events: what just happened, for the pages that show it as it happens (a customer's
-//! timeline now; screen pops next). In-process and best effort: a subscriber that falls
+//! timeline, an agent's screen pop). In-process and best effort: a subscriber that falls
 //! behind misses events and reloads what it shows; nothing here is the record of anything.
+use std::sync::Arc;
+
 use tokio::sync::broadcast;
-use vinculo_domain::ids::{CustomerId, InteractionId, WorkspaceId};
+use vinculo_domain::ids::{CustomerId, InteractionId, UserId, WorkspaceId};
+use vinculo_domain::interactions::CallState;
+
+use crate::telephony::CallCard;
 
 /// Something that happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// An interaction was committed to a customer's timeline.
     InteractionAdded {
         workspace_id: WorkspaceId,
         customer_id: CustomerId,
         interaction_id: InteractionId,
+    },
+    /// A call is ringing: its card, for the agents `to` (on its extension or queue).
+    ScreenPop {
+        workspace_id: WorkspaceId,
+        to: Arc<[UserId]>,
+        card: Arc<CallCard>,
+    },
+    /// A call was answered or ended: for the agents whose card shows it.
+    CallUpdated {
+        workspace_id: WorkspaceId,
+        to: Arc<[UserId]>,
+        call_id: String,
+        state: CallState,
+        /// The extension that answered.
+        answered_by: Option<String>,
+        /// At `ended`: the talk time.
+        duration_seconds: Option<u32>,
+        customer_id: Option<CustomerId>,
     },
 }
 

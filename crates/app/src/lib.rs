@@ -24,6 +24,7 @@ pub mod principal;
 mod ratelimit;
 pub mod secrets;
 pub mod teams;
+pub mod telephony;
 pub mod tokens;
 pub mod users;
 

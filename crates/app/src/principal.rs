@@ -28,6 +28,9 @@ pub struct Principal {
     pub workspace_slug: String,
     pub workspace_name: String,
     pub role: Role,
+    /// Whether calls can ring for them here (they have an extension, or are in a team a
+    /// call queue can name): their pages then listen for screen pops.
+    pub answers_calls: bool,
     pub via: Via,
     /// The request id, copied into audit entries.
     pub request_id: Option<String>,
@@ -52,6 +55,7 @@ impl Principal {
             workspace_slug: ws.slug.clone(),
             workspace_name: ws.name.clone(),
             role,
+            answers_calls: false,
             via,
             request_id: None,
         }

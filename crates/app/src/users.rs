@@ -33,8 +33,11 @@ pub async fn list(
     .await?)
 }
 
+/// A member of the actor's workspace (anyone may read their own membership).
 pub async fn get(app: &App, actor: &Principal, id: UserId) -> Result<Member, AppError> {
-    actor.require(Area::Users, Access::Read)?;
+    if id != actor.user_id {
+        actor.require(Area::Users, Access::Read)?;
+    }
     let mut conn = app.db.conn().await?;
     users::member(&mut conn, actor.workspace_id, id)
         .await?

@@ -223,7 +223,7 @@ pub fn run(serve: &ServeCmd, rows: u64, per_kind: usize, keep: Option<&Path>) ->
 
 /// Writes `rows` generated people (seed 3) to `csv` and imports them into a workspace
 /// "bench" through `vinculo import`; the import's seconds.
-fn generate_and_import(bin: &Path, data: &Path, csv: &Path, rows: u64) -> Result<f64> {
+pub(crate) fn generate_and_import(bin: &Path, data: &Path, csv: &Path, rows: u64) -> Result<f64> {
     let file = csv.to_string_lossy().into_owned();
     let rows_s = rows.to_string();
     vinculo(

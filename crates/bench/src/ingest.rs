@@ -208,11 +208,31 @@ async fn baseline(path: &std::path::Path, per_tx: usize, duration: Duration) -> 
     Ok(n as f64 / secs)
 }
 
-pub fn run(serve: &ServeCmd, concurrency: usize, batches: usize, seconds: u64) -> Result<String> {
+/// What to run.
+pub struct Opts<'a> {
+    pub concurrency: usize,
+    pub batches: usize,
+    pub seconds: u64,
+    /// A kept dataset to ingest into, instead of a fresh data dir.
+    pub into: Option<&'a std::path::Path>,
+}
+
+pub fn run(serve: &ServeCmd, opts: &Opts<'_>) -> Result<String> {
+    let (concurrency, batches, seconds) = (opts.concurrency, opts.batches, opts.seconds);
     let scratch = Scratch::new("ingest")?;
-    let data = scratch.data_dir();
-    let token =
-        crate::setup::user_and_token_with(&serve.bin, &data, "interactions:write,customers:read")?;
+    let (data, token) = match opts.into {
+        Some(dir) => {
+            let token = std::fs::read_to_string(dir.join("bench-token"))
+                .with_context(|| format!("{} holds no kept dataset", dir.display()))?;
+            (dir.to_path_buf(), token.trim().to_owned())
+        }
+        None => {
+            let data = scratch.data_dir();
+            let scopes = "interactions:write,customers:read";
+            let token = crate::setup::user_and_token_with(&serve.bin, &data, scopes)?;
+            (data, token)
+        }
+    };
     let mut server = Server::spawn(serve, &data, scratch.log("serve"))?;
     server.wait_healthy(Duration::from_secs(60))?;
     let base = server.url("");
@@ -226,7 +246,8 @@ pub fn run(serve: &ServeCmd, concurrency: usize, batches: usize, seconds: u64) -
     let batch = rt.block_on(drive(&base, &token, batches, 1_000, duration))?;
     let view = rt.block_on(view_360(&base, &token))?;
     server.ensure_running()?;
-    let db_mib = scratch.db_bytes().unwrap_or(0) as f64 / 1_048_576.0;
+    let db_mib =
+        std::fs::metadata(data.join("vinculo.db")).map_or(0, |m| m.len()) as f64 / 1_048_576.0;
     server.stop()?;
     for r in [&single, &batch] {
         if r.bad > 0 {
@@ -237,10 +258,22 @@ pub fn run(serve: &ServeCmd, concurrency: usize, batches: usize, seconds: u64) -
             );
         }
     }
-    let one = rt.block_on(baseline(&data.join("baseline-1.db"), 1, duration))?;
-    let many = rt.block_on(baseline(&data.join("baseline-1000.db"), 1_000, duration))?;
+    let one = rt.block_on(baseline(
+        &scratch.data_dir().join("baseline-1.db"),
+        1,
+        duration,
+    ))?;
+    let many = rt.block_on(baseline(
+        &scratch.data_dir().join("baseline-1000.db"),
+        1_000,
+        duration,
+    ))?;
     let mut out = String::new();
-    writeln!(out, "dataset: a fresh workspace; calls from {CALLERS} phone numbers, each with its own source event id; {seconds} s per figure; database after both runs {db_mib:.0} MiB")?;
+    let dataset = match opts.into {
+        Some(dir) => format!("the kept dataset in {}", dir.display()),
+        None => "a fresh workspace".to_owned(),
+    };
+    writeln!(out, "dataset: {dataset}; calls from {CALLERS} phone numbers, each with its own source event id; {seconds} s per figure; database after both runs {db_mib:.0} MiB")?;
     writeln!(
         out,
         "POST /api/v1/interactions, one per request, c={concurrency}: {:>8.0} interactions/s, p50 {:.2} ms, p99 {:.2} ms",

@@ -11,6 +11,8 @@ mod machine;
 mod memory;
 mod phones;
 mod report;
+mod scale;
+mod screenpop;
 mod server;
 mod setup;
 mod startup;
@@ -107,6 +109,31 @@ enum Cmd {
         /// Seconds per figure.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Ingest into this kept dataset (one made by `vinculo-bench scale --keep DIR`)
+        /// instead of a fresh data dir; it grows by what is ingested.
+        #[arg(long)]
+        into: Option<PathBuf>,
+    },
+    /// Screen pop latency: from a call's `ringing` POST to its card on an agent's open SSE
+    /// stream, idle and under ingest load.
+    ScreenPop {
+        #[command(flatten)]
+        target: Target,
+        /// Calls per figure.
+        #[arg(long, default_value_t = 1_000)]
+        calls: u64,
+    },
+    /// The scale (1M customers, 20M interactions): the 360 view and the screen pop.
+    Scale {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, default_value_t = 1_000_000)]
+        customers: u64,
+        #[arg(long, default_value_t = 20_000_000)]
+        interactions: u64,
+        /// Keep the generated dataset here (and reuse it when it is there).
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Throughput and latency of GET /api/v1/me (bearer token) vs GET /healthz.
     Load {
@@ -256,10 +283,35 @@ fn run(cli: Cli) -> Result<()> {
             concurrency,
             batches,
             seconds,
+            into,
         } => {
             let serve = target.serve_cmd()?;
             println!("machine: {}\n", machine.one_line());
-            println!("{}", ingest::run(&serve, concurrency, batches, seconds)?);
+            let run = ingest::Opts {
+                concurrency,
+                batches,
+                seconds,
+                into: into.as_deref(),
+            };
+            println!("{}", ingest::run(&serve, &run)?);
+        }
+        Cmd::ScreenPop { target, calls } => {
+            let serve = target.serve_cmd()?;
+            println!("machine: {}\n", machine.one_line());
+            println!("{}", screenpop::run(&serve, calls)?);
+        }
+        Cmd::Scale {
+            target,
+            customers,
+            interactions,
+            keep,
+        } => {
+            let serve = target.serve_cmd()?;
+            println!("machine: {}\n", machine.one_line());
+            println!(
+                "{}",
+                scale::run(&serve, customers, interactions, keep.as_deref())?
+            );
         }
         Cmd::Load { target, load } => {
             let serve = target.serve_cmd()?;

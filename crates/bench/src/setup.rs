@@ -12,6 +12,11 @@ pub const DATASET: &str = "1 workspace, 1 admin user, 1 read-scoped API token";
 const EMAIL: &str = "bench@example.invalid";
 const PASSWORD: &str = "bench-password-0123456789";
 
+/// The seeded admin's e-mail and password (to log in through the form).
+pub fn credentials() -> (&'static str, &'static str) {
+    (EMAIL, PASSWORD)
+}
+
 /// Runs `vinculo user create` then `vinculo token create`; returns the `vnc_...` token.
 pub fn user_and_token(bin: &Path, data_dir: &Path) -> Result<String> {
     user_and_token_with(bin, data_dir, "read")

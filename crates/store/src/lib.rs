@@ -26,6 +26,7 @@ pub mod quick;
 pub mod sessions;
 pub mod settings;
 pub mod teams;
+pub mod telephony;
 pub mod tokens;
 pub mod users;
 pub mod workspaces;

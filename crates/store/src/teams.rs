@@ -171,6 +171,18 @@ pub async fn set_members(
     conn.execute(&insert).await.map(drop)
 }
 
+/// Whether the user is in any team of the workspace (one indexed look-up).
+pub async fn in_any(conn: &mut Conn, ws: WorkspaceId, user: UserId) -> Result<bool, StoreError> {
+    let stmt = Query::select()
+        .expr(Expr::val(1))
+        .from(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(TeamMembers::UserId).eq(user.uuid()))
+        .limit(1)
+        .to_owned();
+    Ok(conn.fetch_optional::<(i32,), _>(&stmt).await?.is_some())
+}
+
 /// (user id, name) of a team's members, by name.
 pub async fn members(
     conn: &mut Conn,

@@ -28,6 +28,7 @@ pub(crate) enum Memberships {
     Role,
     Disabled,
     CreatedAt,
+    Extension,
 }
 
 /// A user with the secret hash, for authentication only.
@@ -50,6 +51,8 @@ pub struct Member {
     pub role: Role,
     pub disabled: bool,
     pub joined_at: OffsetDateTime,
+    /// The telephone extension they answer calls on here (screen pops go to it).
+    pub extension: Option<String>,
 }
 
 /// A new user to insert.
@@ -80,6 +83,7 @@ struct MemberRow {
     role: String,
     disabled: bool,
     created_at: OffsetDateTime,
+    extension: Option<String>,
 }
 
 impl TryFrom<MemberRow> for Member {
@@ -96,6 +100,7 @@ impl TryFrom<MemberRow> for Member {
                 .map_err(|e: vinculo_domain::auth::RoleError| StoreError::Corrupt(e.to_string()))?,
             disabled: r.disabled,
             joined_at: r.created_at,
+            extension: r.extension,
         })
     }
 }
@@ -253,6 +258,7 @@ fn members(ws: WorkspaceId) -> SelectStatement {
             (Memberships::Table, Memberships::Role),
             (Memberships::Table, Memberships::Disabled),
             (Memberships::Table, Memberships::CreatedAt),
+            (Memberships::Table, Memberships::Extension),
         ])
         .from(Memberships::Table)
         .inner_join(

@@ -2,7 +2,7 @@
 //! handlers' annotations, and the browsable reference at `/api/docs`.
 use crate::error::{ApiError, FieldError, Problem};
 use crate::state::AppState;
-use crate::{audit, auth, customers, idempotency, interactions, teams, tokens, users};
+use crate::{audit, auth, customers, idempotency, interactions, teams, telephony, tokens, users};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::{middleware, Router};
@@ -29,6 +29,7 @@ use utoipa_axum::routes;
         (name = "audit", description = "Who changed what"),
         (name = "customers", description = "People, their identity keys, addresses, organisations, stage, owner and tags; the workspace's customer settings; merging customers and undoing a merge"),
         (name = "organizations", description = "Organisations (customers too): domains, tax id, industry, size, and their people"),
+        (name = "telephony", description = "Call events from a telephony system (generic JSON, Asterisk AMI-style, Twilio-style): the caller's card pops on the agents' pages at ringing, and the call is logged on the customer's timeline with its duration when it ends"),
         (name = "interactions", description = "Every contact with a customer on any channel: ingest (one or a batch, idempotent by source event, tied to the customer its keys name), and the customer's timeline"),
     )
 )]
@@ -131,6 +132,14 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interactions::api::customer_timeline))
         .routes(routes!(interactions::api::list_suggestions))
         .routes(routes!(interactions::api::customer_360))
+        .merge(
+            // Call events are small; a PBX posting megabytes is misconfigured.
+            OpenApiRouter::new()
+                .routes(routes!(telephony::api::post_event))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    telephony::api::EVENT_BODY_LIMIT,
+                )),
+        )
         .merge(
             // A batch of 1,000 e-mails with their HTML outgrows the default 2 MiB.
             OpenApiRouter::new()

@@ -447,6 +447,7 @@ messages! {
     interactions_filter: "Show", "Mostrar";
     interactions_more: "Load more", "Ver más";
     interactions_newest: "Back to the newest", "Volver a las más recientes";
+    interactions_loading: "Loading…", "Cargando…";
     interaction_agent: "Agent", "Agente";
     interaction_full_text: "Show it all", "Ver completo";
     interaction_message: "Show the message", "Ver el mensaje";
@@ -485,6 +486,34 @@ messages! {
     itype_appointment: "Appointment", "Cita";
     itype_note: "Note", "Nota";
     itype_other: "Other", "Otro";
+    pop_incoming: "Incoming call", "Llamada entrante";
+    pop_outgoing: "Outgoing call", "Llamada saliente";
+    pop_ringing: "Ringing…", "Sonando…";
+    pop_answered: "In progress", "En curso";
+    pop_answered_by: "Answered on extension", "Atendida en la extensión";
+    pop_ended: "Ended", "Finalizada";
+    pop_missed: "Missed", "Perdida";
+    pop_close: "Close", "Cerrar";
+    pop_ext: "ext.", "ext.";
+    pop_queue: "queue", "cola";
+    pop_withheld: "Withheld number", "Número oculto";
+    pop_new_caller: "New caller", "Nuevo llamante";
+    pop_new_caller_hint: "This number belongs to no customer.", "Este número no es de ningún cliente.";
+    pop_create: "Create customer", "Crear cliente";
+    pop_open: "Open profile", "Abrir ficha";
+    pop_complaint_flag: "Open complaint: do not cross-sell", "Reclamo abierto: no ofrecer ventas cruzadas";
+    pop_complaints: "Recent complaints", "Reclamos recientes";
+    pop_last_contacts: "Last contacts", "Últimos contactos";
+    pop_no_contacts: "No contacts yet.", "Sin contactos todavía.";
+    pop_last_purchase: "Last purchase", "Última compra";
+    call_duration: "Duration", "Duración";
+    glance_title: "At a glance", "De un vistazo";
+    glance_channels: "Channels", "Canales";
+    glance_last_contact: "Last contact", "Último contacto";
+    call_missed: "Missed call", "Llamada perdida";
+    telephony_title: "Telephony", "Telefonía";
+    extension_label: "Extension", "Extensión";
+    extension_hint: "The phone extension you answer calls on in this workspace (like 201). Incoming calls to it pop the caller's card on your open Vinculo page.", "La extensión en la que atiendes llamadas en este espacio (por ejemplo, 201). Las llamadas que entran en ella muestran la ficha de quien llama en tu página de Vinculo abierta.";
 }
 
 /// The translated name of a role.

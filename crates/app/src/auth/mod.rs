@@ -176,6 +176,8 @@ pub(super) async fn load_principal(
     let ws = workspaces::by_id(conn, ws_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let answers_calls =
+        member.extension.is_some() || vinculo_store::teams::in_any(conn, ws_id, user_id).await?;
     Ok(Principal {
         user_id,
         user_name: member.name,
@@ -185,6 +187,7 @@ pub(super) async fn load_principal(
         workspace_slug: ws.slug,
         workspace_name: ws.name,
         role: member.role,
+        answers_calls,
         via,
         request_id: None,
     })

@@ -19,9 +19,11 @@
 //! that names who recorded them.
 mod queue;
 mod resolve;
+pub(crate) mod view;
 mod write;
 
 pub(crate) use queue::Queue;
+pub use view::{customer_360, summary, Customer360, Summary, COMPLAINT_DAYS};
 
 use crate::{App, AppError, Principal};
 use vinculo_domain::auth::{Access, Area};
@@ -131,65 +133,6 @@ pub async fn merge_suggestions(
     actor.require(Area::Customers, Access::Read)?;
     let mut conn = app.db.conn().await?;
     Ok(store::open_suggestions(&mut conn, actor.workspace_id, before, limit.clamp(1, 200)).await?)
-}
-
-/// Everything about a customer on one screen: the record, the current consents, how they
-/// get in touch, their recent complaints and the newest page of their timeline.
-pub struct Customer360 {
-    pub customer: customer_store::CustomerRecord,
-    pub consents: Vec<vinculo_domain::customers::consent::ConsentEntry>,
-    pub channels: Vec<store::ChannelUse>,
-    /// Complaints of the last [`COMPLAINT_DAYS`] days, newest first. Until tickets exist,
-    /// a complaint has no state to say it was solved, so recent ones are what is shown.
-    pub recent_complaints: Vec<InteractionRecord>,
-    pub timeline: Page<InteractionRecord>,
-}
-
-/// How far back the 360 view looks for complaints.
-pub const COMPLAINT_DAYS: i64 = 90;
-
-/// Entries of the timeline the 360 view starts with.
-const FIRST_PAGE: u64 = 20;
-
-/// The 360 view of a customer (see [`Customer360`]).
-pub async fn customer_360(
-    app: &App,
-    actor: &Principal,
-    id: CustomerId,
-) -> Result<Customer360, AppError> {
-    actor.require(Area::Customers, Access::Read)?;
-    actor.require(Area::Interactions, Access::Read)?;
-    let ws = actor.workspace_id;
-    let mut conn = app.db.conn().await?;
-    let customer = customer_store::get(&mut conn, ws, id)
-        .await?
-        .ok_or(AppError::NotFound("customer"))?;
-    let consents = vinculo_store::consent::ledger(&mut conn, ws, id).await?;
-    let channels = store::channel_use(&mut conn, ws, id).await?;
-    let complaints = TimelineFilter {
-        kinds: vec![vinculo_domain::interactions::InteractionType::Complaint],
-        from: Some(time::OffsetDateTime::now_utc() - time::Duration::days(COMPLAINT_DAYS)),
-        ..TimelineFilter::default()
-    };
-    let recent_complaints = store::timeline(&mut conn, ws, id, &complaints, None, 10)
-        .await?
-        .items;
-    let timeline = store::timeline(
-        &mut conn,
-        ws,
-        id,
-        &TimelineFilter::default(),
-        None,
-        FIRST_PAGE,
-    )
-    .await?;
-    Ok(Customer360 {
-        customer,
-        consents,
-        channels,
-        recent_complaints,
-        timeline,
-    })
 }
 
 /// Dismisses an open suggestion that two customers are one (they are not, or not now).

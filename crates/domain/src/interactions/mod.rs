@@ -4,6 +4,7 @@
 //! customer those keys name (see `app::interactions`).
 mod draft;
 
+pub use call::{is_withheld, CallEvent, CallState, MAX_CALL_SECONDS, MAX_CALL_TEXT};
 pub use draft::{IdentityDraft, InteractionDraft, LinksDraft, FUTURE_TOLERANCE_MINUTES};
 
 use crate::identity::IdentityKey;
@@ -45,6 +46,9 @@ macro_rules! named_enum {
         }
     };
 }
+
+// After the macro: the call module names its states with it.
+mod call;
 
 named_enum!(
     /// Where the contact happened.

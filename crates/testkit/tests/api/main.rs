@@ -19,6 +19,7 @@ mod platform;
 mod search;
 mod security;
 mod teams;
+mod telephony;
 mod timeline;
 mod tokens;
 mod users;

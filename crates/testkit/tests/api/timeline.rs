@@ -126,6 +126,7 @@ async fn the_360_view_gathers_profile_consents_channels_complaints_and_timeline(
         {"channel": "phone", "type": "call", "occurred_at": "2026-02-10T10:00:00Z", "customer": key},
         {"channel": "web_form", "type": "complaint", "subject": "Cobro doble", "occurred_at": recent, "customer": key},
         {"channel": "email", "type": "complaint", "subject": "Antigua", "occurred_at": "2025-01-01T10:00:00Z", "customer": key},
+        {"channel": "point_of_sale", "type": "purchase", "subject": "Sofá nórdico", "occurred_at": "2025-06-01T10:00:00Z", "customer": key},
     ]});
     let (_, out) = post(&t, &c, "/api/v1/interactions:batch", batch).await;
     let id = out["results"][0]["customer_id"]
@@ -148,14 +149,35 @@ async fn the_360_view_gathers_profile_consents_channels_complaints_and_timeline(
     assert_eq!(v["channels"][0]["channel"], "phone");
     assert_eq!(v["channels"][0]["interactions"], 2);
     assert_eq!(v["channels"][0]["last_at"], "2026-02-10T10:00:00Z");
-    assert_eq!(v["channels"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["channels"].as_array().map(Vec::len), Some(4));
+    assert_eq!(v["last_purchase"]["subject"], "Sofá nórdico", "{v}");
     let complaints = v["recent_complaints"]
         .as_array()
         .cloned()
         .unwrap_or_default();
     assert_eq!(complaints.len(), 1, "only the recent one: {complaints:?}");
     assert_eq!(complaints[0]["subject"], "Cobro doble");
-    assert_eq!(v["timeline"]["data"].as_array().map(Vec::len), Some(4));
+    assert_eq!(v["timeline"]["data"].as_array().map(Vec::len), Some(5));
+
+    // The customer page opens with the same at a glance.
+    let (page, _) = t.login("ana@acme.test").await;
+    let html = page
+        .get(t.url(&format!("/customers/{id}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let glance = &html[html
+        .find("class=\"card glance\"")
+        .expect("the glance section")..];
+    let glance = &glance[..glance.find("</section>").unwrap_or(glance.len())];
+    assert!(
+        glance.contains("Cobro doble") && !glance.contains("Antigua"),
+        "{glance}"
+    );
+    assert!(glance.contains("Sofá nórdico"), "{glance}");
     assert_eq!(v["timeline"]["data"][0]["subject"], "Cobro doble");
 
     let reader = t.bearer(&t.token("acme", "ana@acme.test", "customers:read").await);

@@ -127,6 +127,106 @@ document.addEventListener("DOMContentLoaded", () => {
     setTimeout(poll, 1000);
   }
 
+  // A customer's timeline scrolls on: when "Ver más" comes near the screen, or is clicked,
+  // the next page's fragment is fetched and its entries appended here; a day already shown
+  // (the page split it) grows in place, so each day has one heading. The link stays a plain
+  // link without JavaScript, after a failed fetch, and for "open in a new tab"; the address
+  // bar keeps this page's URL, so a reload or a shared link starts from the same page.
+  const olderLink = () => document.querySelector("#interactions > .tl-pages a[rel=next]:not([data-plain])");
+  let olderBusy = false;
+  // The customer's form and consents come after the timeline: past this many pages fetched
+  // on their own (200 more entries), "Ver más" waits for a click, so scrolling reaches them.
+  const OLDER_AUTO_PAGES = 8;
+  // Fetch while the link is still about a screen below the fold, so reading seldom stops.
+  const olderWatch = window.IntersectionObserver ? new IntersectionObserver((seen) => {
+    const near = seen.find((e) => e.isIntersecting);
+    if (near) loadOlder(near.target, false);
+  }, { rootMargin: "0px 0px 800px 0px" }) : null;
+  // Watches the section's current "Ver más", if any (none on the last page), and gives the
+  // section a polite live region for "Cargando…", there before it first speaks.
+  const watchOlder = () => {
+    if (olderWatch) olderWatch.disconnect();
+    const link = olderLink();
+    if (!link) return;
+    const section = link.closest("#interactions");
+    if (!section.querySelector(":scope > .tl-status")) {
+      const status = document.createElement("div");
+      status.className = "tl-status small muted";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      section.append(status);
+    }
+    if (olderWatch && Number(section.dataset.pagesAdded || 0) < OLDER_AUTO_PAGES) olderWatch.observe(link);
+  };
+  // Moves the fetched section's days into `section` before its pages paragraph, then puts the
+  // fetched paragraph (the next link, or none at the end) in place of it. Returns the first
+  // entry added.
+  const appendOlder = (section, pages, fetched) => {
+    let first = null;
+    fetched.querySelectorAll(":scope > h3.tl-day").forEach((heading) => {
+      const list = heading.nextElementSibling;
+      const time = heading.querySelector("time[datetime]");
+      if (!list || !list.matches("ol.timeline") || !time) return;
+      const items = Array.from(list.children);
+      if (!first) first = items[0] || null;
+      const shown = section.querySelector(`:scope > h3.tl-day time[datetime="${time.getAttribute("datetime")}"]`);
+      const shownList = shown && shown.closest("h3").nextElementSibling;
+      if (shownList && shownList.matches("ol.timeline")) shownList.append(...items);
+      else pages.before(heading, list);
+    });
+    const nextPages = fetched.querySelector(":scope > .tl-pages");
+    if (nextPages) pages.replaceWith(nextPages); else pages.remove();
+    return first;
+  };
+  const loadOlder = async (link, clicked) => {
+    const section = link.closest("#interactions");
+    const pages = link.closest(".tl-pages");
+    if (olderBusy || !section || !pages || !section.dataset.fragment) return;
+    olderBusy = true;
+    if (olderWatch) olderWatch.unobserve(link);
+    const status = section.querySelector(":scope > .tl-status");
+    if (status) status.textContent = pages.dataset.loading || "…";
+    section.setAttribute("aria-busy", "true");
+    let fetched = null;
+    try {
+      // The link's own query (channel, before): the fragment route reads the same.
+      const res = await fetch(section.dataset.fragment + new URL(link.href).search, { credentials: "same-origin" });
+      if (res.ok) {
+        const holder = document.createElement("div");
+        holder.innerHTML = await res.text();
+        // Not a section (a login page after the session ended, say) counts as a failure.
+        fetched = holder.querySelector("#interactions");
+      }
+    } catch (_) { /* below: the link stays a link */ }
+    olderBusy = false;
+    section.removeAttribute("aria-busy");
+    if (status) status.textContent = "";
+    // The live refresh replaced the section meanwhile: its newest page is what to show, and
+    // its link (seen while this was busy) is watched afresh.
+    if (!section.isConnected || !link.isConnected) { watchOlder(); return; }
+    if (!fetched) {
+      link.dataset.plain = "";
+      if (clicked) window.location.assign(link.href);
+      return;
+    }
+    const first = appendOlder(section, pages, fetched);
+    if (!first) return; // nothing came: do not ask again on its own
+    section.dataset.pagesAdded = String(Number(section.dataset.pagesAdded || 0) + 1);
+    if (clicked) {
+      // A keyboard or screen-reader user goes on reading where the new entries start.
+      first.tabIndex = -1;
+      first.focus({ preventScroll: true });
+    }
+    watchOlder();
+  };
+  document.addEventListener("click", (e) => {
+    const link = e.target.closest && e.target.closest("#interactions > .tl-pages a[rel=next]:not([data-plain])");
+    if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    loadOlder(link, true);
+  });
+  watchOlder();
+
   // A customer's timeline shows new interactions as they arrive: the server says when one
   // is committed, and the section is fetched again as the page would show it. A later page
   // (?before=) stays put: new entries belong to the first.
@@ -149,7 +249,10 @@ document.addEventListener("DOMContentLoaded", () => {
           const fresh = holder.firstElementChild;
           if (fresh) {
             fresh.classList.add("tl-updated");
+            // The whole section becomes the newest page again: older entries loaded by
+            // scrolling go (the page may get shorter) and come back by scrolling down.
             current.replaceWith(fresh);
+            watchOlder();
           }
         })
         .catch(() => { /* the next event tries again */ });
@@ -159,6 +262,60 @@ document.addEventListener("DOMContentLoaded", () => {
     const source = new EventSource(timeline.dataset.live);
     source.addEventListener("interaction", soon);
     source.addEventListener("reload", soon);
+    window.addEventListener("pagehide", () => source.close());
+  }
+
+  // Screen pop: a call ringing on this agent's extension (or queue) pushes its caller's card
+  // here; answered and ended update it. The cards outlive a navigation (the agent opens the
+  // caller's profile mid-call) through sessionStorage, until closed or half an hour old.
+  const pops = document.getElementById("screenpop");
+  if (pops && pops.dataset.live && window.EventSource) {
+    const KEY = "vinculo.pops";
+    const MAX_AGE = 30 * 60 * 1000;
+    const load = () => {
+      try { return JSON.parse(sessionStorage.getItem(KEY) || "[]"); } catch (_) { return []; }
+    };
+    const save = (list) => {
+      try { sessionStorage.setItem(KEY, JSON.stringify(list)); } catch (_) { /* private mode */ }
+    };
+    const cardOf = (call) => Array.from(pops.querySelectorAll(".pop")).find((c) => c.dataset.call === call);
+    const setState = (card, state, text) => {
+      card.dataset.state = state;
+      const line = card.querySelector(".pop-state");
+      if (line && text) line.textContent = text;
+    };
+    const forget = (call) => save(load().filter((p) => p.call !== call));
+    const show = (html, state, text) => {
+      const holder = document.createElement("div");
+      holder.innerHTML = html;
+      const card = holder.firstElementChild;
+      if (!card) return null;
+      const old = cardOf(card.dataset.call);
+      if (old) old.replaceWith(card); else pops.prepend(card);
+      if (state) setState(card, state, text);
+      const close = card.querySelector(".pop-close");
+      if (close) close.addEventListener("click", () => { forget(card.dataset.call); card.remove(); });
+      return card;
+    };
+    const now = Date.now();
+    const kept = load().filter((p) => now - p.at < MAX_AGE);
+    save(kept);
+    kept.slice().reverse().forEach((p) => show(p.html, p.state, p.text));
+    const source = new EventSource(pops.dataset.live);
+    source.addEventListener("card", (e) => {
+      const card = show(e.data);
+      if (!card) return;
+      save([{ call: card.dataset.call, html: e.data, state: "ringing", text: "", at: Date.now() }]
+        .concat(load().filter((p) => p.call !== card.dataset.call)));
+    });
+    source.addEventListener("call", (e) => {
+      let u;
+      try { u = JSON.parse(e.data); } catch (_) { return; }
+      const card = cardOf(u.call_id);
+      if (!card) return;
+      setState(card, u.state, u.text);
+      save(load().map((p) => (p.call === u.call_id ? Object.assign(p, { state: u.state, text: u.text }) : p)));
+    });
     window.addEventListener("pagehide", () => source.close());
   }
 

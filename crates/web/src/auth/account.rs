@@ -109,10 +109,19 @@ pub async fn switch_workspace(
     }
 }
 
+/// The account page's state beyond the user: the extension they answer calls on, and the
+/// error of the form last sent.
+#[derive(Default)]
+struct Telephony {
+    extension: Option<String>,
+    error: Option<String>,
+}
+
 fn account_page(
     ctx: &Ctx,
     profile_error: Option<String>,
     password_error: Option<String>,
+    phone: Telephony,
 ) -> Markup {
     let m = ctx.m;
     let p = &ctx.principal;
@@ -139,6 +148,20 @@ fn account_page(
                     div { button type="submit" { (m.save) } }
                 }
             }
+            @if crate::telephony::pages::may_listen(ctx) {
+                section class="card" id="telephony" {
+                    h2 { (m.telephony_title) }
+                    @if let Some(e) = phone.error { div class="flash err" role="alert" { (e) } }
+                    form class="stack" method="post" action="/settings/account/extension" {
+                        (csrf_field(&ctx.csrf))
+                        label { (m.extension_label)
+                            span class="hint" { (m.extension_hint) }
+                            input type="text" name="extension" value=(phone.extension.unwrap_or_default()) maxlength="64" autocomplete="off" inputmode="text";
+                        }
+                        div { button type="submit" { (m.save) } }
+                    }
+                }
+            }
             section class="card" {
                 h2 { (m.change_password) }
                 @if let Some(e) = password_error { div class="flash err" role="alert" { (e) } }
@@ -155,8 +178,43 @@ fn account_page(
     )
 }
 
-pub async fn account(ctx: Ctx) -> Markup {
-    account_page(&ctx, None, None)
+pub async fn account(State(state): State<AppState>, ctx: Ctx) -> Response {
+    match vinculo_app::telephony::my_extension(&state.app, &ctx.principal).await {
+        Ok(extension) => {
+            let phone = Telephony {
+                extension,
+                error: None,
+            };
+            account_page(&ctx, None, None, phone).into_response()
+        }
+        Err(e) => crate::pages::ctx_error(&ctx, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExtensionForm {
+    #[serde(default)]
+    extension: String,
+}
+
+/// Sets the extension the user answers calls on (blank clears it).
+pub async fn save_extension(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ExtensionForm>,
+) -> Response {
+    let (p, ext) = (&ctx.principal, Some(f.extension.as_str()));
+    match vinculo_app::telephony::set_extension(&state.app, p, p.user_id, ext).await {
+        Ok(_) => Redirect::to("/settings/account?flash=saved").into_response(),
+        Err(e) => {
+            let phone = Telephony {
+                extension: Some(f.extension.clone()),
+                error: Some(form_error(ctx.m, &e)),
+            };
+            let page = account_page(&ctx, None, None, phone);
+            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -181,7 +239,12 @@ pub async fn save_profile(
         }
         Err(e) => (
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            account_page(&ctx, Some(form_error(ctx.m, &e)), None),
+            account_page(
+                &ctx,
+                Some(form_error(ctx.m, &e)),
+                None,
+                Telephony::default(),
+            ),
         )
             .into_response(),
     }
@@ -202,7 +265,12 @@ pub async fn save_password(
     if f.new_password != f.confirm_password {
         return (
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            account_page(&ctx, None, Some(ctx.m.passwords_differ.to_owned())),
+            account_page(
+                &ctx,
+                None,
+                Some(ctx.m.passwords_differ.to_owned()),
+                Telephony::default(),
+            ),
         )
             .into_response();
     }
@@ -217,7 +285,12 @@ pub async fn save_password(
         Ok(()) => Redirect::to("/settings/account?flash=password_changed").into_response(),
         Err(e) => (
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            account_page(&ctx, None, Some(form_error(ctx.m, &e))),
+            account_page(
+                &ctx,
+                None,
+                Some(form_error(ctx.m, &e)),
+                Telephony::default(),
+            ),
         )
             .into_response(),
     }

@@ -15,6 +15,6 @@ pub mod merges_api;
 pub mod org_pages;
 pub mod organizations;
 pub mod pages;
-mod parts;
+pub(crate) mod parts;
 pub mod settings;
 pub mod views_pages;

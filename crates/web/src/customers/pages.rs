@@ -502,12 +502,30 @@ fn new_page(ctx: &Ctx, f: &PersonForm, error: Option<&AppError>, ch: &Choices) -
     form_page(ctx, m.customer_new, body, error.is_some())
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+/// What a link can fill the new customer form with (a screen pop's "create customer").
+#[derive(Deserialize, Default)]
+pub struct Prefill {
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(prefill): Query<Prefill>,
+) -> Response {
     if let Err(e) = ctx.principal.require(Area::Customers, Access::Write) {
         return ctx_error(&ctx, e);
     }
+    let form = PersonForm {
+        phones: prefill.phone.unwrap_or_default(),
+        emails: prefill.email.unwrap_or_default(),
+        ..PersonForm::default()
+    };
     match Choices::load(&state, &ctx).await {
-        Ok(ch) => new_page(&ctx, &PersonForm::default(), None, &ch),
+        Ok(ch) => new_page(&ctx, &form, None, &ch),
         Err(e) => ctx_error(&ctx, e),
     }
 }
@@ -591,18 +609,19 @@ pub async fn show(
     let id = CustomerId(id);
     let base = format!("/customers/{id}");
     match load(&state, &ctx, id, Kind::Person).await {
-        Ok((c, ledger, ch)) => match timeline::section(&state, &ctx, id, &base, &tq).await {
-            Ok(t) => {
-                // Right after a merge, its undo comes first, above the timeline.
-                let t = match super::merge_pages::banner(&state, &ctx, id, &mq).await {
-                    Some(b) => Some(maud::html! { (b) @if let Some(t) = t { (t) } }),
-                    None => t,
-                };
-                let f = PersonForm::of(&c, &ch.fields);
-                show_page(&ctx, &c, &f, None, &ledger, &ch, t)
+        Ok((c, ledger, ch)) => {
+            let t = timeline::section(&state, &ctx, id, &base, &tq).await;
+            match (timeline::glance(&state, &ctx, id).await, t) {
+                (Ok(g), Ok(t)) => {
+                    let f = PersonForm::of(&c, &ch.fields);
+                    // Right after a merge, its undo comes first, above the glance.
+                    let undo = super::merge_pages::banner(&state, &ctx, id, &mq).await;
+                    let t = t.map(|t| html! { @if let Some(u) = &undo { (u) } (g) (t) });
+                    show_page(&ctx, &c, &f, None, &ledger, &ch, t)
+                }
+                (Err(e), _) | (_, Err(e)) => ctx_error(&ctx, e),
             }
-            Err(e) => ctx_error(&ctx, e),
-        },
+        }
         Err(e) => ctx_error(&ctx, e),
     }
 }

@@ -16,7 +16,7 @@ use vinculo_domain::customers::{AddressDraft, Kind};
 use vinculo_domain::identity::KeyKind;
 use vinculo_store::customers::CustomerRecord;
 
-pub(super) fn stage_name(m: &Msg, s: &str) -> String {
+pub(crate) fn stage_name(m: &Msg, s: &str) -> String {
     match s {
         "prospect" => m.stage_prospect,
         "lead" => m.stage_lead,

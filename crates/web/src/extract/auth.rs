@@ -35,13 +35,7 @@ pub async fn api_authenticate(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-                .unwrap_or("")
-                .trim()
-                .to_owned()
-        });
+        .map(presented_token);
     let result = match (bearer, jar.get(SESSION_COOKIE)) {
         (Some(token), _) => Some(auth::authenticate_token(&state.app, &token).await),
         (None, Some(cookie)) => {
@@ -72,6 +66,34 @@ pub async fn api_authenticate(
         None => {}
     }
     next.run(req).await
+}
+
+/// The token in an `Authorization` header: `Bearer vnc_…`, or HTTP Basic with the token as
+/// the password (or as the user name with no password): what a webhook sender that cannot
+/// set headers, such as a Twilio callback URL `https://x:vnc_…@host/…`, sends. Anything else
+/// is an empty token, refused as a wrong one.
+fn presented_token(v: &str) -> String {
+    use base64::Engine;
+    if let Some(t) = v
+        .strip_prefix("Bearer ")
+        .or_else(|| v.strip_prefix("bearer "))
+    {
+        return t.trim().to_owned();
+    }
+    let basic = v
+        .strip_prefix("Basic ")
+        .or_else(|| v.strip_prefix("basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|b| String::from_utf8(b).ok());
+    match basic.as_deref().and_then(|b| b.split_once(':')) {
+        Some((user, "")) => user.to_owned(),
+        Some((_, password)) => password.to_owned(),
+        None => String::new(),
+    }
 }
 
 /// The authenticated caller of an API route; 401 problem+json when there is none.

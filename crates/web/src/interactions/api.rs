@@ -525,13 +525,15 @@ pub struct Customer360Out {
     pub channels: Vec<ChannelUseOut>,
     /// Complaints of the last 90 days, newest first (at most 10).
     pub recent_complaints: Vec<InteractionOut>,
+    /// Their last purchase (a `purchase` interaction, until orders exist).
+    pub last_purchase: Option<InteractionOut>,
     /// The newest 20 interactions; `next_cursor` continues with
     /// `GET /customers/{id}/interactions?cursor=…`.
     pub timeline: Timeline,
 }
 
 /// Everything about a customer: profile and identity keys, stage, consents, channels,
-/// recent complaints and the newest interactions on every channel.
+/// recent complaints, last purchase and the newest interactions on every channel.
 #[utoipa::path(get, path = "/customers/{id}/360", tag = "interactions", params(("id" = Uuid, Path)),
     responses((status = 200, body = Customer360Out), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
@@ -545,6 +547,7 @@ pub async fn customer_360(
         customer: v.customer.into(),
         consents: crate::customers::api::consents_out(v.consents),
         channels: v
+            .summary
             .channels
             .into_iter()
             .map(|c| ChannelUseOut {
@@ -554,10 +557,12 @@ pub async fn customer_360(
             })
             .collect(),
         recent_complaints: v
+            .summary
             .recent_complaints
             .into_iter()
             .map(InteractionOut::from)
             .collect(),
+        last_purchase: v.summary.last_purchase.map(InteractionOut::from),
         timeline: Timeline {
             next_cursor: v.timeline.next.map(Cursor::encode),
             data: v

@@ -107,7 +107,8 @@ pub async fn section(
                 }
             }
             @if before.is_some() || page.next.is_some() {
-                p class="tl-pages" {
+                // The page's script says this while it fetches the next page into this one.
+                p class="tl-pages" data-loading=(m.interactions_loading) {
                     @if before.is_some() {
                         a href=(newest) { "↑ " (m.interactions_newest) }
                     }
@@ -118,6 +119,54 @@ pub async fn section(
             }
         }
     }))
+}
+
+/// The customer at a glance, above their timeline: a recent complaint's warning, the
+/// channels they use (most used first, with counts), their last contact and last purchase.
+/// Nothing when they have no interactions or the user may not read them.
+pub async fn glance(state: &AppState, ctx: &Ctx, customer: CustomerId) -> Result<Markup, AppError> {
+    let s = match vinculo_app::interactions::summary(&state.app, &ctx.principal, customer).await {
+        Ok(s) => s,
+        Err(AppError::Forbidden) => return Ok(html! {}),
+        Err(e) => return Err(e),
+    };
+    let Some(last) = s.channels.iter().max_by_key(|c| c.last_at) else {
+        return Ok(html! {});
+    };
+    let (m, today) = (ctx.m, OffsetDateTime::now_utc().date());
+    let day = |t: OffsetDateTime| day_name(m, t.date(), today);
+    Ok(html! {
+        section class="card glance" aria-labelledby="glance-title" {
+            h2 id="glance-title" class="visually-hidden" { (m.glance_title) }
+            @if !s.recent_complaints.is_empty() {
+                p class="pop-flag" role="note" { "⚠ " (m.pop_complaint_flag) }
+                ul class="pop-list" {
+                    @for c in &s.recent_complaints {
+                        li { span { strong { (day(c.occurred_at)) } " · " (c.subject.as_deref().unwrap_or(kind_name(m, c.kind))) } }
+                    }
+                }
+            }
+            dl class="glance-grid" {
+                dt { (m.glance_channels) }
+                dd {
+                    @for c in &s.channels {
+                        span class="chip" title=(when(c.last_at)) {
+                            span class="tl-icon" aria-hidden="true" {
+                                svg viewBox="0 0 16 16" focusable="false" { (PreEscaped(icon(c.channel))) }
+                            }
+                            (channel_name(m, c.channel)) " " span class="muted" { (c.interactions) }
+                        }
+                    }
+                }
+                dt { (m.glance_last_contact) }
+                dd { (channel_name(m, last.channel)) " · " (day(last.last_at)) " " (clock(last.last_at)) }
+                @if let Some(p) = &s.last_purchase {
+                    dt { (m.pop_last_purchase) }
+                    dd { (p.subject.as_deref().unwrap_or(kind_name(m, p.kind))) " · " (day(p.occurred_at)) }
+                }
+            }
+        }
+    })
 }
 
 /// One interaction: what, where, which way and when, then its subject, text and agent.
@@ -147,6 +196,9 @@ fn entry(m: &Msg, i: &InteractionRecord) -> Markup {
                     p class="tl-subject" { (s) }
                 }
                 (text(m, i))
+                @if let Some(call) = call_summary(m, i) {
+                    p class="tl-call small" { (call) }
+                }
                 @if let Some(a) = i.agent.as_deref().filter(|a| !a.trim().is_empty()) {
                     p class="tl-agent small muted" { (m.interaction_agent) ": " (a) }
                 }
@@ -185,6 +237,28 @@ fn text(m: &Msg, i: &InteractionRecord) -> Markup {
     }
 }
 
+/// A logged call's outcome: "Duration: 3 min 12 s", or "Missed call".
+pub(crate) fn call_summary(m: &Msg, i: &InteractionRecord) -> Option<String> {
+    if i.kind != vinculo_domain::interactions::InteractionType::Call {
+        return None;
+    }
+    let seconds = i.attributes.get("duration_seconds")?.as_u64()?;
+    let answered = i.attributes.get("answered").and_then(|a| a.as_bool());
+    if answered == Some(false) {
+        return Some(m.call_missed.to_owned());
+    }
+    Some(format!("{}: {}", m.call_duration, duration(seconds)))
+}
+
+/// `45 s`, `3 min 12 s`, `1 h 05 min`.
+pub(crate) fn duration(seconds: u64) -> String {
+    match (seconds / 3600, seconds % 3600 / 60, seconds % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, s) => format!("{m} min {s:02} s"),
+        (h, m, _) => format!("{h} h {m:02} min"),
+    }
+}
+
 /// Consecutive entries of the same (UTC) day; the page is newest first, so each day once.
 fn by_day(items: &[InteractionRecord]) -> Vec<(Date, Vec<&InteractionRecord>)> {
     let mut days: Vec<(Date, Vec<&InteractionRecord>)> = Vec::new();
@@ -199,7 +273,7 @@ fn by_day(items: &[InteractionRecord]) -> Vec<(Date, Vec<&InteractionRecord>)> {
 }
 
 /// "Today", "Yesterday", else `20 nov 2026`.
-fn day_name(m: &Msg, day: Date, today: Date) -> String {
+pub(crate) fn day_name(m: &Msg, day: Date, today: Date) -> String {
     if day == today {
         return m.today.to_owned();
     }
@@ -215,11 +289,11 @@ fn day_name(m: &Msg, day: Date, today: Date) -> String {
 }
 
 /// The time of day, `10:05` (the day is the group's heading; the title has the full time).
-fn clock(t: OffsetDateTime) -> String {
+pub(crate) fn clock(t: OffsetDateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
@@ -266,7 +340,7 @@ pub fn kind_name(m: &Msg, k: InteractionType) -> &'static str {
 /// Each channel's icon: SVG shapes on a 16×16 grid, drawn with the text colour (styled in
 /// app.css). Drawn here rather than taken from an emoji font, which phones and Linux
 /// desktops render differently or not at all.
-fn icon(c: Channel) -> &'static str {
+pub(crate) fn icon(c: Channel) -> &'static str {
     match c {
         Channel::Phone => {
             r#"<path d="M4.5 2h2l1 3-1.5 1a8 8 0 0 0 4 4l1-1.5 3 1v2a1.5 1.5 0 0 1-1.5 1.5A11 11 0 0 1 3 3.5 1.5 1.5 0 0 1 4.5 2z"/>"#
@@ -315,7 +389,8 @@ fn icon(c: Channel) -> &'static str {
 }
 
 /// `GET /customers/{id}/timeline`: the timeline section alone, as the customer page would
-/// show it for the same query; what the page's script swaps in when something new arrives.
+/// show it for the same query; what the page's script swaps in when something new arrives,
+/// and (with `before=`) takes the next page's entries from as the reader scrolls down.
 pub async fn fragment(
     State(state): State<AppState>,
     ctx: Ctx,

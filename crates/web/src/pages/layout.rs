@@ -161,6 +161,10 @@ pub fn layout(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                         (content)
                     }
                 }
+                @if crate::telephony::pages::listens(ctx) {
+                    // Call cards land here (app.js listens while the page is open).
+                    div id="screenpop" class="screenpop" data-live="/screen-pop/live" aria-live="polite" {}
+                }
             }
         }
     }

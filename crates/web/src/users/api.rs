@@ -27,6 +27,8 @@ pub struct User {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub joined_at: OffsetDateTime,
+    /// The phone extension they answer calls on here: calls ringing on it pop on their page.
+    pub extension: Option<String>,
 }
 
 impl From<Member> for User {
@@ -38,6 +40,7 @@ impl From<Member> for User {
             role: m.role.as_str().to_owned(),
             disabled: m.disabled,
             joined_at: m.joined_at,
+            extension: m.extension,
         }
     }
 }
@@ -110,9 +113,13 @@ pub struct UserPatch {
     pub role: Option<String>,
     /// A disabled member cannot log in to this workspace; their sessions end.
     pub disabled: Option<bool>,
+    /// The phone extension they answer calls on (`""` clears it). Members set their own;
+    /// admins anyone's.
+    pub extension: Option<String>,
 }
 
-/// Changes a member's role or disables them (admins).
+/// Changes a member's role or disables them (admins), or the extension they answer calls on
+/// (admins, or the member themselves).
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = Uuid, Path)), request_body = UserPatch,
     responses((status = 200, body = User), (status = 409, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
@@ -123,11 +130,13 @@ pub async fn patch_user(
     ApiJson(body): ApiJson<UserPatch>,
 ) -> Result<Json<User>, ApiError> {
     let role = body.role.as_deref().map(parse_role).transpose()?;
-    Ok(Json(
-        users::update_member(&state.app, &p, UserId(id), role, body.disabled)
-            .await?
-            .into(),
-    ))
+    if role.is_some() || body.disabled.is_some() {
+        users::update_member(&state.app, &p, UserId(id), role, body.disabled).await?;
+    }
+    if let Some(ext) = body.extension.as_deref() {
+        vinculo_app::telephony::set_extension(&state.app, &p, UserId(id), Some(ext)).await?;
+    }
+    Ok(Json(users::get(&state.app, &p, UserId(id)).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -8,7 +8,7 @@ import {
   ADMIN, PHONE, completeSetup, createToken, login, newPage, shot, submitAndWait, useApp,
 } from '../lib/browser.mjs';
 
-const fx = useApp({ name: '15-merge' });
+const fx = useApp({ name: '16-merge' });
 const fixture = {};
 
 /** A JSON request with the bearer token; returns [status, body]. */
@@ -42,20 +42,20 @@ test('a suggested duplicate is compared, merged with a chosen name, and the merg
   await page.goto(`${fx.server.url}/customers`);
   await submitAndWait(page, page.locator('a[href="/customers/duplicates"]'));
   await page.locator('h1', { hasText: 'Posibles duplicados' }).waitFor();
-  await shot(page, '15-duplicates');
+  await shot(page, '16-duplicates');
   await submitAndWait(page, page.locator('a', { hasText: 'Comparar' }).first());
   await page.locator('h1', { hasText: 'Fusionar clientes' }).waitFor();
   // The survivor is Ana; the name comes from the other record.
   await page.locator(`input[name=survivor][value="${ana.id}"]`).check();
   await page.locator(`input[name="f.given_name"][value="${twin.id}"]`).check();
-  await shot(page, '15-compare');
+  await shot(page, '16-compare');
   const merged = await submitAndWait(page, page.locator('button', { hasText: 'Fusionar' }));
   assert.ok(merged.ok(), `merge answered ${merged.status()}`);
   assert.ok(page.url().includes(`/customers/${ana.id}`), page.url());
   await page.locator('.flash.ok', { hasText: 'Clientes fusionados.' }).waitFor();
   assert.equal(await page.locator('input[name=given_name]').inputValue(), 'Ana María');
   assert.equal((await api('GET', `/customers/${twin.id}`))[0], 404);
-  await shot(page, '15-merged');
+  await shot(page, '16-merged');
 
   const undone = await submitAndWait(page, page.locator('button', { hasText: 'Deshacer la fusión' }));
   assert.ok(undone.ok(), `undo answered ${undone.status()}`);
@@ -72,7 +72,7 @@ test('phone: the comparison fits 360 px, its table scrolling inside itself', asy
   await login(page, fx.server, ADMIN.email, ADMIN.password);
   await page.goto(`${fx.server.url}/customers/merge?ids=${fixture.ana},${fixture.twin}`);
   await page.locator('h1', { hasText: 'Fusionar clientes' }).waitFor();
-  await shot(page, '15-phone-compare');
+  await shot(page, '16-phone-compare');
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `scrollWidth ${width}`);
   const button = await page.locator('button', { hasText: 'Fusionar' }).boundingBox();
