@@ -34,6 +34,12 @@ pub enum AppError {
     /// Identity keys of the request already belong to these customers: (customer, key).
     #[error("the identity keys belong to an existing customer")]
     KeyConflict(Vec<(vinculo_domain::ids::CustomerId, String)>),
+    /// Records named by these fields are not in the workspace (`merge[1]`: no such customer).
+    #[error("not found: {}", .0.iter().map(|i| i.field.as_str()).collect::<Vec<_>>().join(", "))]
+    NotFoundAt(Vec<vinculo_domain::customers::FieldIssue>),
+    /// A merge can no longer be undone exactly; says why.
+    #[error("{0}")]
+    NotUndoable(crate::customers::UndoBlocked),
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]

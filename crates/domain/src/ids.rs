@@ -69,4 +69,6 @@ id_type!(
     InteractionId,
     /// A suggestion that two customers are one.
     SuggestionId,
+    /// A merge of customers into one, kept so it can be undone.
+    MergeId,
 );

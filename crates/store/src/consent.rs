@@ -50,12 +50,14 @@ impl TryFrom<EntryRow> for ConsentEntry {
     }
 }
 
+/// Appends an entry; returns its id.
 pub async fn append(
     conn: &mut Conn,
     ws: WorkspaceId,
     customer: CustomerId,
     e: &ConsentEntry,
-) -> Result<(), StoreError> {
+) -> Result<Uuid, StoreError> {
+    let id = Uuid::now_v7();
     let stmt = Query::insert()
         .into_table(ConsentEvents::Table)
         .columns([
@@ -71,7 +73,7 @@ pub async fn append(
             ConsentEvents::At,
         ])
         .values_panic([
-            Uuid::now_v7().into(),
+            id.into(),
             ws.uuid().into(),
             customer.uuid().into(),
             e.channel.as_str().into(),
@@ -83,7 +85,8 @@ pub async fn append(
             e.at.into(),
         ])
         .to_owned();
-    conn.execute(&stmt).await.map(drop)
+    conn.execute(&stmt).await?;
+    Ok(id)
 }
 
 /// A customer's ledger, oldest first.

@@ -20,6 +20,7 @@ pub mod error;
 pub mod idempotency;
 pub mod interactions;
 pub mod invites;
+pub mod merges;
 pub mod page;
 pub mod quick;
 pub mod sessions;

@@ -27,7 +27,7 @@ use utoipa_axum::routes;
         (name = "teams", description = "Teams of users"),
         (name = "tokens", description = "API tokens"),
         (name = "audit", description = "Who changed what"),
-        (name = "customers", description = "People, their identity keys, addresses, organisations, stage, owner and tags; the workspace's customer settings"),
+        (name = "customers", description = "People, their identity keys, addresses, organisations, stage, owner and tags; the workspace's customer settings; merging customers and undoing a merge"),
         (name = "organizations", description = "Organisations (customers too): domains, tax id, industry, size, and their people"),
         (name = "telephony", description = "Call events from a telephony system (generic JSON, Asterisk AMI-style, Twilio-style): the caller's card pops on the agents' pages at ringing, and the call is logged on the customer's timeline with its duration when it ends"),
         (name = "interactions", description = "Every contact with a customer on any channel: ingest (one or a batch, idempotent by source event, tied to the customer its keys name), and the customer's timeline"),
@@ -95,6 +95,10 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             customers::api::record_consent
         ))
         .routes(routes!(customers::api::export_customers))
+        .routes(routes!(customers::merges_api::merge_customers))
+        .routes(routes!(customers::merges_api::get_merge))
+        .routes(routes!(customers::merges_api::undo_merge))
+        .routes(routes!(customers::merges_api::dismiss_suggestion))
         .routes(routes!(customers::import_api::import_customers))
         .routes(routes!(
             customers::organizations::list_organizations,

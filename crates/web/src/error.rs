@@ -129,6 +129,20 @@ impl From<AppError> for ApiError {
                 err
             }
             AppError::State(msg) => ApiError::new(S::CONFLICT, "invalid_state", msg),
+            AppError::NotUndoable(why) => {
+                ApiError::new(S::CONFLICT, "cannot_undo", why.to_string())
+            }
+            AppError::NotFoundAt(issues) => ApiError {
+                errors: issues
+                    .into_iter()
+                    .map(|i| FieldError {
+                        code: Some(i.problem.code().to_owned()),
+                        message: i.message(),
+                        field: i.field,
+                    })
+                    .collect(),
+                ..ApiError::not_found("customer")
+            },
             AppError::RateLimited { retry_after_secs } => ApiError {
                 retry_after: Some(retry_after_secs),
                 ..ApiError::new(S::TOO_MANY_REQUESTS, "rate_limited", e.to_string())

@@ -136,6 +136,19 @@ fn pages(state: &AppState) -> Router<AppState> {
         .route("/settings/audit", get(audit::pages::audit_page))
         .route("/customers", get(customers::pages::list_page))
         .route(
+            "/customers/duplicates",
+            get(customers::merge_pages::duplicates),
+        )
+        .route(
+            "/customers/duplicates/{id}/dismiss",
+            post(customers::merge_pages::dismiss),
+        )
+        .route(
+            "/customers/merge",
+            get(customers::merge_pages::compare).post(customers::merge_pages::merge),
+        )
+        .route("/merges/{id}/undo", post(customers::merge_pages::undo))
+        .route(
             "/customers/new",
             get(customers::pages::new_form).post(customers::pages::create),
         )

@@ -198,6 +198,16 @@ fn spanish(p: &Problem) -> String {
         UnreadableRow(detail) => format!("fila ilegible: {detail}"),
         NotACardProperty(line) => format!("no es una propiedad de vCard: «{line}»"),
         CardWithoutEnd => "una tarjeta sin END:VCARD".into(),
+        SurvivorMerged => "el cliente que se conserva no puede fusionarse consigo mismo".into(),
+        Repeated => "aparece dos veces".into(),
+        NotMerged(id) => format!("{id} no es uno de los clientes fusionados"),
+        NotAMergeField { fields } => {
+            format!(
+                "no es un campo que se elija: usa uno de {}",
+                fields.join(", ")
+            )
+        }
+        OtherKind => "no se puede fusionar una persona con una empresa".into(),
     }
 }
 

@@ -4,19 +4,25 @@
 //!
 //! Audit entries for customers name the fields that changed but never their values: the log
 //! outlives an erasure, and must not keep the personal data the erasure removed.
+mod auto_merge;
 mod consent;
 mod draft;
 pub mod duplicates;
 mod fields;
+mod merge;
 mod settings;
+mod undo;
 mod views;
 
+pub use auto_merge::auto_merge;
 pub use consent::{consent_ledger, record_consent, ConsentChange};
 pub use draft::{customer_of, Draft, Lists};
 pub use fields::{
     create_field, custom_fields, delete_field, field_usage, update_field, FieldChange,
 };
+pub use merge::{get_merge, merge, MergeCommand};
 pub use settings::{customer_settings, update_customer_settings, SettingsChange};
+pub use undo::{undo, UndoBlocked};
 pub use views::{delete_view, save_view, saved_views, LISTS};
 
 use crate::{audit, now, App, AppError, Principal};
@@ -478,6 +484,8 @@ pub async fn erase(app: &App, actor: &Principal, id: CustomerId) -> Result<(), A
         return Err(AppError::NotFound("customer"));
     }
     reindex(&mut tx, actor, &people).await?;
+    // Merge records may keep this person's data (to undo a merge): it goes too.
+    undo::forget_erased(&mut tx, actor, id).await?;
     vinculo_store::audit::scrub_entity(&mut tx, actor.workspace_id, "customer", &id.to_string())
         .await?;
     audit::record(

@@ -16,6 +16,8 @@ pub struct SettingsChange {
     pub default_country: Option<String>,
     pub stages: Option<Vec<String>>,
     pub attach_new_keys: Option<bool>,
+    /// `Some(None)` turns automatic merging off.
+    pub auto_merge_above: Option<Option<f64>>,
 }
 
 pub async fn customer_settings(app: &App, actor: &Principal) -> Result<CustomerSettings, AppError> {
@@ -92,13 +94,22 @@ pub async fn update_customer_settings(
     if let Some(attach) = change.attach_new_keys {
         after.attach_new_keys = attach;
     }
+    match change.auto_merge_above {
+        // Below one half the finder thinks them more likely two people than one.
+        Some(Some(p)) if !(0.5..=1.0).contains(&p) => issues.push(FieldIssue::new(
+            "auto_merge_above",
+            Problem::NotOneOf("0.5 … 1 (a probability), or null (off)".into()),
+        )),
+        Some(p) => after.auto_merge_above = p,
+        None => {}
+    }
     if !issues.is_empty() {
         return Err(AppError::InvalidFields(issues));
     }
     store::set_settings(&mut tx, actor.workspace_id, &after).await?;
     let shape = |s: &CustomerSettings| {
         json!({"default_country": s.default_country, "lifecycle_stages": s.stages,
-               "attach_new_keys": s.attach_new_keys})
+               "attach_new_keys": s.attach_new_keys, "auto_merge_above": s.auto_merge_above})
     };
     audit::record(
         &mut tx,

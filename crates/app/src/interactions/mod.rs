@@ -5,7 +5,8 @@
 //!    the rest go on;
 //! 2. a `(source, source_event_id)` already stored, or seen earlier in the transaction, is
 //!    answered with the stored interaction (a retried delivery never duplicates);
-//! 3. its customer is resolved (`resolve`): the one named by `customer.id`, else the one
+//! 3. its customer is resolved (`resolve`): the one named by `customer.id` (or, for the id of
+//!    a customer merged away, the one it was merged into), else the one
 //!    owning the most of its keys (ties go to the stronger key: external id, then e-mail,
 //!    then phone, then device). Keys owned by another customer raise a merge suggestion for
 //!    the pair. Keys no one owns are added to the customer; when no key is known, a new
@@ -132,4 +133,35 @@ pub async fn merge_suggestions(
     actor.require(Area::Customers, Access::Read)?;
     let mut conn = app.db.conn().await?;
     Ok(store::open_suggestions(&mut conn, actor.workspace_id, before, limit.clamp(1, 200)).await?)
+}
+
+/// Dismisses an open suggestion that two customers are one (they are not, or not now).
+pub async fn dismiss_suggestion(
+    app: &App,
+    actor: &Principal,
+    id: vinculo_domain::ids::SuggestionId,
+) -> Result<(), AppError> {
+    actor.require(Area::Customers, Access::Write)?;
+    let mut tx = app.db.begin().await?;
+    match vinculo_store::merges::dismiss_suggestion(&mut tx, actor.workspace_id, id.uuid()).await? {
+        None => return Err(AppError::NotFound("merge suggestion")),
+        Some(false) => {
+            return Err(AppError::State(
+                "this suggestion is not open any more".into(),
+            ))
+        }
+        Some(true) => {}
+    }
+    crate::audit::record(
+        &mut tx,
+        actor,
+        vinculo_domain::audit::AuditAction::Update,
+        "merge_suggestion",
+        id,
+        &serde_json::json!({"status": "open"}),
+        &serde_json::json!({"status": "dismissed"}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -99,15 +99,17 @@ impl<'a> Resolver<'a> {
             }
         }
         let chosen = match v.identity.customer_id {
-            Some(id) => {
-                if !customer_store::exists(conn, self.ws, id).await? {
+            Some(id) if customer_store::exists(conn, self.ws, id).await? => Some(id),
+            // An id kept from before a merge names the customer it was merged into.
+            Some(id) => match vinculo_store::merges::merged_into(conn, self.ws, id).await? {
+                Some(survivor) => Some(survivor),
+                None => {
                     return Ok(Err(vec![FieldIssue::new(
                         "customer.id",
                         Problem::NoSuchCustomer(id.to_string()),
-                    )]));
+                    )]))
                 }
-                Some(id)
-            }
+            },
             None => votes
                 .iter()
                 .max_by_key(|(c, (n, s))| (*n, *s, std::cmp::Reverse(**c)))

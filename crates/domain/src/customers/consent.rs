@@ -42,7 +42,7 @@ words!(
 );
 words!(
     /// Where the answer came from.
-    ConsentSource { Form = "form", Import = "import", Agent = "agent", Api = "api", Unsubscribe = "unsubscribe" }
+    ConsentSource { Form = "form", Import = "import", Agent = "agent", Api = "api", Unsubscribe = "unsubscribe", Merge = "merge" }
 );
 
 /// One entry of the ledger.
@@ -95,6 +95,28 @@ pub fn allows(ledger: &[ConsentEntry], channel: Channel, purpose: Purpose) -> bo
         .is_some_and(|c| c.state == ConsentState::OptedIn)
 }
 
+/// The (channel, purpose) pairs that one of `sides` (the ledgers of customers merged into
+/// one) had opted out of, but that the `merged` ledger (all their entries together) no longer
+/// says opted out: a later opt-in of another side would win. A merge appends an opt-out for
+/// each, so merging never turns a "no" into a "yes": the person said no under one of their
+/// records, and a wrong "yes" costs more (a complaint, a fine) than a missed message.
+pub fn opt_outs_to_keep(
+    sides: &[&[ConsentEntry]],
+    merged: &[ConsentEntry],
+) -> Vec<(Channel, Purpose)> {
+    let now = current(merged);
+    let mut out: Vec<(Channel, Purpose)> = sides
+        .iter()
+        .flat_map(|side| current(side).into_iter())
+        .filter(|(_, c)| c.state == ConsentState::OptedOut)
+        .map(|(k, _)| k)
+        .filter(|k| now.get(k).is_none_or(|c| c.state != ConsentState::OptedOut))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +164,39 @@ mod tests {
             now[&(Channel::Email, Purpose::Marketing)].since,
             datetime!(2026-03-01 10:00 UTC)
         );
+    }
+
+    #[test]
+    fn an_opt_out_of_either_merged_side_still_holds_after_a_later_opt_in_of_the_other() {
+        let survivor = vec![entry(
+            Channel::Email,
+            ConsentState::OptedOut,
+            datetime!(2026-01-01 10:00 UTC),
+        )];
+        let loser = vec![
+            entry(
+                Channel::Email,
+                ConsentState::OptedIn,
+                datetime!(2026-02-01 10:00 UTC),
+            ),
+            entry(
+                Channel::Sms,
+                ConsentState::OptedOut,
+                datetime!(2026-02-01 10:00 UTC),
+            ),
+        ];
+        let merged: Vec<ConsentEntry> = survivor.iter().chain(&loser).cloned().collect();
+        assert_eq!(
+            opt_outs_to_keep(&[&survivor, &loser], &merged),
+            vec![(Channel::Email, Purpose::Marketing)],
+            "the SMS opt-out is still the latest; the e-mail one was overtaken"
+        );
+        let only_ins = vec![entry(
+            Channel::Email,
+            ConsentState::OptedIn,
+            datetime!(2026-03-01 10:00 UTC),
+        )];
+        assert!(opt_outs_to_keep(&[&only_ins, &[]], &only_ins).is_empty());
     }
 
     #[test]

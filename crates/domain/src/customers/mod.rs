@@ -8,6 +8,7 @@ pub mod consent;
 pub mod custom;
 mod fields;
 pub mod import;
+pub mod merge;
 pub mod organization;
 pub mod problem;
 pub mod search;

@@ -167,6 +167,18 @@ pub enum Problem {
     NotACardProperty(String),
     #[error("a card without END:VCARD")]
     CardWithoutEnd,
+
+    // Merging customers.
+    #[error("the survivor cannot also be merged into itself")]
+    SurvivorMerged,
+    #[error("listed twice")]
+    Repeated,
+    #[error("{0} is not one of the customers merged")]
+    NotMerged(String),
+    #[error("not a field to choose: use one of {}", fields.join(", "))]
+    NotAMergeField { fields: Vec<String> },
+    #[error("a person and an organisation cannot be merged")]
+    OtherKind,
 }
 
 impl Problem {
@@ -246,6 +258,11 @@ impl Problem {
             UnreadableRow(_) => "unreadable_row",
             NotACardProperty(_) => "not_a_card_property",
             CardWithoutEnd => "card_without_end",
+            SurvivorMerged => "survivor_merged",
+            Repeated => "repeated",
+            NotMerged(_) => "not_a_merged_customer",
+            NotAMergeField { .. } => "unknown_field",
+            OtherKind => "kind_mismatch",
         }
     }
 }

@@ -7,7 +7,7 @@ use sea_query::{Expr, Query};
 use vinculo_domain::ids::WorkspaceId;
 
 /// How a workspace reads and classifies customers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSettings {
     /// ISO 3166 alpha-2: phones typed without a country code are read in it.
     pub default_country: String,
@@ -15,6 +15,9 @@ pub struct CustomerSettings {
     pub stages: Vec<String>,
     /// Whether keys no one owns, seen in an interaction with a customer's, are added to them.
     pub attach_new_keys: bool,
+    /// Duplicate suggestions scored at or above this probability are merged automatically
+    /// (`None`, the default: never).
+    pub auto_merge_above: Option<f64>,
 }
 
 /// The workspace's customer settings.
@@ -25,12 +28,18 @@ pub async fn settings(conn: &mut Conn, ws: WorkspaceId) -> Result<CustomerSettin
             Alias::new("default_country"),
             Alias::new("lifecycle_stages"),
             Alias::new("attach_new_keys"),
+            Alias::new("auto_merge_above"),
         ])
         .from(Alias::new("workspaces"))
         .and_where(Expr::col(Alias::new("id")).eq(ws.uuid()))
         .to_owned();
     // SQLite keeps the flag as INTEGER 0/1, which sqlx decodes as a bool like PostgreSQL's.
-    let (default_country, stages, attach_new_keys): (String, String, bool) = conn
+    let (default_country, stages, attach_new_keys, auto_merge_above): (
+        String,
+        String,
+        bool,
+        Option<f64>,
+    ) = conn
         .fetch_optional(&stmt)
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("workspace {ws} has no row")))?;
@@ -38,6 +47,7 @@ pub async fn settings(conn: &mut Conn, ws: WorkspaceId) -> Result<CustomerSettin
         default_country,
         stages: stages.split(',').map(str::to_owned).collect(),
         attach_new_keys,
+        auto_merge_above,
     })
 }
 
@@ -53,6 +63,7 @@ pub async fn set_settings(
         .value(Alias::new("default_country"), s.default_country.clone())
         .value(Alias::new("lifecycle_stages"), s.stages.join(","))
         .value(Alias::new("attach_new_keys"), s.attach_new_keys)
+        .value(Alias::new("auto_merge_above"), s.auto_merge_above)
         .and_where(Expr::col(Alias::new("id")).eq(ws.uuid()))
         .to_owned();
     conn.execute(&stmt).await.map(drop)

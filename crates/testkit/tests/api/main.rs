@@ -2,6 +2,7 @@
 //! SQLite always and on PostgreSQL when `VINCULO_TEST_POSTGRES_URL` is set.
 mod audit;
 mod auth;
+mod auto_merge;
 mod csrf;
 mod custom_fields;
 mod customers;
@@ -13,6 +14,7 @@ mod import_pages;
 mod imports;
 mod interactions;
 mod member;
+mod merges;
 mod organizations;
 mod platform;
 mod search;

@@ -460,7 +460,7 @@ pub struct ConsentEntryOut {
     pub purpose: String,
     /// opted_in, opted_out or unknown.
     pub state: String,
-    /// form, import, agent, api or unsubscribe.
+    /// form, import, agent, api, unsubscribe or merge (an opt-out kept by a merge).
     pub source: String,
     pub actor: String,
     pub note: Option<String>,

@@ -1,5 +1,5 @@
 //! Customer records: people and organisations (API and pages), and the workspace's customer
-//! settings, custom fields and saved views; importing people from CSV (API, and pages with a mapping step and progress).
+//! settings, custom fields and saved views; merging customers and undoing merges; importing people from CSV (API, and pages with a mapping step and progress).
 pub mod api;
 mod custom_parts;
 pub mod duplicates_api;
@@ -11,6 +11,8 @@ mod import_file;
 pub mod import_jobs;
 pub mod import_pages;
 pub mod import_progress;
+pub mod merge_pages;
+pub mod merges_api;
 pub mod org_pages;
 pub mod organizations;
 pub mod pages;

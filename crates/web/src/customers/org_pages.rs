@@ -288,6 +288,8 @@ struct Shown<'a> {
     ledger: &'a [ConsentEntry],
     people: &'a [CustomerRecord],
     choices: &'a Choices,
+    /// Right after a merge into this organisation: its undo.
+    merged: Option<maud::Markup>,
 }
 
 fn show_page(ctx: &Ctx, s: Shown<'_>, f: &OrgForm, error: Option<&AppError>) -> Response {
@@ -301,6 +303,7 @@ fn show_page(ctx: &Ctx, s: Shown<'_>, f: &OrgForm, error: Option<&AppError>) -> 
             span class="badge" { (stage_name(m, &c.lifecycle_stage)) }
         }
         p class="muted small" { (m.created) " " (when(c.created_at)) }
+        @if let Some(b) = &s.merged { (b) }
         section class="card" id="people" {
             h2 { (m.people) " (" (s.people.len()) ")" }
             @if s.people.is_empty() { p class="muted" { (m.no_people) } } @else {
@@ -352,6 +355,7 @@ async fn render(
     id: CustomerId,
     f: Option<OrgForm>,
     error: Option<&AppError>,
+    merged: Option<maud::Markup>,
 ) -> Response {
     let loaded = match load(state, ctx, id, Kind::Organization).await {
         Ok(l) => l,
@@ -368,12 +372,20 @@ async fn render(
         ledger: &ledger,
         people: &people,
         choices: &choices,
+        merged,
     };
     show_page(ctx, shown, &f, error)
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
-    render(&state, &ctx, CustomerId(id), None, None).await
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(mq): Query<super::merge_pages::MergedQuery>,
+) -> Response {
+    let id = CustomerId(id);
+    let merged = super::merge_pages::banner(&state, &ctx, id, &mq).await;
+    render(&state, &ctx, id, None, None, merged).await
 }
 
 pub async fn update(
@@ -399,6 +411,6 @@ pub async fn update(
     match customers::update(&state.app, &ctx.principal, id, draft, lists, None).await {
         Ok(_) => Redirect::to(&format!("/organizations/{id}?flash=saved")).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
-        Err(e) => render(&state, &ctx, id, Some(f), Some(&e)).await,
+        Err(e) => render(&state, &ctx, id, Some(f), Some(&e), None).await,
     }
 }

@@ -185,6 +185,7 @@ pub async fn list_page(
                div class="row" {
                    a class="button secondary" href={ "/api/v1/customers/export?format=csv" (export_query) } download { (m.export_csv) }
                    a class="button secondary" href={ "/api/v1/customers/export?format=vcard" (export_query) } download { (m.export_vcard) }
+                   @if can_write { a class="button secondary" href="/customers/duplicates" { (m.duplicates_title) } }
                    @if can_write { a class="button secondary" href="/customers/import" { (m.import_button) } }
                    @if can_write { a class="button" href="/customers/new" { "+ " (m.customer_new) } }
                }
@@ -603,6 +604,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<Uuid>,
     Query(tq): Query<TimelineQuery>,
+    Query(mq): Query<super::merge_pages::MergedQuery>,
 ) -> Response {
     let id = CustomerId(id);
     let base = format!("/customers/{id}");
@@ -612,7 +614,9 @@ pub async fn show(
             match (timeline::glance(&state, &ctx, id).await, t) {
                 (Ok(g), Ok(t)) => {
                     let f = PersonForm::of(&c, &ch.fields);
-                    let t = t.map(|t| html! { (g) (t) });
+                    // Right after a merge, its undo comes first, above the glance.
+                    let undo = super::merge_pages::banner(&state, &ctx, id, &mq).await;
+                    let t = t.map(|t| html! { @if let Some(u) = &undo { (u) } (g) (t) });
                     show_page(&ctx, &c, &f, None, &ledger, &ch, t)
                 }
                 (Err(e), _) | (_, Err(e)) => ctx_error(&ctx, e),

@@ -25,6 +25,9 @@ pub struct CustomerSettingsOut {
     pub lifecycle_stages: Vec<String>,
     /// Whether keys no one owns, seen in an interaction with a customer's, are added to them.
     pub attach_new_keys: bool,
+    /// Duplicate suggestions scored at or above this probability are merged automatically;
+    /// null (the default) never.
+    pub auto_merge_above: Option<f64>,
 }
 
 impl From<CustomerSettings> for CustomerSettingsOut {
@@ -33,6 +36,7 @@ impl From<CustomerSettings> for CustomerSettingsOut {
             default_country: s.default_country,
             lifecycle_stages: s.stages,
             attach_new_keys: s.attach_new_keys,
+            auto_merge_above: s.auto_merge_above,
         }
     }
 }
@@ -45,6 +49,15 @@ pub struct CustomerSettingsIn {
     pub lifecycle_stages: Option<Vec<String>>,
     /// Off, ingest leaves new keys seen with a known customer's out of their record.
     pub attach_new_keys: Option<bool>,
+    /// 0.5 to 1 turns automatic merging on above that probability; null turns it off.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<f64>)]
+    pub auto_merge_above: Option<Option<f64>>,
+}
+
+/// A field that was sent, even as null (`Some(None)`), told apart from one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
+    Option::<f64>::deserialize(d).map(Some)
 }
 
 /// The workspace's customer settings.
@@ -73,6 +86,7 @@ pub async fn patch_settings(
         default_country: body.default_country,
         stages: body.lifecycle_stages,
         attach_new_keys: body.attach_new_keys,
+        auto_merge_above: body.auto_merge_above,
     };
     Ok(Json(
         customers::update_customer_settings(&state.app, &p, change)
@@ -146,6 +160,8 @@ pub async fn update(
                 .collect(),
         ),
         attach_new_keys: Some(f.attach_new_keys.is_some()),
+        // The page does not show it (yet): the API sets it.
+        auto_merge_above: None,
     };
     match customers::update_customer_settings(&state.app, &ctx.principal, change).await {
         Ok(_) => Redirect::to("/settings/customers?flash=saved").into_response(),

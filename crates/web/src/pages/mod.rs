@@ -72,6 +72,8 @@ fn flash_text(m: &'static Msg, key: &str) -> Option<&'static str> {
         "team_created" => m.team_created,
         "team_deleted" => m.team_deleted,
         "erased" => m.erased,
+        "merged" => m.merged,
+        "merge_undone" => m.merge_undone,
         _ => return None,
     })
 }
