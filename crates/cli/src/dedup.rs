@@ -27,6 +27,12 @@ pub async fn run(args: DedupArgs, cfg: &DbConfig) -> anyhow::Result<()> {
         r.suggested,
         r.took.as_secs_f64()
     );
+    if r.auto_merged > 0 {
+        println!(
+            "{} pairs merged at once (the workspace's auto-merge threshold); each can be undone",
+            r.auto_merged
+        );
+    }
     if r.found > r.suggested {
         println!(
             "{} pairs were already suggested, merged or dismissed and were left as they are",

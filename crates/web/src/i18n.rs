@@ -508,6 +508,8 @@ messages! {
     pop_last_purchase: "Last purchase", "Última compra";
     call_duration: "Duration", "Duración";
     glance_title: "At a glance", "De un vistazo";
+    settings_auto_merge: "Merge duplicates automatically above", "Fusionar duplicados automáticamente por encima de";
+    settings_auto_merge_hint: "A probability from 0.5 to 1 (0.99 is cautious). Leave it blank to never merge without a person: the duplicate scan then only suggests. Every merge can be undone.", "Una probabilidad de 0,5 a 1 (0,99 es prudente). Déjalo vacío para no fusionar nunca sin una persona: el análisis de duplicados solo sugerirá. Toda fusión se puede deshacer.";
     glance_channels: "Channels", "Canales";
     glance_last_contact: "Last contact", "Último contacto";
     call_missed: "Missed call", "Llamada perdida";

@@ -24,6 +24,9 @@ pub struct ScanReport {
     pub found: u64,
     /// Of those, suggestions raised now (the rest were already suggested or decided).
     pub suggested: u64,
+    /// Pairs merged at once because their score reached the workspace's
+    /// `auto_merge_above` (off by default; each merge can be undone).
+    pub auto_merged: u64,
     pub took: Duration,
 }
 
@@ -58,11 +61,20 @@ pub async fn scan(app: &App, actor: &Principal) -> Result<ScanReport, AppError> 
     let mut tx = app.db.begin().await?;
     let suggested = store::suggest_duplicates(&mut tx, ws, &pairs, now()).await?;
     tx.commit().await?;
+    // Above the workspace's threshold, the suggestions are merged now (`auto_merge` does
+    // nothing when the setting is off). A scan run by someone who may not merge only
+    // suggests.
+    let auto_merged = match super::auto_merge(app, actor).await {
+        Ok(merges) => merges.len() as u64,
+        Err(AppError::Forbidden) => 0,
+        Err(e) => return Err(e),
+    };
     let report = ScanReport {
         customers,
         candidates: found.candidates,
         found: pairs.len() as u64,
         suggested,
+        auto_merged,
         took: started.elapsed(),
     };
     tracing::info!(
@@ -70,6 +82,7 @@ pub async fn scan(app: &App, actor: &Principal) -> Result<ScanReport, AppError> 
         candidates = report.candidates,
         found = report.found,
         suggested,
+        auto_merged,
         took_ms = report.took.as_millis() as u64,
         "duplicate scan"
     );

@@ -195,3 +195,130 @@ async fn only_admins_and_managers_may_run_a_scan(#[case] backend: Backend) {
     assert_eq!(s, 200, "{out}");
     assert_eq!(out["customers"], 0);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn above_the_auto_merge_threshold_a_scan_merges_and_the_merge_can_be_undone(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let first = person(
+        &t,
+        &c,
+        json!({"given_name": "Lucía", "family_name": "Fernández Ruiz",
+        "emails": [{"value": "lucia.fernandez@correo.es"}],
+        "addresses": [{"postal_code": "41001", "street": "Av. de la Constitución 10, 2º A"}],
+        "birthday": "1979-02-11"}),
+    )
+    .await;
+    let second = person(
+        &t,
+        &c,
+        json!({"given_name": "Lucia", "family_name": "Fernandes Ruiz",
+        "emails": [{"value": "lucia.fernandez@gmail.com"}],
+        "addresses": [{"postal_code": "41001", "street": "Avenida Constitución 10"}],
+        "birthday": "1979-02-11"}),
+    )
+    .await;
+    // Off by default: the scan only suggests.
+    let (_, report) = post(&t, &c, "/api/v1/merge-suggestions:scan", json!({})).await;
+    assert_eq!(
+        (report["suggested"].as_u64(), report["auto_merged"].as_u64()),
+        (Some(1), Some(0)),
+        "{report}"
+    );
+    let r = c
+        .patch(t.url("/api/v1/settings/customers"))
+        .json(&json!({"auto_merge_above": 0.95}))
+        .send()
+        .await
+        .expect("settings");
+    assert_eq!(r.status(), 200);
+    let (_, report) = post(&t, &c, "/api/v1/merge-suggestions:scan", json!({})).await;
+    assert_eq!(report["auto_merged"], 1, "{report}");
+    // The older customer survives with the other's e-mail; the newer is gone.
+    let (s, survivor) = get(&t, &c, &format!("/api/v1/customers/{first}")).await;
+    assert_eq!(s, 200);
+    let emails: Vec<&str> = survivor["emails"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["normalized"].as_str())
+        .collect();
+    assert!(emails.contains(&"lucia.fernandez@gmail.com"), "{survivor}");
+    let (s, _) = get(&t, &c, &format!("/api/v1/customers/{second}")).await;
+    assert_eq!(s, 404);
+    let (_, audit) = get(&t, &c, &format!("/api/v1/audit-log?entity_id={first}")).await;
+    let merge_id = audit["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|e| e["changes"]["merged"]["after"]["merge"].as_str())
+        .unwrap_or_else(|| panic!("the merge is in the survivor's audit: {audit}"))
+        .to_owned();
+    let (s, out) = post(
+        &t,
+        &c,
+        &format!("/api/v1/merges/{merge_id}/undo"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 200, "{out}");
+    let (s, _) = get(&t, &c, &format!("/api/v1/customers/{second}")).await;
+    assert_eq!(s, 200, "undone: both are back");
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[tokio::test]
+async fn the_settings_page_sets_and_clears_the_auto_merge_threshold(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let (ui, csrf) = t.login("ana@acme.test").await;
+    let page = ui
+        .get(t.url("/settings/customers"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains(r#"name="auto_merge_above""#), "{page}");
+    let send = |value: &'static str| {
+        ui.post(t.url("/settings/customers"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("stages", "prospect\nlead\ncustomer\ninactive"),
+                ("default_country", "ES"),
+                ("attach_new_keys", "true"),
+                ("auto_merge_above", value),
+            ])
+            .send()
+    };
+    assert_eq!(
+        send("0,97").await.expect("form").status(),
+        303,
+        "a Spanish decimal comma is read"
+    );
+    let (_, s) = get(&t, &c, "/api/v1/settings/customers").await;
+    assert_eq!(s["auto_merge_above"], 0.97, "{s}");
+    let r = send("casi").await.expect("form");
+    assert_eq!(r.status(), 422);
+    let (_, s) = get(&t, &c, "/api/v1/settings/customers").await;
+    assert_eq!(s["auto_merge_above"], 0.97, "a bad value changes nothing");
+    assert_eq!(
+        send("0.2").await.expect("form").status(),
+        422,
+        "below 0.5 is refused"
+    );
+    assert_eq!(send("").await.expect("form").status(), 303);
+    let (_, s) = get(&t, &c, "/api/v1/settings/customers").await;
+    assert_eq!(s["auto_merge_above"], Value::Null, "blank turns it off");
+}

@@ -21,6 +21,9 @@ pub struct ScanOut {
     /// Of those, suggestions raised now; the others were already suggested, merged or
     /// dismissed and are left as they are.
     pub suggested: u64,
+    /// Pairs merged at once: their score reached the workspace's `auto_merge_above` (off by
+    /// default). Each is a merge like any other, listed by `GET /merges/{id}` and undoable.
+    pub auto_merged: u64,
     pub took_ms: u64,
 }
 
@@ -31,6 +34,7 @@ impl From<ScanReport> for ScanOut {
             candidates: r.candidates,
             found: r.found,
             suggested: r.suggested,
+            auto_merged: r.auto_merged,
             took_ms: u64::try_from(r.took.as_millis()).unwrap_or(u64::MAX),
         }
     }

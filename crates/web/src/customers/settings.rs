@@ -101,6 +101,9 @@ pub struct SettingsForm {
     default_country: String,
     /// A checkbox: sent only when ticked.
     attach_new_keys: Option<String>,
+    /// A probability from 0.5 to 1, or blank for never.
+    #[serde(default)]
+    auto_merge_above: String,
 }
 
 fn page(ctx: &Ctx, f: &SettingsForm, error: Option<&AppError>) -> Response {
@@ -123,6 +126,8 @@ fn page(ctx: &Ctx, f: &SettingsForm, error: Option<&AppError>) -> Response {
                 }
                 span class="hint" id="attach-new-keys-hint" { (m.settings_attach_new_keys_hint) }
             }
+            label { (m.settings_auto_merge) span class="hint" { (m.settings_auto_merge_hint) }
+                input type="number" name="auto_merge_above" value=(f.auto_merge_above) min="0.5" max="1" step="0.01" inputmode="decimal" size="5" disabled[!can_write]; }
             @if can_write { div { button type="submit" { (m.save) } } }
         }
     };
@@ -137,6 +142,10 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
                 stages: s.stages.join("\n"),
                 default_country: s.default_country,
                 attach_new_keys: s.attach_new_keys.then(|| "true".to_owned()),
+                auto_merge_above: s
+                    .auto_merge_above
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
             },
             None,
         ),
@@ -149,6 +158,16 @@ pub async fn update(
     ctx: Ctx,
     Form(f): Form<SettingsForm>,
 ) -> Response {
+    let auto_merge_above = match f.auto_merge_above.trim().replace(',', ".") {
+        blank if blank.is_empty() => None,
+        p => match p.parse::<f64>() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let e = AppError::invalid("auto_merge_above", format!("{p:?} is not a number"));
+                return page(&ctx, &f, Some(&e));
+            }
+        },
+    };
     let change = SettingsChange {
         default_country: Some(f.default_country.clone()),
         stages: Some(
@@ -160,8 +179,7 @@ pub async fn update(
                 .collect(),
         ),
         attach_new_keys: Some(f.attach_new_keys.is_some()),
-        // The page does not show it (yet): the API sets it.
-        auto_merge_above: None,
+        auto_merge_above: Some(auto_merge_above),
     };
     match customers::update_customer_settings(&state.app, &ctx.principal, change).await {
         Ok(_) => Redirect::to("/settings/customers?flash=saved").into_response(),
