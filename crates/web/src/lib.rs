@@ -137,11 +137,15 @@ fn pages(state: &AppState) -> Router<AppState> {
         .route("/customers", get(customers::pages::list_page))
         .route(
             "/customers/duplicates",
-            get(customers::merge_pages::duplicates),
+            get(customers::duplicates_pages::duplicates),
+        )
+        .route(
+            "/customers/duplicates/scan",
+            post(customers::duplicates_pages::scan),
         )
         .route(
             "/customers/duplicates/{id}/dismiss",
-            post(customers::merge_pages::dismiss),
+            post(customers::duplicates_pages::dismiss),
         )
         .route(
             "/customers/merge",

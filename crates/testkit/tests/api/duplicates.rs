@@ -322,3 +322,83 @@ async fn the_settings_page_sets_and_clears_the_auto_merge_threshold(#[case] back
     let (_, s) = get(&t, &c, "/api/v1/settings/customers").await;
     assert_eq!(s["auto_merge_above"], Value::Null, "blank turns it off");
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[tokio::test]
+async fn the_duplicates_page_runs_a_scan_and_explains_each_suggestion_field_by_field(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    for body in [
+        json!({"given_name": "Lucía", "family_name": "Fernández Ruiz", "birthday": "1979-02-11",
+               "emails": [{"value": "lucia.fernandez@correo.es"}],
+               "addresses": [{"postal_code": "41001", "street": "Av. de la Constitución 10"}]}),
+        json!({"given_name": "Lucia", "family_name": "Fernandes Ruiz", "birthday": "1979-02-11",
+               "emails": [{"value": "lucia.fernandez@gmail.com"}],
+               "addresses": [{"postal_code": "41001", "street": "Avenida Constitución 10"}]}),
+    ] {
+        person(&t, &c, body).await;
+    }
+    let (ui, csrf) = t.login("ana@acme.test").await;
+    let r = ui
+        .post(t.url("/customers/duplicates/scan"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("scan");
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(to, "/customers/duplicates?suggested=1&merged=0");
+    let html = ui
+        .get(t.url(&to))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("Search done. New suggestions: 1."),
+        "{html}"
+    );
+    assert!(html.contains("Similar records · 99."), "{html}");
+    assert!(
+        html.contains("<strong>Family name</strong>: similar — Fernández Ruiz / Fernandes Ruiz"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>Birthday</strong>: the same — 1979-02-11"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("100.0 %"),
+        "a score is never shown as certain: {html}"
+    );
+
+    // An agent sees the list but not the button, and cannot run a scan.
+    t.user("acme", "luis@acme.test", Role::Agent).await;
+    let (agent, csrf) = t.login("luis@acme.test").await;
+    let html = agent
+        .get(t.url("/customers/duplicates"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(!html.contains("/customers/duplicates/scan"), "{html}");
+    let r = agent
+        .post(t.url("/customers/duplicates/scan"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("scan");
+    assert_eq!(r.status(), 403);
+}

@@ -1,9 +1,9 @@
-//! `/customers/duplicates`: the open suggestions that two customers are one, with why; the
-//! page comparing customers side by side, a radio per field to choose whose value stays; the
-//! merge itself, and undoing it from the survivor's page.
+//! The page comparing customers side by side, a radio per field to choose whose value
+//! stays; the merge itself, and undoing it from the survivor's page. (The list of suggested
+//! duplicates is `duplicates_pages`.)
 use super::parts::{form_page, stage_name};
 use crate::i18n::Msg;
-use crate::pages::{csrf_field, ctx_error, layout, when, Ctx};
+use crate::pages::{csrf_field, ctx_error, Ctx};
 use crate::problems::{field_label, issue_text};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -18,7 +18,7 @@ use vinculo_app::AppError;
 use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::customers::merge::MergeField;
 use vinculo_domain::identity::KeyKind;
-use vinculo_domain::ids::{CustomerId, MergeId, SuggestionId};
+use vinculo_domain::ids::{CustomerId, MergeId};
 use vinculo_store::customers::CustomerRecord;
 
 /// An error as a page: what a person can act on is said; the rest is the usual error page.
@@ -68,72 +68,6 @@ fn spanish(why: &UndoBlocked) -> String {
 
 fn page_of(c: &CustomerRecord) -> String {
     super::pages::page_url(c)
-}
-
-/// The open suggestions, each with the two customers, why, and a way to compare them.
-pub async fn duplicates(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let m = ctx.m;
-    let p = &ctx.principal;
-    let page = match vinculo_app::interactions::merge_suggestions(&state.app, p, None, 100).await {
-        Ok(page) => page,
-        Err(e) => return ctx_error(&ctx, e),
-    };
-    let mut rows = Vec::new();
-    for s in page.items {
-        let a = customers::get(&state.app, p, s.customer_a, None).await;
-        let b = customers::get(&state.app, p, s.customer_b, None).await;
-        if let (Ok(a), Ok(b)) = (a, b) {
-            rows.push((s, a, b));
-        }
-    }
-    let body = html! {
-        h1 { (m.duplicates_title) }
-        @if rows.is_empty() { p class="muted" { (m.duplicates_none) } }
-        @for (s, a, b) in &rows {
-            div class="card stack" {
-                p {
-                    a href=(page_of(a)) { (a.display_name) } " · " a href=(page_of(b)) { (b.display_name) }
-                }
-                p class="muted small" {
-                    @if s.reason == "duplicate_score" { (m.dup_score) } @else { (m.dup_shared) }
-                    @if let Some(score) = s.evidence.get("score").and_then(|v| v.as_f64()) {
-                        " · " (format!("{:.0} %", if score <= 1.0 { score * 100.0 } else { score }))
-                    }
-                    " · " (when(s.created_at))
-                }
-                @if let Some(keys) = s.evidence.get("keys").and_then(|k| k.as_array()) {
-                    p class="small" { (m.dup_evidence) ": "
-                        @for (i, k) in keys.iter().enumerate() {
-                            @if i > 0 { ", " } (k.as_str().unwrap_or_default())
-                        }
-                    }
-                }
-                div class="row" {
-                    a class="button" href={ "/customers/merge?ids=" (a.id) "," (b.id) } { (m.compare) }
-                    form method="post" action={ "/customers/duplicates/" (s.id) "/dismiss" } {
-                        (csrf_field(&ctx.csrf))
-                        button type="submit" class="secondary" { (m.not_the_same) }
-                    }
-                }
-            }
-        }
-    };
-    (
-        axum::http::StatusCode::OK,
-        layout(&ctx, m.duplicates_title, body),
-    )
-        .into_response()
-}
-
-pub async fn dismiss(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
-    let done =
-        vinculo_app::interactions::dismiss_suggestion(&state.app, &ctx.principal, SuggestionId(id));
-    match done.await {
-        Ok(()) | Err(AppError::State(_)) => {
-            Redirect::to("/customers/duplicates?flash=saved").into_response()
-        }
-        Err(e) => ctx_error(&ctx, e),
-    }
 }
 
 #[derive(Deserialize)]

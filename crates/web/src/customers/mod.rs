@@ -3,6 +3,7 @@
 pub mod api;
 mod custom_parts;
 pub mod duplicates_api;
+pub mod duplicates_pages;
 pub mod fields_api;
 pub mod fields_pages;
 pub mod filters;
