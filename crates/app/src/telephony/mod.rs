@@ -71,21 +71,12 @@ async fn ringing(app: &App, actor: &Principal, ev: CallEvent) -> Result<CallOutc
     };
     let to = store::agents(&mut conn, ws, ev.extension.as_deref(), ev.queue.as_deref()).await?;
     let customer_id = customer.as_ref().map(|c| c.id);
-    let call = Call {
-        source: ev.source.clone(),
-        call_id: ev.call_id.clone(),
-        direction: ev.direction.as_str().to_owned(),
-        number,
+    let call = call_of(
+        &ev,
         phone,
-        called: ev.to.clone(),
-        extension: ev.extension.clone(),
-        queue: ev.queue.clone(),
         customer_id,
-        state: CallState::Ringing.as_str().to_owned(),
-        ringing_at: ev.occurred_at.unwrap_or_else(crate::now),
-        answered_at: None,
-        answered_by: None,
-    };
+        ev.occurred_at.unwrap_or_else(crate::now),
+    );
     let agents = to.len();
     if !to.is_empty() {
         app.events.publish(Event::ScreenPop {
@@ -117,24 +108,8 @@ async fn answered(app: &App, actor: &Principal, ev: CallEvent) -> Result<CallOut
     let mut tx = app.db.begin().await?;
     if !store::answered(&mut tx, ws, key, at, ev.extension.as_deref()).await? {
         // The `ringing` never came: the call starts here.
-        let number = ev.customer_number().to_owned();
-        let phone = e164(app, ws, &number).await?;
-        let call = Call {
-            source: ev.source.clone(),
-            call_id: ev.call_id.clone(),
-            direction: ev.direction.as_str().to_owned(),
-            number,
-            phone,
-            called: ev.to.clone(),
-            extension: ev.extension.clone(),
-            queue: ev.queue.clone(),
-            customer_id: None,
-            state: CallState::Answered.as_str().to_owned(),
-            ringing_at: at,
-            answered_at: Some(at),
-            answered_by: ev.extension.clone(),
-        };
-        store::insert(&mut tx, ws, &call).await?;
+        let phone = e164(app, ws, ev.customer_number()).await?;
+        store::insert(&mut tx, ws, &call_of(&ev, phone, None, at)).await?;
     }
     let call = store::get(&mut tx, ws, key).await?;
     tx.commit().await?;
@@ -257,6 +232,32 @@ async fn ended(app: &App, actor: &Principal, ev: CallEvent) -> Result<CallOutcom
         logged,
         not_logged,
     })
+}
+
+/// The call an event starts (`ringing`, or an `answered` whose `ringing` never came), as
+/// recorded until it ends.
+fn call_of(
+    ev: &CallEvent,
+    phone: Option<String>,
+    customer_id: Option<CustomerId>,
+    at: OffsetDateTime,
+) -> Call {
+    let answered = ev.state == CallState::Answered;
+    Call {
+        source: ev.source.clone(),
+        call_id: ev.call_id.clone(),
+        direction: ev.direction.as_str().to_owned(),
+        number: ev.customer_number().to_owned(),
+        phone,
+        called: ev.to.clone(),
+        extension: ev.extension.clone(),
+        queue: ev.queue.clone(),
+        customer_id,
+        state: ev.state.as_str().to_owned(),
+        ringing_at: at,
+        answered_at: answered.then_some(at),
+        answered_by: ev.extension.clone().filter(|_| answered),
+    }
 }
 
 /// The number as E.164 in the workspace's country, when it is a number.

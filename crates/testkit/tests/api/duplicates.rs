@@ -364,10 +364,7 @@ async fn the_duplicates_page_runs_a_scan_and_explains_each_suggestion_field_by_f
         .text()
         .await
         .expect("html");
-    assert!(
-        html.contains("Search done. New suggestions: 1."),
-        "{html}"
-    );
+    assert!(html.contains("Search done. New suggestions: 1."), "{html}");
     assert!(html.contains("Similar records · 99."), "{html}");
     assert!(
         html.contains("<strong>Family name</strong>: similar — Fernández Ruiz / Fernandes Ruiz"),
