@@ -34,8 +34,9 @@ enum Interactions {
     SourceEventId,
 }
 
+/// The merge suggestions table (also written by the duplicate finder, `customers::matching`).
 #[derive(Iden, Clone, Copy)]
-enum MergeSuggestions {
+pub(crate) enum MergeSuggestions {
     Table,
     Id,
     WorkspaceId,

@@ -6,7 +6,7 @@
 use super::{Affiliations, CustomerAddresses, Customers, IdentityKeys};
 use crate::interactions::time_value;
 use crate::{Conn, StoreError};
-use sea_query::{Expr, Iden, OnConflict, Order, Query};
+use sea_query::{Expr, OnConflict, Order, Query};
 use std::collections::HashMap;
 use time::Date;
 use time::OffsetDateTime;
@@ -16,21 +16,7 @@ use vinculo_domain::identity::matching::MatchFields;
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::{CustomerId, SuggestionId, WorkspaceId};
 
-/// The merge suggestions table, as far as this module writes it (the reads are in
-/// `interactions`).
-#[derive(Iden, Clone, Copy)]
-enum MergeSuggestions {
-    Table,
-    Id,
-    WorkspaceId,
-    CustomerA,
-    CustomerB,
-    Reason,
-    Evidence,
-    Status,
-    CreatedAt,
-    Score,
-}
+use crate::interactions::MergeSuggestions;
 
 /// Up to `limit` people (archived ones left out) after `after` in id order, with the fields
 /// the matcher compares. An empty page is the end.
