@@ -34,9 +34,8 @@ enum Interactions {
     SourceEventId,
 }
 
-/// The merge suggestions table (also written by the duplicate finder, `customers::matching`).
 #[derive(Iden, Clone, Copy)]
-pub(crate) enum MergeSuggestions {
+enum MergeSuggestions {
     Table,
     Id,
     WorkspaceId,
@@ -378,45 +377,67 @@ pub async fn suggest_merge(
     evidence: serde_json::Value,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let (a, b) = if pair.0 < pair.1 {
-        pair
-    } else {
-        (pair.1, pair.0)
-    };
+    insert_suggestions(conn, ws, reason, &[(pair, evidence, None)], at)
+        .await
+        .map(drop)
+}
+
+/// Rows per insert statement: 500 rows of 9 values stay under SQLite's 32,766 bound
+/// parameters and PostgreSQL's 65,535.
+const SUGGESTIONS_PER_INSERT: usize = 500;
+
+/// Raises suggestions for these pairs (evidence, and a score when there is one), a batch
+/// per statement, and returns how many are new. A pair already suggested (for any reason,
+/// open, merged or dismissed) is left as it is: a person who dismissed it has decided.
+pub(crate) async fn insert_suggestions(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    reason: &str,
+    rows: &[((CustomerId, CustomerId), serde_json::Value, Option<f64>)],
+    at: OffsetDateTime,
+) -> Result<u64, StoreError> {
+    use MergeSuggestions as M;
     let backend = conn.backend();
-    let stmt = Query::insert()
-        .into_table(MergeSuggestions::Table)
-        .columns([
-            MergeSuggestions::Id,
-            MergeSuggestions::WorkspaceId,
-            MergeSuggestions::CustomerA,
-            MergeSuggestions::CustomerB,
-            MergeSuggestions::Reason,
-            MergeSuggestions::Evidence,
-            MergeSuggestions::Status,
-            MergeSuggestions::CreatedAt,
-        ])
-        .values_panic([
-            SuggestionId::new().uuid().into(),
-            ws.uuid().into(),
-            a.uuid().into(),
-            b.uuid().into(),
-            reason.into(),
-            evidence.into(),
-            "open".into(),
-            time_value(backend, at),
-        ])
-        .on_conflict(
-            OnConflict::columns([
-                MergeSuggestions::WorkspaceId,
-                MergeSuggestions::CustomerA,
-                MergeSuggestions::CustomerB,
+    let mut added = 0;
+    for chunk in rows.chunks(SUGGESTIONS_PER_INSERT) {
+        let mut stmt = Query::insert()
+            .into_table(M::Table)
+            .columns([
+                M::Id,
+                M::WorkspaceId,
+                M::CustomerA,
+                M::CustomerB,
+                M::Reason,
+                M::Evidence,
+                M::Status,
+                M::CreatedAt,
+                M::Score,
             ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .to_owned();
-    conn.execute(&stmt).await.map(drop)
+            .on_conflict(
+                OnConflict::columns([M::WorkspaceId, M::CustomerA, M::CustomerB])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .to_owned();
+        for (pair, evidence, score) in chunk {
+            // `customer_a` < `customer_b`: a pair is one row whichever way it was seen.
+            let (a, b) = (pair.0.min(pair.1), pair.0.max(pair.1));
+            stmt.values([
+                SuggestionId::new().uuid().into(),
+                ws.uuid().into(),
+                a.uuid().into(),
+                b.uuid().into(),
+                reason.into(),
+                evidence.clone().into(),
+                "open".into(),
+                time_value(backend, at),
+                (*score).into(),
+            ])
+            .map_err(|e| StoreError::Corrupt(format!("suggestion row: {e}")))?;
+        }
+        added += conn.execute(&stmt).await?;
+    }
+    Ok(added)
 }
 
 /// A suggestion that two customers are one.

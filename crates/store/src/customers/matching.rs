@@ -4,9 +4,8 @@
 //! range (ids are UUIDv7 and every child table is indexed by customer id), so a million
 //! people take a few hundred queries rather than millions.
 use super::{Affiliations, CustomerAddresses, Customers, IdentityKeys};
-use crate::interactions::time_value;
 use crate::{Conn, StoreError};
-use sea_query::{Expr, OnConflict, Order, Query};
+use sea_query::{Expr, Order, Query};
 use std::collections::HashMap;
 use time::Date;
 use time::OffsetDateTime;
@@ -14,9 +13,7 @@ use uuid::Uuid;
 use vinculo_domain::customers::Kind;
 use vinculo_domain::identity::matching::MatchFields;
 use vinculo_domain::identity::KeyKind;
-use vinculo_domain::ids::{CustomerId, SuggestionId, WorkspaceId};
-
-use crate::interactions::MergeSuggestions;
+use vinculo_domain::ids::{CustomerId, WorkspaceId};
 
 /// Up to `limit` people (archived ones left out) after `after` in id order, with the fields
 /// the matcher compares. An empty page is the end.
@@ -142,65 +139,18 @@ pub struct ScoredPair {
     pub evidence: serde_json::Value,
 }
 
-/// Rows per insert statement: 500 rows of 9 values stay under SQLite's 32,766 bound
-/// parameters and PostgreSQL's 65,535.
-const SUGGESTIONS_PER_INSERT: usize = 500;
-
-/// Raises `duplicate_score` suggestions, a batch per statement, and returns how many are
-/// new. A pair already suggested (for any reason, open, merged or dismissed) is left as it
-/// is: a person who dismissed it has decided.
+/// Raises `duplicate_score` suggestions and returns how many are new. A pair already
+/// suggested (for any reason, open, merged or dismissed) is left as it is: a person who
+/// dismissed it has decided.
 pub async fn suggest_duplicates(
     conn: &mut Conn,
     ws: WorkspaceId,
     pairs: &[ScoredPair],
     at: OffsetDateTime,
 ) -> Result<u64, StoreError> {
-    let backend = conn.backend();
-    let mut added = 0;
-    for chunk in pairs.chunks(SUGGESTIONS_PER_INSERT) {
-        let mut stmt = Query::insert()
-            .into_table(MergeSuggestions::Table)
-            .columns([
-                MergeSuggestions::Id,
-                MergeSuggestions::WorkspaceId,
-                MergeSuggestions::CustomerA,
-                MergeSuggestions::CustomerB,
-                MergeSuggestions::Reason,
-                MergeSuggestions::Evidence,
-                MergeSuggestions::Status,
-                MergeSuggestions::CreatedAt,
-                MergeSuggestions::Score,
-            ])
-            .on_conflict(
-                OnConflict::columns([
-                    MergeSuggestions::WorkspaceId,
-                    MergeSuggestions::CustomerA,
-                    MergeSuggestions::CustomerB,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
-            .to_owned();
-        for p in chunk {
-            let (a, b) = if p.pair.0 < p.pair.1 {
-                p.pair
-            } else {
-                (p.pair.1, p.pair.0)
-            };
-            stmt.values([
-                SuggestionId::new().uuid().into(),
-                ws.uuid().into(),
-                a.uuid().into(),
-                b.uuid().into(),
-                "duplicate_score".into(),
-                p.evidence.clone().into(),
-                "open".into(),
-                time_value(backend, at),
-                p.score.into(),
-            ])
-            .map_err(|e| StoreError::Corrupt(format!("suggestion row: {e}")))?;
-        }
-        added += conn.execute(&stmt).await?;
-    }
-    Ok(added)
+    let rows: Vec<_> = pairs
+        .iter()
+        .map(|p| (p.pair, p.evidence.clone(), Some(p.score)))
+        .collect();
+    crate::interactions::insert_suggestions(conn, ws, "duplicate_score", &rows, at).await
 }
