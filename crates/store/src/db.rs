@@ -4,6 +4,7 @@
 //! SQLite gets two pools: one writer connection (SQLite allows one writer at a time; a single
 //! connection serialises writers in-process instead of making them spin on SQLITE_BUSY) and a
 //! pool of read-only connections, which WAL lets run beside the writer.
+use crate::checkpoint::Checkpointer;
 use crate::error::StoreError;
 use crate::quick::QuickReaders;
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
@@ -103,6 +104,7 @@ pub enum Db {
         read: SqlitePool,
         path: PathBuf,
         quick: Arc<QuickReaders>,
+        checkpointer: Arc<Checkpointer>,
     },
     Postgres(PgPool),
 }
@@ -146,7 +148,9 @@ impl Db {
             .pragma("cache_size", "-65536")
             // Statement journals (kept so one multi-row INSERT can be undone alone) in memory
             // rather than a temporary file: they were a third of a bulk import's writes.
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Checkpoints run on their own thread (see `checkpoint`); this only bounds the log.
+            .pragma("wal_autocheckpoint", crate::checkpoint::SAFETY_NET_PAGES);
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -164,11 +168,13 @@ impl Db {
             .connect_with(base.read_only(true))
             .await?;
         let quick = Arc::new(QuickReaders::new(path.clone()));
+        let checkpointer = Arc::new(Checkpointer::start(path.clone()));
         Ok(Db::Sqlite {
             write,
             read,
             path,
             quick,
+            checkpointer,
         })
     }
 
@@ -341,7 +347,13 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { write, read, .. } => {
+            Db::Sqlite {
+                write,
+                read,
+                checkpointer,
+                ..
+            } => {
+                checkpointer.stop();
                 read.close().await;
                 write.close().await;
             }

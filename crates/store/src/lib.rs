@@ -3,6 +3,7 @@
 //! A tour:
 //! - [`db`]: connecting, migrating, and [`Conn`], the one handle every store function takes;
 //!   statements are built once with sea-query and rendered for the backend in use.
+//! - [`checkpoint`]: SQLite's log is checkpointed on a thread of its own, not by the writer.
 //! - [`quick`]: point reads on SQLite run on the calling thread, without the driver's
 //!   thread hand-off (`GET /customers/{id}`).
 //! - [`error`]: [`StoreError`], with unique violations turned into `Conflict { constraint }`.
@@ -13,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod checkpoint;
 pub mod consent;
 pub mod customers;
 pub mod db;

@@ -190,3 +190,43 @@ async fn an_orphaned_idempotency_reservation_is_taken_over_after_a_minute() {
         tx.commit().await.expect("commit");
     }
 }
+
+#[tokio::test]
+async fn the_write_ahead_log_is_checkpointed_without_the_writer() {
+    let (cfg, dir) = fresh_db(Backend::Sqlite)
+        .await
+        .expect("sqlite")
+        .expect("always available");
+    let db = migrated(&cfg).await;
+    let Db::Sqlite { write, path, .. } = &db else {
+        panic!("sqlite expected")
+    };
+    let size = || std::fs::metadata(path).map_or(0, |m| m.len());
+    // Settle what the migrations wrote, then write a few MiB: far below the connections'
+    // own automatic checkpoint, so only the checkpoint thread copies them into the file.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let before = size();
+    let mut tx = write.begin().await.expect("tx");
+    sqlx::query("CREATE TABLE filler (b BLOB)")
+        .execute(&mut *tx)
+        .await
+        .expect("table");
+    for _ in 0..200 {
+        sqlx::query("INSERT INTO filler VALUES (randomblob(8000))")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+    }
+    tx.commit().await.expect("commit");
+    let mut grown = false;
+    for _ in 0..40 {
+        if size() > before + 1_000_000 {
+            grown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(grown, "the database file stayed at {} bytes", size());
+    db.close().await;
+    drop(dir);
+}
