@@ -71,4 +71,16 @@ id_type!(
     SuggestionId,
     /// A merge of customers into one, kept so it can be undone.
     MergeId,
+    /// A conversation of the shared inbox: a thread with one customer.
+    ConversationId,
+    /// A message or an internal note in a conversation.
+    EntryId,
+    /// A mailbox read over IMAP and answered over SMTP.
+    MailChannelId,
+    /// A file that came with a message.
+    AttachmentId,
+    /// A reply waiting for, or handed to, the SMTP server.
+    OutboxId,
+    /// A saved reply an agent inserts.
+    CannedResponseId,
 );

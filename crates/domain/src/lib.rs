@@ -7,11 +7,13 @@
 //! - [`ownership`]: a record's owner, a user or a team.
 //! - [`customers`]: people and their validation, field by field.
 //! - [`identity`]: identity keys (e-mail, E.164 phone, external id) normalised for matching.
+//! - [`conversations`]: the shared inbox: conversation states, entries, reference tokens.
 //! - [`audit`]: what a change looked like before and after, field by field.
 #![forbid(unsafe_code)]
 
 pub mod audit;
 pub mod auth;
+pub mod conversations;
 pub mod customers;
 pub mod identity;
 pub mod ids;
