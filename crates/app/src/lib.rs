@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod conversations;
 pub mod customers;
 pub mod demo;
 mod error;

@@ -13,9 +13,11 @@
 //!   enforced here, never left to handlers.
 #![forbid(unsafe_code)]
 
+pub mod attachments;
 pub mod audit;
 pub mod checkpoint;
 pub mod consent;
+pub mod conversations;
 pub mod customers;
 pub mod db;
 pub mod error;

@@ -30,7 +30,7 @@ use vinculo_domain::ids::{CustomerId, WorkspaceId};
 pub use write::{insert, insert_many, replace, replace_terms, NewCustomer};
 
 #[derive(Iden, Clone, Copy)]
-enum Customers {
+pub(crate) enum Customers {
     Table,
     Id,
     WorkspaceId,

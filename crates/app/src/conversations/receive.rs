@@ -1,0 +1,368 @@
+//! A message arriving on a channel (read from a mailbox, for now) joins the shared inbox:
+//!
+//! 1. a message id the workspace already holds is answered as a duplicate (a mailbox read
+//!    again after a crash, or the same message reaching two mailboxes);
+//! 2. a bounce marks the reply it reports on as undeliverable and joins that reply's
+//!    conversation; an automatic reply joins its conversation without reopening it; neither
+//!    creates a customer nor counts as the customer writing. A list message is set aside;
+//! 3. a customer's message is ingested as an `email` interaction (identity resolution by
+//!    the From address; an unknown sender becomes a prospect), idempotent by its message id;
+//! 4. it joins the conversation of a message it answers (In-Reply-To, References), else the
+//!    one whose token its subject carries, else a new one; the conversation opens again;
+//! 5. its attachments are stored with the interaction.
+//!
+//! Steps 3 and 4–5 are two transactions: a crash between them leaves the interaction and no
+//! entry; the message is then read again (the reader advances only after `receive`
+//! returns), 3 answers with the stored interaction, and 4–5 complete.
+use crate::{AppError, Principal};
+use serde_json::json;
+use time::OffsetDateTime;
+use vinculo_domain::conversations::{self as rules, Channel, Delivery, EntryKind, Status};
+use vinculo_domain::ids::{AttachmentId, ConversationId, EntryId, InteractionId, MailChannelId};
+use vinculo_domain::interactions::{IdentityDraft, InteractionDraft};
+use vinculo_store::conversations::{self as store, NewConversation, NewEntry};
+
+/// Characters of a text body kept on the interaction; the rest is cut with a note.
+const MAX_TEXT: usize = 90_000;
+/// Bytes of sanitised HTML kept; a larger body is shown as its text.
+const MAX_HTML: usize = 500 * 1024;
+/// The longest message id used as the interaction's event id as it is (longer: hashed).
+const MAX_EVENT_ID: usize = 200;
+
+/// What kind of message it is, as the channel's reader made out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Classified {
+    Customer,
+    AutoReply,
+    /// A delivery report; the message id of what failed, when the report names it.
+    Bounce {
+        original_message_id: Option<String>,
+        recipient: Option<String>,
+        status: Option<String>,
+    },
+    /// A mailing list or bulk message: not a customer writing.
+    List,
+}
+
+/// A file that came with the message. `data` is `None` when the reader refused it.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub content_id: Option<String>,
+    pub inline: bool,
+    pub data: Option<Vec<u8>>,
+    pub refused: Option<String>,
+}
+
+/// A message as a channel's reader hands it over: parsed, its HTML already sanitised.
+#[derive(Clone, Debug)]
+pub struct InboundMessage {
+    pub channel: Channel,
+    pub mail_channel_id: Option<MailChannelId>,
+    /// Without angle brackets. A reader synthesises one for a message that has none.
+    pub message_id: String,
+    /// The ids it answers: In-Reply-To first, then References newest first.
+    pub answers: Vec<String>,
+    pub from_address: String,
+    pub from_name: Option<String>,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: String,
+    pub date: Option<OffsetDateTime>,
+    pub text: Option<String>,
+    pub html: Option<String>,
+    pub class: Classified,
+    pub attachments: Vec<Attachment>,
+}
+
+/// What became of a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Joined (or opened) a conversation.
+    Added {
+        conversation_id: ConversationId,
+        interaction_id: Option<InteractionId>,
+        new_conversation: bool,
+    },
+    /// Already there.
+    Duplicate { conversation_id: ConversationId },
+    /// Not a customer message, and no conversation to keep it in.
+    SetAside,
+}
+
+/// Takes a message into the inbox (see the module's comment for the steps).
+pub async fn receive(
+    app: &crate::App,
+    actor: &Principal,
+    msg: &InboundMessage,
+) -> Result<Received, AppError> {
+    let ws = actor.workspace_id;
+    {
+        let mut conn = app.db.conn().await?;
+        if let Some(e) = store::entry_by_message_id(&mut conn, ws, &msg.message_id).await? {
+            return Ok(Received::Duplicate {
+                conversation_id: e.conversation_id,
+            });
+        }
+    }
+    match &msg.class {
+        Classified::Customer => {}
+        Classified::List => return Ok(Received::SetAside),
+        Classified::AutoReply => return side_entry(app, actor, msg, EntryKind::AutoReply).await,
+        Classified::Bounce { .. } => return side_entry(app, actor, msg, EntryKind::Bounce).await,
+    }
+    let interaction_id = ingest(app, actor, msg).await?;
+    let now = crate::now();
+    let at = msg.date.filter(|d| *d <= now).unwrap_or(now);
+    let mut tx = app.db.begin().await?;
+    let (conversation_id, new_conversation) = match find_thread(&mut tx, ws, msg).await? {
+        Some(c) => (c, false),
+        None => (open(&mut tx, actor, msg, interaction_id.1, at).await?, true),
+    };
+    let status = store::get(&mut tx, ws, conversation_id)
+        .await?
+        .map_or(Status::Open, |c| {
+            rules::status_after(c.status, EntryKind::Inbound)
+        });
+    store::add_entry(
+        &mut tx,
+        ws,
+        &NewEntry {
+            id: EntryId::new(),
+            conversation_id,
+            kind: EntryKind::Inbound,
+            interaction_id: Some(interaction_id.0),
+            message_id: Some(&msg.message_id),
+            author_id: None,
+            body: None,
+            delivery: None,
+            at,
+        },
+    )
+    .await?;
+    store::touch(&mut tx, ws, conversation_id, at, true, status).await?;
+    store_attachments(&mut tx, ws, interaction_id.0, &msg.attachments, now).await?;
+    tx.commit().await?;
+    Ok(Received::Added {
+        conversation_id,
+        interaction_id: Some(interaction_id.0),
+        new_conversation,
+    })
+}
+
+/// The conversation a message answers: by the ids it replies to, else by its subject's token.
+async fn find_thread(
+    conn: &mut vinculo_store::Conn,
+    ws: vinculo_domain::ids::WorkspaceId,
+    msg: &InboundMessage,
+) -> Result<Option<ConversationId>, AppError> {
+    if let Some(c) = store::by_message_ids(conn, ws, &msg.answers).await? {
+        return Ok(Some(c));
+    }
+    match rules::find_token(&msg.subject) {
+        Some(token) => Ok(store::by_token(conn, ws, &token).await?),
+        None => Ok(None),
+    }
+}
+
+/// Opens a conversation for the customer's first message.
+async fn open(
+    conn: &mut vinculo_store::Conn,
+    actor: &Principal,
+    msg: &InboundMessage,
+    customer_id: vinculo_domain::ids::CustomerId,
+    at: OffsetDateTime,
+) -> Result<ConversationId, AppError> {
+    let id = ConversationId::new();
+    let token = rules::token_for(id);
+    let subject = if msg.subject.trim().is_empty() {
+        "(sin asunto)".to_owned()
+    } else {
+        msg.subject.trim().chars().take(998).collect()
+    };
+    store::insert(
+        conn,
+        actor.workspace_id,
+        &NewConversation {
+            id,
+            customer_id,
+            channel: msg.channel,
+            mail_channel_id: msg.mail_channel_id,
+            subject: &subject,
+            status: Status::Open,
+            assignee_id: None,
+            team_id: None,
+            token: &token,
+            at,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Ingests the customer's message as an interaction: (its id, its customer).
+async fn ingest(
+    app: &crate::App,
+    actor: &Principal,
+    msg: &InboundMessage,
+) -> Result<(InteractionId, vinculo_domain::ids::CustomerId), AppError> {
+    let event_id = if msg.message_id.len() <= MAX_EVENT_ID {
+        msg.message_id.clone()
+    } else {
+        format!("sha256:{}", hex(&crate::secrets::sha256(&msg.message_id)))
+    };
+    let (text, cut) = cut_text(msg.text.as_deref());
+    let html = msg.html.clone().filter(|h| h.len() <= MAX_HTML);
+    let draft = InteractionDraft {
+        channel: Some("email".into()),
+        direction: Some("inbound".into()),
+        kind: Some("message".into()),
+        occurred_at: msg.date.and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        }),
+        subject: Some(msg.subject.chars().take(1_000).collect()),
+        body: text,
+        body_html: html,
+        attributes: Some(json!({
+            "message_id": msg.message_id,
+            "from": msg.from_address,
+            "to": msg.to,
+            "cc": msg.cc,
+            "attachments": msg.attachments.len(),
+            "text_cut": cut,
+        })),
+        customer: Some(IdentityDraft {
+            email: Some(msg.from_address.clone()),
+            name: msg.from_name.clone(),
+            ..IdentityDraft::default()
+        }),
+        source: Some(msg.channel.as_str().into()),
+        source_event_id: Some(event_id),
+        ..InteractionDraft::default()
+    };
+    let mut answers = crate::interactions::ingest(app, actor, std::slice::from_ref(&draft)).await?;
+    match answers.pop() {
+        Some(Ok(i)) => Ok((i.id, i.customer_id)),
+        Some(Err(issues)) => Err(AppError::InvalidFields(issues)),
+        None => Err(AppError::Internal("ingest answered nothing".into())),
+    }
+}
+
+/// The text kept (cut at [`MAX_TEXT`] characters with a note), and how many were cut.
+fn cut_text(text: Option<&str>) -> (Option<String>, usize) {
+    let Some(t) = text else { return (None, 0) };
+    let total = t.chars().count();
+    if total <= MAX_TEXT {
+        return (Some(t.to_owned()), 0);
+    }
+    let mut kept: String = t.chars().take(MAX_TEXT).collect();
+    let cut = total - MAX_TEXT;
+    kept.push_str(&format!("\n\n[… {cut} caracteres más no se guardaron]"));
+    (Some(kept), cut)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A bounce or an automatic reply: kept in the conversation of the reply it answers (a
+/// bounce also marks that reply undeliverable); set aside when there is none.
+async fn side_entry(
+    app: &crate::App,
+    actor: &Principal,
+    msg: &InboundMessage,
+    kind: EntryKind,
+) -> Result<Received, AppError> {
+    let ws = actor.workspace_id;
+    let mut tx = app.db.begin().await?;
+    let mut answers = msg.answers.clone();
+    let mut failed = None;
+    if let Classified::Bounce {
+        original_message_id,
+        recipient,
+        status,
+    } = &msg.class
+    {
+        if let Some(o) = original_message_id {
+            answers.insert(0, o.clone());
+        }
+        failed = Some(
+            [recipient.as_deref(), status.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(": "),
+        );
+    }
+    let Some(conversation_id) = store::by_message_ids(&mut tx, ws, &answers).await? else {
+        return Ok(Received::SetAside);
+    };
+    if let Some(reason) = &failed {
+        for id in &answers {
+            if let Some(e) = store::entry_by_message_id(&mut tx, ws, id).await? {
+                if e.kind == EntryKind::Outbound {
+                    let reason = Some(reason.as_str()).filter(|r| !r.is_empty());
+                    store::set_delivery(&mut tx, ws, e.id, Delivery::Undeliverable, reason).await?;
+                }
+            }
+        }
+    }
+    let body = msg
+        .text
+        .as_deref()
+        .map(|t| t.chars().take(4_000).collect::<String>());
+    store::add_entry(
+        &mut tx,
+        ws,
+        &NewEntry {
+            id: EntryId::new(),
+            conversation_id,
+            kind,
+            interaction_id: None,
+            message_id: Some(&msg.message_id),
+            author_id: None,
+            body: body.as_deref(),
+            delivery: None,
+            at: crate::now(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Received::Added {
+        conversation_id,
+        interaction_id: None,
+        new_conversation: false,
+    })
+}
+
+async fn store_attachments(
+    conn: &mut vinculo_store::Conn,
+    ws: vinculo_domain::ids::WorkspaceId,
+    interaction: InteractionId,
+    files: &[Attachment],
+    at: OffsetDateTime,
+) -> Result<(), AppError> {
+    for f in files {
+        vinculo_store::attachments::insert(
+            conn,
+            ws,
+            &vinculo_store::attachments::NewAttachment {
+                id: AttachmentId::new(),
+                interaction_id: interaction,
+                filename: &f.filename,
+                content_type: &f.content_type,
+                size: f.size,
+                content_id: f.content_id.as_deref(),
+                inline: f.inline,
+                data: f.data.as_deref(),
+                refused: f.refused.as_deref(),
+                at,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
