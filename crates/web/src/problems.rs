@@ -188,6 +188,12 @@ fn spanish(p: &Problem) -> String {
         StageInUse { count, stage } => {
             format!("{count} clientes están en la etapa «{stage}»: pásalos antes a otra etapa")
         }
+        NotPositive => "debe ser mayor que 0".into(),
+        TierNotBelow(tier) => {
+            format!("debe ser menor que el mínimo de «{tier}»: ordena los niveles de mayor a menor")
+        }
+        NotASingleSelect(k) => format!("«{k}» no es un campo de una sola opción"),
+        TierFieldInUse => "los niveles de valor se leen de este campo: elige antes otro campo u otra base en los ajustes de clientes".into(),
         KeysOfSeveralCustomers => "sus correos, teléfonos o ids son de clientes distintos: \
                                    fusiónalos antes, o importa la fila sin las claves de uno"
             .into(),
