@@ -1,6 +1,6 @@
 // The screen pop: a call ringing on an agent's extension pushes the caller's card to the
-// agent's open page within a second (name, stage, the open-complaint flag, the last
-// contacts); answered and ended update it; the card follows the agent to the customer's
+// agent's open page within a second (name, stage, value tier, the open-complaint flag, the
+// last contacts); answered and ended update it; the card follows the agent to the customer's
 // page, where the call is on the timeline with its duration; other extensions get nothing;
 // an unknown number offers to create the customer; and the card fits a 360 px phone.
 import { test } from 'node:test';
@@ -99,9 +99,26 @@ test('an agent on extension 201 gets the caller\'s card within a second and foll
   fixture.token = await createToken(admin.page, fx.server, { name: 'centralita', scopes: 'interactions:write' });
   fixture.admin = admin;
 
-  // Rosa: an order, a complaint last week, an e-mail yesterday.
+  // Value tiers by spend, set on the customer settings page: Oro from 400 €, Plata from 100 €.
+  await admin.page.goto(`${fx.server.url}/settings/customers`);
+  const tiers = admin.page.locator('fieldset#value-tiers');
+  assert.equal((await tiers.locator('legend').innerText()).trim(), 'Niveles de valor');
+  assert.ok(await tiers.locator('input[name=value_tier_basis][value=spend]').isChecked(), 'by spend by default');
+  await tiers.locator('input[name=tier_name_0]').fill('Oro');
+  await tiers.locator('input[name=tier_min_0]').fill('400');
+  await tiers.locator('input[name=tier_name_1]').fill('Plata');
+  await tiers.locator('input[name=tier_min_1]').fill('100');
+  await submitAndWait(admin.page, admin.page.getByRole('button', { name: 'Guardar' }));
+  assert.equal(await admin.page.locator('input[name=tier_min_0]').inputValue(), '400');
+  await admin.page.setViewportSize(PHONE);
+  await tiers.scrollIntoViewIfNeeded();
+  await shot(admin.page, '15-phone-value-tiers', { fullPage: false });
+  await admin.page.setViewportSize(DESKTOP);
+
+  // Rosa: an order of 450 € (Oro), a complaint last week, an e-mail yesterday.
   const first = await post('/api/v1/interactions', {
     channel: 'web', type: 'purchase', occurred_at: ago(30 * 24 * 60), subject: 'Pedido 1042',
+    attributes: { total_cents: 45000, currency: 'EUR' },
     customer: { phone: '612 34 56 78', name: ROSA.name },
   }, 201);
   fixture.rosa = first.customer_id;
@@ -145,7 +162,10 @@ test('an agent on extension 201 gets the caller\'s card within a second and foll
   const name = card.locator('a.pop-name');
   assert.equal((await name.innerText()).trim(), ROSA.name);
   assert.equal(await name.getAttribute('href'), `/customers/${fixture.rosa}`);
-  assert.equal(await card.locator('.badge').count(), 1, 'the stage badge');
+  assert.equal(await card.locator('.badge').count(), 2, 'the stage and value tier badges');
+  // Sighted agents read "Oro"; a screen reader hears which badge it is.
+  assert.equal((await card.locator('.badge.tier').innerText()).replace(/\s+/g, ' ').trim(), 'Nivel de valor: Oro');
+  assert.ok(await card.locator('.badge.tier').isVisible());
   assert.equal(
     (await card.locator('.pop-flag').innerText()).replace('⚠', '').trim(),
     'Reclamo abierto: no ofrecer ventas cruzadas',
@@ -181,6 +201,7 @@ test('an agent on extension 201 gets the caller\'s card within a second and foll
   await submitAndWait(page, card.getByRole('link', { name: 'Abrir ficha' }));
   assert.equal(new URL(page.url()).pathname, `/customers/${fixture.rosa}`);
   assert.equal((await page.locator('h1').innerText()).trim(), ROSA.name);
+  assert.equal(await page.locator('main .row.spread .badge.tier').getAttribute('data-tier'), 'Oro');
   const kept = page.locator(`.pop[data-call="${call.id}"]`);
   await kept.waitFor();
   assert.equal(await kept.getAttribute('data-state'), 'ended');

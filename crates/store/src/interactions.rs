@@ -1,6 +1,7 @@
 //! Interactions: appended many at a time, found again by their source's event id (so a
 //! retried delivery is recognised), read one by one, and listed as a customer's timeline,
-//! newest first, with a cursor on (occurred_at, id). Merge suggestions raised at ingest.
+//! newest first, with a cursor on (occurred_at, id). Merge suggestions raised at ingest. What
+//! a customer spent is summed in `spend`.
 use crate::page::{After, Cursor, Page};
 use crate::{Backend, Conn, StoreError};
 use sea_query::{Expr, Iden, OnConflict, Order, Query, SelectStatement, SimpleExpr};
@@ -10,6 +11,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 use vinculo_domain::ids::{CustomerId, InteractionId, SuggestionId, WorkspaceId};
 use vinculo_domain::interactions::{Channel, Direction, Interaction, InteractionType, Links};
+
+mod spend;
+pub use spend::purchases_total;
 
 #[derive(Iden, Clone, Copy)]
 enum Interactions {

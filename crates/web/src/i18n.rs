@@ -536,6 +536,20 @@ messages! {
     telephony_title: "Telephony", "Telefonía";
     extension_label: "Extension", "Extensión";
     extension_hint: "The phone extension you answer calls on in this workspace (like 201). Incoming calls to it pop the caller's card on your open Vinculo page.", "La extensión en la que atiendes llamadas en este espacio (por ejemplo, 201). Las llamadas que entran en ella muestran la ficha de quien llama en tu página de Vinculo abierta.";
+    value_tier: "Value tier", "Nivel de valor";
+    settings_tiers: "Value tiers", "Niveles de valor";
+    settings_tiers_hint: "A customer's level, shown on their page, in the 360 view and on the call screen pop.", "El nivel de un cliente, que se ve en su ficha, en la vista 360 y en la ficha emergente de las llamadas.";
+    tier_by_spend: "By spend", "Por gasto";
+    tier_by_spend_hint: "Their purchases of the last 12 months against the minimums below, highest tier first. A customer below every minimum has no tier.", "Sus compras de los últimos 12 meses frente a los mínimos de abajo, del nivel más alto al más bajo. Un cliente por debajo de todos los mínimos no tiene nivel.";
+    tier_by_field: "By a custom field", "Por un campo personalizado";
+    tier_by_field_hint: "The value of a single-select field that your ERP or loyalty scheme fills (by import).", "El valor de un campo de una sola opción que rellena tu ERP o tu programa de fidelización (por importación).";
+    settings_tier_field: "Field the tier is read from", "Campo del que se lee el nivel";
+    settings_currency: "Currency", "Moneda";
+    settings_currency_hint: "ISO code, like EUR or MXN. Purchases in another currency are not counted.", "Código ISO, como EUR o MXN. Las compras en otra moneda no se cuentan.";
+    tier_row: "Tier", "Nivel";
+    tier_row_name: "name", "nombre";
+    tier_row_min: "minimum spend", "gasto mínimo";
+    tier_min_spend: "Minimum spend", "Gasto mínimo";
 }
 
 /// The translated name of a role.

@@ -49,6 +49,18 @@ pub fn field_label(m: &Msg, field: &str) -> String {
     if let Some(key) = field.strip_prefix("custom_fields.") {
         return key.to_owned();
     }
+    // `value_tiers[1].min_spend_cents` is the second tier's minimum: "Nivel 2, gasto mínimo".
+    if let Some((n, part)) = field
+        .strip_prefix("value_tiers[")
+        .and_then(|r| r.split_once(']'))
+    {
+        let n = n.parse::<usize>().map_or(0, |n| n + 1);
+        let part = match part {
+            ".min_spend_cents" => m.tier_row_min,
+            _ => m.tier_row_name,
+        };
+        return format!("{} {n}, {part}", m.tier_row);
+    }
     let (root, rest) = field.split_once('[').unwrap_or((field, ""));
     let nth = rest
         .split(']')
@@ -75,6 +87,9 @@ pub fn field_label(m: &Msg, field: &str) -> String {
         "size" => m.size,
         "language" => m.language,
         "timezone" => m.field_timezone,
+        "value_tiers" | "value_tier_basis" => m.settings_tiers,
+        "value_tier_field" => m.settings_tier_field,
+        "currency" => m.settings_currency,
         _ => return field.to_owned(),
     };
     format!("{label}{nth}")
@@ -188,6 +203,12 @@ fn spanish(p: &Problem) -> String {
         StageInUse { count, stage } => {
             format!("{count} clientes están en la etapa «{stage}»: pásalos antes a otra etapa")
         }
+        NotPositive => "debe ser mayor que 0".into(),
+        TierNotBelow(tier) => {
+            format!("debe ser menor que el mínimo de «{tier}»: ordena los niveles de mayor a menor")
+        }
+        NotASingleSelect(k) => format!("«{k}» no es un campo de una sola opción"),
+        TierFieldInUse => "los niveles de valor se leen de este campo: elige antes otro campo u otra base en los ajustes de clientes".into(),
         KeysOfSeveralCustomers => "sus correos, teléfonos o ids son de clientes distintos: \
                                    fusiónalos antes, o importa la fila sin las claves de uno"
             .into(),

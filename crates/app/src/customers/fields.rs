@@ -163,11 +163,22 @@ pub async fn update_field(
     Ok(after)
 }
 
-/// Removes a field with every value of it (admins). Returns how many customers had one.
+/// Removes a field with every value of it (admins), unless value tiers are read from it.
+/// Returns how many customers had one.
 pub async fn delete_field(app: &App, actor: &Principal, id: Uuid) -> Result<i64, AppError> {
     actor.require(Area::Workspace, Access::Write)?;
     let mut tx = app.db.begin().await?;
     let def = find(&mut tx, actor, id).await?;
+    // The tiers would silently go blank: the admin chooses another source first.
+    let tiers = store::settings(&mut tx, actor.workspace_id)
+        .await?
+        .value_tiers;
+    if tiers.field.as_deref() == Some(def.key.as_str()) {
+        return Err(AppError::InvalidFields(vec![FieldIssue::new(
+            "key",
+            Problem::TierFieldInUse,
+        )]));
+    }
     let n = store::values_count(&mut tx, actor.workspace_id, id, None).await?;
     store::delete_field(&mut tx, actor.workspace_id, id).await?;
     audit::record(

@@ -1,6 +1,7 @@
 //! Customer records: creating people and organisations (refusing, or merging into, a
 //! customer that already owns one of the identity keys), reading, listing, changing,
-//! archiving and erasing them; the consent ledger; the workspace's customer settings.
+//! archiving and erasing them; the consent ledger; the workspace's customer settings; a
+//! customer's value tier.
 //!
 //! Audit entries for customers name the fields that changed but never their values: the log
 //! outlives an erasure, and must not keep the personal data the erasure removed.
@@ -11,6 +12,7 @@ pub mod duplicates;
 mod fields;
 mod merge;
 mod settings;
+pub(crate) mod tier;
 mod undo;
 mod views;
 
@@ -22,6 +24,7 @@ pub use fields::{
 };
 pub use merge::{get_merge, merge, MergeCommand};
 pub use settings::{customer_settings, update_customer_settings, SettingsChange};
+pub use tier::{value_tier, ValueTier};
 pub use undo::{undo, UndoBlocked};
 pub use views::{delete_view, save_view, saved_views, LISTS};
 

@@ -115,6 +115,7 @@ pub async fn seed(app: &App) -> Result<DemoInfo, AppError> {
     }
     tx.commit().await?;
     seed_customers(app, &actor, 200).await?;
+    seed_tiers(app, &actor).await?;
     Ok(DemoInfo {
         created: true,
         logins,
@@ -287,6 +288,35 @@ pub async fn fill(
         file_name: format!("demo ({rows} people, seed {seed})"),
     };
     crate::imports::import_csv(app, actor, source, &opts, on_progress).await
+}
+
+/// The demo's value tiers come from its "Plan" field (Oro, Plata, Bronce), as they would from
+/// the ERP its people were imported from: every paying customer has one, and it agrees with
+/// the plan on their record. Only the 120 customers with a generated history have purchases
+/// (42 of them buy in the demo's four months, 16 to 665 € each), so tiers by spend would leave
+/// most of the workspace blank. The spend thresholds are set too: switching the basis in the
+/// settings page gives those 42 a spread of about 10 Oro (400 € or more), 17 Plata (200 €)
+/// and 12 Bronce (50 €).
+async fn seed_tiers(app: &App, actor: &Principal) -> Result<(), AppError> {
+    use vinculo_domain::customers::tier::ThresholdDraft;
+    let tier = |name: &str, euros: i64| ThresholdDraft {
+        name: Some(name.into()),
+        min_spend_cents: Some(euros * 100),
+    };
+    let change = crate::customers::SettingsChange {
+        value_tier_basis: Some("field".into()),
+        value_tier_field: Some(Some("plan".into())),
+        value_tiers: Some(vec![
+            tier("Oro", 400),
+            tier("Plata", 200),
+            tier("Bronce", 50),
+        ]),
+        currency: Some("EUR".into()),
+        ..Default::default()
+    };
+    crate::customers::update_customer_settings(app, actor, change)
+        .await
+        .map(drop)
 }
 
 /// The demo's people, an e-mail marketing opt-in from a web form for one in three, and a

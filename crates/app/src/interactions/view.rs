@@ -1,6 +1,6 @@
 //! A customer at a glance: how they get in touch, their recent complaints and last purchase
 //! (the summary the customer page and the screen pop open with), and the 360 view that adds
-//! the record, the consents and the newest page of the timeline.
+//! the record, the value tier, the consents and the newest page of the timeline.
 use time::OffsetDateTime;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::ids::{CustomerId, WorkspaceId};
@@ -35,6 +35,7 @@ pub struct Summary {
 /// Everything about a customer on one screen.
 pub struct Customer360 {
     pub customer: customer_store::CustomerRecord,
+    pub value_tier: crate::customers::ValueTier,
     pub consents: Vec<vinculo_domain::customers::consent::ConsentEntry>,
     pub summary: Summary,
     pub timeline: Page<InteractionRecord>,
@@ -104,12 +105,14 @@ pub async fn customer_360(
     let customer = customer_store::get(&mut conn, ws, id)
         .await?
         .ok_or(AppError::NotFound("customer"))?;
+    let value_tier = crate::customers::tier::of(&mut conn, ws, &customer).await?;
     let consents = vinculo_store::consent::ledger(&mut conn, ws, id).await?;
     let summary = summary_of(&mut conn, ws, id).await?;
     let all = TimelineFilter::default();
     let timeline = store::timeline(&mut conn, ws, id, &all, None, FIRST_PAGE).await?;
     Ok(Customer360 {
         customer,
+        value_tier,
         consents,
         summary,
         timeline,

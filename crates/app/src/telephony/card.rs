@@ -1,5 +1,6 @@
-//! The screen pop's card: what an agent needs to know before answering, read in a handful
-//! of indexed look-ups (the card has to reach the agent's screen within the first ring).
+//! The screen pop's card: what an agent needs to know before answering (who, their value
+//! tier, complaints, last contacts and purchase), read in a handful of indexed look-ups (the
+//! card has to reach the agent's screen within the first ring).
 use vinculo_domain::customers::Kind;
 use vinculo_domain::identity::KeyKind;
 use vinculo_domain::ids::{CustomerId, WorkspaceId};
@@ -9,6 +10,7 @@ use vinculo_store::interactions::{self as store, InteractionRecord, TimelineFilt
 use vinculo_store::telephony::Call;
 use vinculo_store::Conn;
 
+use crate::customers::ValueTier;
 use crate::interactions::view::{complaints_since, of_kind};
 use crate::AppError;
 
@@ -29,6 +31,7 @@ pub struct CardCustomer {
     pub kind: Kind,
     pub name: String,
     pub lifecycle_stage: String,
+    pub value_tier: ValueTier,
     pub organizations: Vec<String>,
     pub tags: Vec<String>,
     /// Complaints of the last [`COMPLAINT_DAYS`](crate::interactions::COMPLAINT_DAYS) days, newest first (until tickets exist,
@@ -52,6 +55,7 @@ pub(super) async fn customer(
     let Some(c) = customer_store::get(conn, ws, id).await? else {
         return Ok(None);
     };
+    let value_tier = crate::customers::tier::of(conn, ws, &c).await?;
     let since = Some(complaints_since());
     let complaints = of_kind(conn, ws, id, InteractionType::Complaint, since, 3).await?;
     let last = store::timeline(
@@ -72,6 +76,7 @@ pub(super) async fn customer(
         kind: c.kind,
         name: c.display_name,
         lifecycle_stage: c.lifecycle_stage,
+        value_tier,
         organizations: c.affiliations.into_iter().map(|a| a.name).collect(),
         tags: c.tags,
         complaints,

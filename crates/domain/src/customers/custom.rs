@@ -286,15 +286,13 @@ impl FieldDefDraft {
             issues.push(issue("options", Problem::OptionsWithoutSelect));
         }
         let currency = match (field_type, self.currency.as_deref().map(str::trim)) {
-            (FieldType::Money, Some(c))
-                if c.len() == 3 && c.chars().all(|c| c.is_ascii_alphabetic()) =>
-            {
-                Some(c.to_ascii_uppercase())
-            }
             (FieldType::Money, None | Some("")) => Some("EUR".to_owned()),
             (FieldType::Money, Some(c)) => {
-                issues.push(issue("currency", Problem::NotACurrency(c.to_owned())));
-                None
+                let code = super::tier::read_currency(c);
+                if code.is_none() {
+                    issues.push(issue("currency", Problem::NotACurrency(c.to_owned())));
+                }
+                code
             }
             (_, None | Some("")) => None,
             (_, Some(_)) => {

@@ -12,6 +12,7 @@ pub mod merge;
 pub mod organization;
 pub mod problem;
 pub mod search;
+pub mod tier;
 pub mod vcard;
 
 pub use address::{AddressDraft, PostalAddress};

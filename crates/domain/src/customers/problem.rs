@@ -153,6 +153,16 @@ pub enum Problem {
     #[error("{count} customers are at stage {stage:?}: move them to another stage first")]
     StageInUse { count: u64, stage: String },
 
+    // The workspace's value tiers.
+    #[error("must be more than 0")]
+    NotPositive,
+    #[error("must be less than the minimum of {0:?}: list the tiers highest first")]
+    TierNotBelow(String),
+    #[error("{0:?} is not a single-select field")]
+    NotASingleSelect(String),
+    #[error("the value tiers are read from this field: choose another field or basis in the customer settings first")]
+    TierFieldInUse,
+
     // A whole row of an import.
     #[error("its e-mails, phones or ids belong to different customers: merge them first, or import the row without the keys of one")]
     KeysOfSeveralCustomers,
@@ -252,6 +262,10 @@ impl Problem {
             StageCount { .. } => "stage_count",
             BadStage(_) => "invalid_stage",
             StageInUse { .. } => "stage_in_use",
+            NotPositive => "not_positive",
+            TierNotBelow(_) => "tiers_not_decreasing",
+            NotASingleSelect(_) => "not_a_select",
+            TierFieldInUse => "field_in_use",
             KeysOfSeveralCustomers => "keys_of_several_customers",
             ErasedDuringImport => "erased_during_import",
             KeysOfOrganization(_) => "keys_of_organization",

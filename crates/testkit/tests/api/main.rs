@@ -24,6 +24,7 @@ mod telephony;
 mod timeline;
 mod tokens;
 mod users;
+mod value_tiers;
 mod views;
 
 use serde_json::Value;

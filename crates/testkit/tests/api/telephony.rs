@@ -9,10 +9,15 @@ use std::time::Duration;
 use vinculo_domain::auth::Role;
 use vinculo_testkit::{Backend, TestApp};
 
-const EVENTS: &str = "/api/v1/telephony/events";
+pub(crate) const EVENTS: &str = "/api/v1/telephony/events";
 
 /// A logged-in agent answering on `ext`, and their open screen-pop stream.
-async fn agent(t: &TestApp, admin: &reqwest::Client, email: &str, ext: &str) -> reqwest::Response {
+pub(crate) async fn agent(
+    t: &TestApp,
+    admin: &reqwest::Client,
+    email: &str,
+    ext: &str,
+) -> reqwest::Response {
     let id = t.user("acme", email, Role::Agent).await;
     let (s, u) = patch(
         t,
@@ -44,7 +49,7 @@ async fn patch(t: &TestApp, c: &reqwest::Client, path: &str, body: Value) -> (u1
 }
 
 /// Reads the stream until it has said `until`, within two seconds.
-async fn hear(live: &mut reqwest::Response, until: &str) -> String {
+pub(crate) async fn hear(live: &mut reqwest::Response, until: &str) -> String {
     let mut heard = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
     while !heard.contains(until) {
@@ -56,7 +61,7 @@ async fn hear(live: &mut reqwest::Response, until: &str) -> String {
     heard
 }
 
-fn event(state: &str, call: &str, from: &str, ext: &str) -> Value {
+pub(crate) fn event(state: &str, call: &str, from: &str, ext: &str) -> Value {
     json!({"event": state, "call_id": call, "from": from, "to": "910 000 000", "extension": ext})
 }
 

@@ -293,6 +293,39 @@ async fn the_demo_workspace_shows_customers_with_a_history_on_every_channel(
             .is_empty(),
         "{view}"
     );
+    // Its tiers come from the Plan field, as from the ERP its people were imported from.
+    let (_, settings) = get(&t, &demo, "/api/v1/settings/customers").await;
+    assert_eq!(
+        (
+            settings["value_tier_basis"].as_str(),
+            settings["value_tier_field"].as_str()
+        ),
+        (Some("field"), Some("plan")),
+        "{settings}"
+    );
+    assert_eq!(settings["value_tiers"][0]["name"], "Oro", "{settings}");
+    let (_, many) = get(&t, &demo, "/api/v1/customers?limit=50").await;
+    let paying = many["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["custom_fields"]["plan"].is_string())
+        .cloned()
+        .unwrap_or_default();
+    let (_, v) = get(
+        &t,
+        &demo,
+        &format!(
+            "/api/v1/customers/{}/360",
+            paying["id"].as_str().unwrap_or_default()
+        ),
+    )
+    .await;
+    assert_eq!(v["value_tier"]["basis"], "field", "{v}");
+    assert_eq!(
+        v["value_tier"]["name"], paying["custom_fields"]["plan"],
+        "{v}"
+    );
     // A second start leaves the demo as it is: the same history, nothing twice.
     let again = vinculo_app::demo::seed(&t.app).await.expect("demo again");
     assert!(!again.created);

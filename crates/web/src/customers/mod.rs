@@ -1,5 +1,5 @@
 //! Customer records: people and organisations (API and pages), and the workspace's customer
-//! settings, custom fields and saved views; merging customers and undoing merges; importing people from CSV (API, and pages with a mapping step and progress).
+//! settings, custom fields and saved views; a customer's value tier; merging customers and undoing merges; importing people from CSV (API, and pages with a mapping step and progress).
 pub mod api;
 mod custom_parts;
 pub mod duplicates_api;
@@ -19,4 +19,6 @@ pub mod organizations;
 pub mod pages;
 pub(crate) mod parts;
 pub mod settings;
+pub mod tier;
+mod tier_settings;
 pub mod views_pages;

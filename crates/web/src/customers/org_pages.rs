@@ -1,7 +1,7 @@
 //! `/organizations`: the list with search, a new-organisation form, and each organisation's
 //! page to edit it and see its people. Archive, erase and consent reuse the customer routes.
 use super::custom_parts::{drafted, form_of, inputs, CustomForm, WithCustom};
-use super::pages::load;
+use super::pages::{load, Loaded};
 use super::parts::{
     consent_section, error_box, form_page, lines, opt, primary, read_only, record_actions,
     stage_name, AddressForm, Choices,
@@ -17,7 +17,6 @@ use uuid::Uuid;
 use vinculo_app::customers::{self, Draft, Lists, OnConflict};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area};
-use vinculo_domain::customers::consent::ConsentEntry;
 use vinculo_domain::customers::custom::FieldDef;
 use vinculo_domain::customers::{ContactPoint, Kind, OrganizationDraft, SIZES};
 use vinculo_domain::identity::KeyKind;
@@ -284,23 +283,20 @@ pub async fn create(
 }
 
 struct Shown<'a> {
-    c: &'a CustomerRecord,
-    ledger: &'a [ConsentEntry],
+    l: &'a Loaded,
     people: &'a [CustomerRecord],
-    choices: &'a Choices,
     /// Right after a merge into this organisation: its undo.
     merged: Option<maud::Markup>,
 }
 
 fn show_page(ctx: &Ctx, s: Shown<'_>, f: &OrgForm, error: Option<&AppError>) -> Response {
-    let m = ctx.m;
-    let c = s.c;
+    let (m, c) = (ctx.m, &s.l.c);
     let can_write = ctx.principal.can(Area::Customers, Access::Write);
     let body = html! {
         p { a href="/organizations" { "← " (m.organizations_title) } }
         div class="row spread" {
             h1 { (c.display_name) @if c.archived_at.is_some() { " " span class="badge off" { (m.archived) } } }
-            span class="badge" { (stage_name(m, &c.lifecycle_stage)) }
+            span { span class="badge" { (stage_name(m, &c.lifecycle_stage)) } " " (super::tier::badge(m, &s.l.tier)) }
         }
         p class="muted small" { (m.created) " " (when(c.created_at)) }
         @if let Some(b) = &s.merged { (b) }
@@ -320,13 +316,13 @@ fn show_page(ctx: &Ctx, s: Shown<'_>, f: &OrgForm, error: Option<&AppError>) -> 
         }
         @if can_write {
             form class="stack card" method="post" action={ "/organizations/" (c.id) } {
-                (org_fields(ctx, f, error, s.choices))
+                (org_fields(ctx, f, error, &s.l.choices))
                 div { button type="submit" { (m.save) } }
             }
             (record_actions(ctx, c))
         }
-        (consent_section(ctx, c, s.ledger, can_write))
-        @if !can_write { (read_only(m, c, &s.choices.fields)) }
+        (consent_section(ctx, c, &s.l.ledger, can_write))
+        @if !can_write { (read_only(m, c, &s.l.choices.fields)) }
     };
     form_page(ctx, &c.display_name, body, error.is_some())
 }
@@ -365,13 +361,10 @@ async fn render(
         Ok(p) => p,
         Err(e) => return ctx_error(ctx, e),
     };
-    let (c, ledger, choices) = loaded;
-    let f = f.unwrap_or_else(|| OrgForm::of(&c, &choices.fields));
+    let f = f.unwrap_or_else(|| OrgForm::of(&loaded.c, &loaded.choices.fields));
     let shown = Shown {
-        c: &c,
-        ledger: &ledger,
+        l: &loaded,
         people: &people,
-        choices: &choices,
         merged,
     };
     show_page(ctx, shown, &f, error)

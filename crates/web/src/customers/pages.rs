@@ -6,6 +6,7 @@ use super::parts::{
     consent_section, error_box, form_page, lines, opt, primary, purpose_name, read_only,
     record_actions, stage_name, AddressForm, Choices,
 };
+use super::tier;
 use crate::i18n::Msg;
 use crate::interactions::pages::{self as timeline, TimelineQuery};
 use crate::pages::{csrf_field, ctx_error, layout, when, Ctx};
@@ -17,7 +18,7 @@ use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
-use vinculo_app::customers::{self, Draft, Lists, OnConflict};
+use vinculo_app::customers::{self, Draft, Lists, OnConflict, ValueTier};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::customers::consent::ConsentEntry;
@@ -549,20 +550,18 @@ pub async fn create(
 
 fn show_page(
     ctx: &Ctx,
-    c: &CustomerRecord,
+    l: &Loaded,
     f: &PersonForm,
     error: Option<&AppError>,
-    ledger: &[ConsentEntry],
-    ch: &Choices,
     timeline: Option<Markup>,
 ) -> Response {
-    let m = ctx.m;
+    let (m, c, ch) = (ctx.m, &l.c, &l.choices);
     let can_write = ctx.principal.can(Area::Customers, Access::Write);
     let body = html! {
         p { a href="/customers" { "← " (m.customers_title) } }
         div class="row spread" {
             h1 { (c.display_name) @if c.archived_at.is_some() { " " span class="badge off" { (m.archived) } } }
-            span class="badge" { (stage_name(m, &c.lifecycle_stage)) }
+            span { span class="badge" { (stage_name(m, &c.lifecycle_stage)) } " " (tier::badge(m, &l.tier)) }
         }
         p class="muted small" {
             @for a in &c.affiliations {
@@ -580,23 +579,38 @@ fn show_page(
             }
             (record_actions(ctx, c))
         }
-        (consent_section(ctx, c, ledger, can_write))
+        (consent_section(ctx, c, &l.ledger, can_write))
         @if !can_write { (read_only(m, c, &ch.fields)) }
     };
     form_page(ctx, &c.display_name, body, error.is_some())
 }
 
-/// The customer of `kind`, their consent ledger, and the form's choices.
+/// A customer as their page shows them.
+pub(super) struct Loaded {
+    pub c: CustomerRecord,
+    pub tier: ValueTier,
+    pub ledger: Vec<ConsentEntry>,
+    /// The form's choices.
+    pub choices: Choices,
+}
+
+/// The customer of `kind`, their value tier, their consent ledger, and the form's choices.
 pub(super) async fn load(
     state: &AppState,
     ctx: &Ctx,
     id: CustomerId,
     kind: Kind,
-) -> Result<(CustomerRecord, Vec<ConsentEntry>, Choices), AppError> {
+) -> Result<Loaded, AppError> {
     let c = customers::get(&state.app, &ctx.principal, id, Some(kind)).await?;
+    let tier = customers::value_tier(&state.app, &ctx.principal, &c).await?;
     let ledger = customers::consent_ledger(&state.app, &ctx.principal, id).await?;
     let choices = Choices::load(state, ctx).await?;
-    Ok((c, ledger, choices))
+    Ok(Loaded {
+        c,
+        tier,
+        ledger,
+        choices,
+    })
 }
 
 pub async fn show(
@@ -609,15 +623,15 @@ pub async fn show(
     let id = CustomerId(id);
     let base = format!("/customers/{id}");
     match load(&state, &ctx, id, Kind::Person).await {
-        Ok((c, ledger, ch)) => {
+        Ok(l) => {
             let t = timeline::section(&state, &ctx, id, &base, &tq).await;
             match (timeline::glance(&state, &ctx, id).await, t) {
                 (Ok(g), Ok(t)) => {
-                    let f = PersonForm::of(&c, &ch.fields);
+                    let f = PersonForm::of(&l.c, &l.choices.fields);
                     // Right after a merge, its undo comes first, above the glance.
                     let undo = super::merge_pages::banner(&state, &ctx, id, &mq).await;
                     let t = t.map(|t| html! { @if let Some(u) = &undo { (u) } (g) (t) });
-                    show_page(&ctx, &c, &f, None, &ledger, &ch, t)
+                    show_page(&ctx, &l, &f, None, t)
                 }
                 (Err(e), _) | (_, Err(e)) => ctx_error(&ctx, e),
             }
@@ -683,13 +697,13 @@ pub async fn update(
         Ok(_) => Redirect::to(&format!("/customers/{id}?flash=saved")).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
         Err(e) => match load(&state, &ctx, id, Kind::Person).await {
-            Ok((c, ledger, ch)) => {
+            Ok(l) => {
                 // The form came back with errors: those are what the page is for now, so
                 // the timeline shows as on a first visit, or not at all if it cannot be read.
                 let base = format!("/customers/{id}");
                 let tq = TimelineQuery::default();
                 let t = timeline::section(&state, &ctx, id, &base, &tq).await;
-                show_page(&ctx, &c, &f, Some(&e), &ledger, &ch, t.ok().flatten())
+                show_page(&ctx, &l, &f, Some(&e), t.ok().flatten())
             }
             Err(e) => ctx_error(&ctx, e),
         },

@@ -524,6 +524,8 @@ pub struct ChannelUseOut {
 #[derive(Serialize, ToSchema)]
 pub struct Customer360Out {
     pub customer: crate::customers::api::Customer,
+    /// Their value tier, and what they spent in the last 12 months.
+    pub value_tier: crate::customers::tier::ValueTierOut,
     pub consents: crate::customers::api::Consents,
     /// The channels they use, the most used first.
     pub channels: Vec<ChannelUseOut>,
@@ -536,8 +538,8 @@ pub struct Customer360Out {
     pub timeline: Timeline,
 }
 
-/// Everything about a customer: profile and identity keys, stage, consents, channels,
-/// recent complaints, last purchase and the newest interactions on every channel.
+/// Everything about a customer: profile and identity keys, stage, value tier, consents,
+/// channels, recent complaints, last purchase and the newest interactions on every channel.
 #[utoipa::path(get, path = "/customers/{id}/360", tag = "interactions", params(("id" = Uuid, Path)),
     responses((status = 200, body = Customer360Out), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
@@ -549,6 +551,7 @@ pub async fn customer_360(
     let v = interactions::customer_360(&state.app, &p, CustomerId(id)).await?;
     Ok(Json(Customer360Out {
         customer: v.customer.into(),
+        value_tier: v.value_tier.into(),
         consents: crate::customers::api::consents_out(v.consents),
         channels: v
             .summary

@@ -140,6 +140,7 @@ fn known(m: &Msg, c: &CardCustomer) -> Markup {
         div class="pop-who" {
             a class="pop-name" href={ "/customers/" (c.id) } { (c.name) }
             " " span class="badge" { (stage_name(m, &c.lifecycle_stage)) }
+            " " (crate::customers::tier::badge(m, &c.value_tier))
             @if !c.organizations.is_empty() {
                 p class="small muted" { (c.organizations.join(", ")) }
             }
