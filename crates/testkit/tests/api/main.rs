@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod auto_merge;
+mod conversations;
 mod csrf;
 mod custom_fields;
 mod customers;

@@ -1,0 +1,368 @@
+//! The shared inbox's intake: a message becomes an e-mail interaction of its sender and an
+//! entry of a conversation, threaded by the ids it answers or the token in its subject;
+//! duplicates, automatic replies, bounces and list mail are told apart. On both backends.
+use crate::interactions::admin;
+use rstest::rstest;
+use vinculo_app::conversations::{receive, Attachment, Classified, InboundMessage, Received};
+use vinculo_domain::conversations::{Channel, Delivery, EntryKind, Status, StatusChange};
+use vinculo_domain::ids::{ConversationId, EntryId};
+use vinculo_store::conversations::{self as store, Assignee, InboxFilter};
+use vinculo_testkit::{Backend, TestApp};
+
+fn mail(id: &str, from: &str, subject: &str, answers: &[&str]) -> InboundMessage {
+    InboundMessage {
+        channel: Channel::Email,
+        mail_channel_id: None,
+        message_id: id.to_owned(),
+        answers: answers.iter().map(|a| (*a).to_owned()).collect(),
+        from_address: from.to_owned(),
+        from_name: Some("Lucía Pérez".into()),
+        to: vec!["soporte@acme.test".into()],
+        cc: Vec::new(),
+        subject: subject.to_owned(),
+        date: None,
+        text: Some("Mi pedido PED-1 no ha llegado.".into()),
+        html: None,
+        class: Classified::Customer,
+        attachments: Vec::new(),
+    }
+}
+
+fn added(r: &Received) -> (ConversationId, bool) {
+    match r {
+        Received::Added {
+            conversation_id,
+            new_conversation,
+            ..
+        } => (*conversation_id, *new_conversation),
+        other => panic!("not added: {other:?}"),
+    }
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn a_thread_of_messages_is_one_conversation_on_the_senders_timeline(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let _ = admin(&t).await;
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let ws = actor.workspace_id;
+
+    // A first message from an unknown sender: a prospect and a new conversation.
+    let mut first = mail("a1@mail.test", "Lucia@Mail.test", "Pedido sin llegar", &[]);
+    first.attachments.push(Attachment {
+        filename: "factura.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 5,
+        content_id: None,
+        inline: false,
+        data: Some(b"%PDF-".to_vec()),
+        refused: None,
+    });
+    first.attachments.push(Attachment {
+        filename: "video.mov".into(),
+        content_type: "video/quicktime".into(),
+        size: 90_000_000,
+        content_id: None,
+        inline: false,
+        data: None,
+        refused: Some("too large".into()),
+    });
+    let r1 = receive(&t.app, &actor, &first).await.expect("first");
+    let (conv, new) = added(&r1);
+    assert!(new);
+
+    // The same message again (a mailbox read twice): nothing new.
+    let again = receive(&t.app, &actor, &first).await.expect("again");
+    assert_eq!(
+        again,
+        Received::Duplicate {
+            conversation_id: conv
+        }
+    );
+
+    // A reply by its headers, and one whose headers were lost but whose subject keeps the token.
+    let r2 = receive(
+        &t.app,
+        &actor,
+        &mail(
+            "a2@mail.test",
+            "lucia@mail.test",
+            "Re: Pedido",
+            &["a1@mail.test"],
+        ),
+    )
+    .await
+    .expect("reply");
+    assert_eq!(added(&r2), (conv, false));
+    let mut conn = t.db.conn().await.expect("conn");
+    let token = store::get(&mut conn, ws, conv)
+        .await
+        .expect("get")
+        .expect("conv")
+        .token;
+    drop(conn);
+    let subject = format!("RE: Pedido [#{}]", token.to_lowercase());
+    let r3 = receive(
+        &t.app,
+        &actor,
+        &mail("a3@mail.test", "lucia@mail.test", &subject, &[]),
+    )
+    .await
+    .expect("token reply");
+    assert_eq!(added(&r3), (conv, false));
+
+    // Another subject with no reference: a conversation of its own, same customer.
+    let r4 = receive(
+        &t.app,
+        &actor,
+        &mail("b1@mail.test", "lucia@mail.test", "Otra consulta", &[]),
+    )
+    .await
+    .expect("other");
+    let (other, new) = added(&r4);
+    assert!(new);
+    assert_ne!(other, conv);
+
+    let thread = vinculo_app::conversations::thread(&t.app, &actor, conv)
+        .await
+        .expect("thread");
+    assert_eq!(thread.entries.len(), 3);
+    assert!(thread.entries.iter().all(|e| e.kind == EntryKind::Inbound));
+    let mut conn = t.db.conn().await.expect("conn");
+    let first_interaction = thread.entries[0].interaction_id.expect("interaction");
+    let i = vinculo_store::interactions::get(&mut conn, ws, first_interaction)
+        .await
+        .expect("get")
+        .expect("interaction");
+    assert_eq!(i.channel.as_str(), "email");
+    assert_eq!(i.customer_id, thread.conversation.customer_id);
+    let files = vinculo_store::attachments::of_interactions(&mut conn, ws, &[first_interaction])
+        .await
+        .expect("files");
+    assert_eq!(files.len(), 2);
+    let pdf = files
+        .iter()
+        .find(|f| f.filename == "factura.pdf")
+        .expect("pdf");
+    let (_, bytes) = vinculo_store::attachments::data(&mut conn, ws, pdf.id)
+        .await
+        .expect("data")
+        .expect("file");
+    assert_eq!(bytes.as_deref(), Some(&b"%PDF-"[..]));
+    let mov = files
+        .iter()
+        .find(|f| f.filename == "video.mov")
+        .expect("listed");
+    assert_eq!(mov.refused.as_deref(), Some("too large"));
+
+    // The inbox lists both, newest activity first, unread until read.
+    let page = store::inbox(
+        &mut conn,
+        ws,
+        actor.user_id,
+        &InboxFilter::default(),
+        None,
+        10,
+    )
+    .await
+    .expect("inbox");
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(page.items[0].conversation.id, other);
+    assert!(page.items.iter().all(|r| r.unread));
+    assert_eq!(page.items[0].customer_name, "Lucía Pérez");
+    assert_eq!(
+        store::unread_count(&mut conn, ws, actor.user_id)
+            .await
+            .expect("count"),
+        2
+    );
+    drop(conn);
+    let mut tx = t.db.begin().await.expect("tx");
+    store::mark_read(
+        &mut tx,
+        ws,
+        conv,
+        actor.user_id,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .expect("read");
+    tx.commit().await.expect("commit");
+    let mut conn = t.db.conn().await.expect("conn");
+    assert_eq!(
+        store::unread_count(&mut conn, ws, actor.user_id)
+            .await
+            .expect("count"),
+        1
+    );
+
+    // A page at a time.
+    let one = store::inbox(
+        &mut conn,
+        ws,
+        actor.user_id,
+        &InboxFilter::default(),
+        None,
+        1,
+    )
+    .await
+    .expect("page 1");
+    let next = one.next.expect("more");
+    let two = store::inbox(
+        &mut conn,
+        ws,
+        actor.user_id,
+        &InboxFilter::default(),
+        Some(&next),
+        1,
+    )
+    .await
+    .expect("page 2");
+    assert_eq!(two.items[0].conversation.id, conv);
+    assert!(!two.items[0].unread);
+    assert!(two.next.is_none());
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn auto_replies_bounces_and_list_mail_are_not_the_customer_writing(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let _ = admin(&t).await;
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let ws = actor.workspace_id;
+    let (conv, _) = added(
+        &receive(
+            &t.app,
+            &actor,
+            &mail("c1@mail.test", "rosa@mail.test", "Factura", &[]),
+        )
+        .await
+        .expect("first"),
+    );
+    // Our reply (the outbox comes later; here its entry as it will be recorded).
+    let now = time::OffsetDateTime::now_utc();
+    let mut tx = t.db.begin().await.expect("tx");
+    store::add_entry(
+        &mut tx,
+        ws,
+        &store::NewEntry {
+            id: EntryId::new(),
+            conversation_id: conv,
+            kind: EntryKind::Outbound,
+            interaction_id: None,
+            message_id: Some("reply-1@acme.test"),
+            author_id: Some(actor.user_id),
+            body: None,
+            delivery: Some(Delivery::Sent),
+            at: now,
+        },
+    )
+    .await
+    .expect("reply");
+    let (status, until) = StatusChange::Resolve.apply(now).expect("resolve");
+    store::set_status(&mut tx, ws, conv, status, until, now)
+        .await
+        .expect("status");
+    tx.commit().await.expect("commit");
+
+    // Out of office: kept in the thread, the conversation stays resolved.
+    let mut ooo = mail(
+        "o1@mail.test",
+        "rosa@mail.test",
+        "Fuera de la oficina",
+        &["reply-1@acme.test"],
+    );
+    ooo.class = Classified::AutoReply;
+    assert_eq!(
+        added(&receive(&t.app, &actor, &ooo).await.expect("ooo")),
+        (conv, false)
+    );
+    // A bounce of our reply: the reply is marked undeliverable with the reason.
+    let mut bounce = mail(
+        "d1@mx.test",
+        "MAILER-DAEMON@mx.test",
+        "Undelivered Mail",
+        &[],
+    );
+    bounce.class = Classified::Bounce {
+        original_message_id: Some("reply-1@acme.test".into()),
+        recipient: Some("rosa@mail.test".into()),
+        status: Some("5.1.1 user unknown".into()),
+    };
+    assert_eq!(
+        added(&receive(&t.app, &actor, &bounce).await.expect("bounce")),
+        (conv, false)
+    );
+    // A list message: set aside, no customer made of the list.
+    let mut list = mail("l1@list.test", "news@list.test", "Boletín", &[]);
+    list.class = Classified::List;
+    assert_eq!(
+        receive(&t.app, &actor, &list).await.expect("list"),
+        Received::SetAside
+    );
+    // An auto-reply answering nothing we know: set aside.
+    let mut stray = mail(
+        "o2@mail.test",
+        "x@mail.test",
+        "Automatic reply",
+        &["nothing@x"],
+    );
+    stray.class = Classified::AutoReply;
+    assert_eq!(
+        receive(&t.app, &actor, &stray).await.expect("stray"),
+        Received::SetAside
+    );
+
+    let thread = vinculo_app::conversations::thread(&t.app, &actor, conv)
+        .await
+        .expect("thread");
+    assert_eq!(thread.conversation.status, Status::Resolved);
+    let kinds: Vec<EntryKind> = thread.entries.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EntryKind::Inbound,
+            EntryKind::Outbound,
+            EntryKind::AutoReply,
+            EntryKind::Bounce
+        ]
+    );
+    assert_eq!(thread.entries[1].delivery, Some(Delivery::Undeliverable));
+    assert_eq!(
+        thread.entries[1].delivery_error.as_deref(),
+        Some("rosa@mail.test: 5.1.1 user unknown")
+    );
+    // Only Rosa became a customer: not the list, not the mailer daemon.
+    let mut conn = t.db.conn().await.expect("conn");
+    let mine = InboxFilter {
+        assignee: Assignee::Anyone,
+        ..InboxFilter::default()
+    };
+    let page = store::inbox(&mut conn, ws, actor.user_id, &mine, None, 10)
+        .await
+        .expect("inbox");
+    assert_eq!(page.items.len(), 1);
+
+    // The customer writing again opens it.
+    let back = mail(
+        "c2@mail.test",
+        "rosa@mail.test",
+        "Re: Factura",
+        &["reply-1@acme.test"],
+    );
+    receive(&t.app, &actor, &back).await.expect("back");
+    let thread = vinculo_app::conversations::thread(&t.app, &actor, conv)
+        .await
+        .expect("thread");
+    assert_eq!(thread.conversation.status, Status::Open);
+}
