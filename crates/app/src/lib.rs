@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod auth;
 pub mod conversations;
+pub mod credentials;
 pub mod customers;
 pub mod demo;
 mod error;
