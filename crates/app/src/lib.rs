@@ -45,6 +45,9 @@ pub struct AppConfig {
     pub session_idle: time::Duration,
     /// How long an invitation link stays valid.
     pub invite_ttl: time::Duration,
+    /// Seals the passwords of other servers (mailboxes). None: connecting one is refused
+    /// with a message saying so (commands that never need it run without).
+    pub credentials: Option<Arc<credentials::CredentialsKey>>,
 }
 
 impl Default for AppConfig {
@@ -53,6 +56,7 @@ impl Default for AppConfig {
             password_memory_kib: 19 * 1024,
             session_idle: time::Duration::days(14),
             invite_ttl: time::Duration::days(7),
+            credentials: None,
         }
     }
 }

@@ -84,7 +84,14 @@ pub async fn run(args: ServeArgs, db_config: DbConfig, file: &FileConfig) -> any
     };
 
     let db = connect(&db_config).await?;
-    let app = App::new(db.clone(), AppConfig::default());
+    let credentials = credentials_key(&db_config.data_dir)?;
+    let app = App::new(
+        db.clone(),
+        AppConfig {
+            credentials: Some(std::sync::Arc::new(credentials)),
+            ..AppConfig::default()
+        },
+    );
     if args.demo {
         let demo = vinculo_app::demo::seed(&app)
             .await
@@ -147,4 +154,22 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// The key sealing mailbox passwords: `VINCULO_CREDENTIALS_KEY` (base64 of 32 bytes), else
+/// `<data dir>/credentials.key`, created on first start. Kept out of the database on purpose
+/// (see `vinculo_app::credentials`).
+fn credentials_key(
+    data_dir: &std::path::Path,
+) -> anyhow::Result<vinculo_app::credentials::CredentialsKey> {
+    use vinculo_app::credentials::CredentialsKey;
+    match std::env::var("VINCULO_CREDENTIALS_KEY") {
+        Ok(text) if !text.trim().is_empty() => Ok(CredentialsKey::from_base64(
+            &text,
+            "VINCULO_CREDENTIALS_KEY",
+        )?),
+        _ => Ok(CredentialsKey::load_or_create(
+            &data_dir.join("credentials.key"),
+        )?),
+    }
 }

@@ -142,6 +142,9 @@ impl TestApp {
             db.clone(),
             AppConfig {
                 password_memory_kib: 64,
+                credentials: Some(std::sync::Arc::new(
+                    vinculo_app::credentials::CredentialsKey::random(),
+                )),
                 ..AppConfig::default()
             },
         );
