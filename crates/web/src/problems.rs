@@ -188,6 +188,10 @@ fn spanish(p: &Problem) -> String {
             format!("«{value}» no es ninguna de: {}", options.join(", "))
         }
         NotAWebAddress(v) => format!("«{v}» no es una dirección web"),
+        NotAHost(v) => format!("«{v}» no es un nombre de servidor ni una dirección"),
+        NotAPort(v) => format!("«{v}» no es un puerto (de 1 a 65535)"),
+        PlainOffLoopback => "una conexión sin cifrar solo se admite con esta misma máquina (localhost, 127.0.0.1, ::1): use tls o starttls".into(),
+        NotACertificate => "no es un certificado PEM (-----BEGIN CERTIFICATE-----)".into(),
         NotTrueOrFalse => "se esperaba true o false".into(),
         NoFilterValue => "indica un valor (o usa .empty=true)".into(),
         OneChoiceAtATime => "filtra por una opción cada vez".into(),

@@ -189,6 +189,16 @@ pub enum Problem {
     NotAMergeField { fields: Vec<String> },
     #[error("a person and an organisation cannot be merged")]
     OtherKind,
+
+    // Connecting a mailbox.
+    #[error("{0:?} is not a host name or address")]
+    NotAHost(String),
+    #[error("{0:?} is not a port (1 to 65535)")]
+    NotAPort(String),
+    #[error("an unencrypted connection is only allowed to this machine (localhost, 127.0.0.1, ::1): use tls or starttls")]
+    PlainOffLoopback,
+    #[error("not a PEM certificate (-----BEGIN CERTIFICATE-----)")]
+    NotACertificate,
 }
 
 impl Problem {
@@ -197,6 +207,10 @@ impl Problem {
         use Problem::*;
         match self {
             TooLong { .. } => "too_long",
+            NotAHost(_) => "invalid_host",
+            NotAPort(_) => "invalid_port",
+            PlainOffLoopback => "unencrypted_not_local",
+            NotACertificate => "invalid_certificate",
             Missing => "required",
             NotATime(_) => "invalid_time",
             InTheFuture { .. } => "in_the_future",
