@@ -24,6 +24,7 @@ pub mod error;
 pub mod idempotency;
 pub mod interactions;
 pub mod invites;
+pub mod mail_channels;
 pub mod merges;
 pub mod page;
 pub mod quick;

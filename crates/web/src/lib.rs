@@ -14,6 +14,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod conversations;
 pub mod csrf;
 pub mod customers;
 mod docs;

@@ -1,5 +1,6 @@
 //! The shared inbox: messages arriving on a channel become interactions on the sender's
 //! timeline and entries of a conversation (`receive`); agents read, assign and answer them.
+pub mod mailboxes;
 mod receive;
 
 pub use receive::{receive, Attachment, Classified, InboundMessage, Received};

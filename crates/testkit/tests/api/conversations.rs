@@ -366,3 +366,108 @@ async fn auto_replies_bounces_and_list_mail_are_not_the_customer_writing(#[case]
         .expect("thread");
     assert_eq!(thread.conversation.status, Status::Open);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn admins_connect_mailboxes_whose_passwords_go_in_sealed_and_never_come_out(
+    #[case] backend: Backend,
+) {
+    use crate::interactions::{get, post};
+    use serde_json::json;
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let body = json!({
+        "name": "Soporte", "address": "Soporte@Acme.test",
+        "imap": {"host": "imap.acme.test", "username": "soporte", "password": "imap-s3cret"},
+        "smtp": {"host": "smtp.acme.test", "security": "starttls", "username": "soporte", "password": "smtp-s3cret"}
+    });
+    let (s, v) = post(&t, &c, "/api/v1/mail-channels", body.clone()).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["address"], "soporte@acme.test");
+    assert_eq!(v["imap"]["port"], 993);
+    assert_eq!(v["smtp"]["port"], 587);
+    assert!(!v.to_string().contains("s3cret"), "{v}");
+    let id = v["id"].as_str().expect("id").to_owned();
+
+    // Stored sealed: not in the database as text, and it opens back for the reader.
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let stored =
+        vinculo_app::conversations::mailboxes::get(&t.app, &actor, id.parse().expect("uuid"))
+            .await
+            .expect("get");
+    assert!(!stored
+        .imap
+        .sealed_password
+        .windows(6)
+        .any(|w| w == b"s3cret"));
+    let (imap, smtp) =
+        vinculo_app::conversations::mailboxes::passwords(&t.app, &stored).expect("open");
+    assert_eq!(
+        (imap.as_str(), smtp.as_str()),
+        ("imap-s3cret", "smtp-s3cret")
+    );
+
+    // The same address twice is a conflict; bad fields are named.
+    let (s, _) = post(&t, &c, "/api/v1/mail-channels", body).await;
+    assert_eq!(s, 409);
+    let (s, v) = post(
+        &t,
+        &c,
+        "/api/v1/mail-channels",
+        json!({"name": "X", "address": "x@acme.test",
+               "imap": {"host": "imap.acme.test", "security": "none", "username": "u", "password": "p"},
+               "smtp": {"host": "smtp acme", "port": 0, "username": "u", "password": "p"}}),
+    )
+    .await;
+    assert_eq!(s, 422, "{v}");
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["imap.security", "smtp.host", "smtp.port"], "{v}");
+
+    // A change without passwords keeps them; a new folder starts reading again.
+    let r = c
+        .put(t.url(&format!("/api/v1/mail-channels/{id}")))
+        .json(&json!({
+            "name": "Soporte ES", "address": "soporte@acme.test", "folder": "Soporte",
+            "imap": {"host": "imap.acme.test", "username": "soporte"},
+            "smtp": {"host": "smtp.acme.test", "security": "starttls", "username": "soporte"}
+        }))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status().as_u16(), 200);
+    let stored =
+        vinculo_app::conversations::mailboxes::get(&t.app, &actor, id.parse().expect("uuid"))
+            .await
+            .expect("get");
+    assert_eq!(stored.folder, "Soporte");
+    let (imap, _) =
+        vinculo_app::conversations::mailboxes::passwords(&t.app, &stored).expect("open");
+    assert_eq!(imap, "imap-s3cret");
+
+    // Agents cannot connect or see mailboxes' settings change; the list shows it to admins.
+    t.user("acme", "luis@acme.test", vinculo_domain::auth::Role::Agent)
+        .await;
+    let agent = t.bearer(&t.token("acme", "luis@acme.test", "read,write").await);
+    let (s, _) = post(&t, &agent, "/api/v1/mail-channels", json!({})).await;
+    assert_eq!(s, 403);
+    let (s, v) = get(&t, &c, "/api/v1/mail-channels").await;
+    assert_eq!(s, 200);
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    let r = c
+        .delete(t.url(&format!("/api/v1/mail-channels/{id}")))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(r.status().as_u16(), 204);
+    let (s, _) = get(&t, &c, &format!("/api/v1/mail-channels/{id}")).await;
+    assert_eq!(s, 404);
+}
