@@ -32,7 +32,7 @@ use utoipa_axum::routes;
         (name = "audit", description = "Who changed what"),
         (name = "customers", description = "People, their identity keys, addresses, organisations, stage, owner and tags; the workspace's customer settings; merging customers and undoing a merge"),
         (name = "organizations", description = "Organisations (customers too): domains, tax id, industry, size, and their people"),
-        (name = "inbox", description = "The shared inbox: mailboxes read over IMAP and answered over SMTP"),
+        (name = "inbox", description = "The shared inbox: conversations with customers (filter, open, assign, label, snooze, resolve, internal notes) and the mailboxes they come from, read over IMAP and answered over SMTP"),
         (name = "telephony", description = "Call events from a telephony system (generic JSON, Asterisk AMI-style, Twilio-style): the caller's card pops on the agents' pages at ringing, and the call is logged on the customer's timeline with its duration when it ends"),
         (name = "interactions", description = "Every contact with a customer on any channel: ingest (one or a batch, idempotent by source event, tied to the customer its keys name), and the customer's timeline"),
     )
@@ -77,6 +77,13 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::api::list_invites, users::api::create_invite))
         .routes(routes!(users::api::revoke_invite))
         .routes(routes!(teams::api::list_teams, teams::api::create_team))
+        .routes(routes!(conversations::api::list_conversations))
+        .routes(routes!(conversations::api::unread))
+        .routes(routes!(
+            conversations::api::get_conversation,
+            conversations::api::patch_conversation
+        ))
+        .routes(routes!(conversations::api::add_note))
         .routes(routes!(
             conversations::mailboxes_api::list_mailboxes,
             conversations::mailboxes_api::create_mailbox

@@ -140,7 +140,7 @@ pub async fn update(
     Ok(after)
 }
 
-/// The workspace's mailboxes (admins and managers see them).
+/// The workspace's mailboxes (admins).
 pub async fn list(app: &App, actor: &Principal) -> Result<Vec<MailChannelRecord>, AppError> {
     actor.require(Area::Workspace, Access::Read)?;
     let mut conn = app.db.conn().await?;

@@ -1,5 +1,6 @@
 //! The shared inbox: messages arriving on a channel become interactions on the sender's
 //! timeline and entries of a conversation (`receive`); agents read, assign and answer them.
+pub mod inbox;
 pub mod mailboxes;
 mod receive;
 
@@ -7,14 +8,19 @@ pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
 
 use crate::{AppError, Principal};
 use vinculo_domain::auth::{Access, Area};
-use vinculo_domain::ids::ConversationId;
+use vinculo_domain::ids::{ConversationId, InteractionId};
+use vinculo_store::attachments::AttachmentInfo;
 use vinculo_store::conversations::{self as store, ConversationRecord, EntryRecord};
+use vinculo_store::interactions::InteractionRecord;
 
-/// A conversation with its entries, oldest first, and its labels.
+/// A conversation with its entries, oldest first, its labels, the interactions its messages
+/// are and their attachments.
 pub struct Thread {
     pub conversation: ConversationRecord,
     pub entries: Vec<EntryRecord>,
     pub labels: Vec<String>,
+    pub interactions: std::collections::HashMap<InteractionId, InteractionRecord>,
+    pub attachments: Vec<AttachmentInfo>,
 }
 
 /// One conversation as an agent opens it.
@@ -23,16 +29,28 @@ pub async fn thread(
     actor: &Principal,
     id: ConversationId,
 ) -> Result<Thread, AppError> {
-    actor.require(Area::Interactions, Access::Read)?;
+    actor.require(Area::Service, Access::Read)?;
     let mut conn = app.db.conn().await?;
     let conversation = store::get(&mut conn, actor.workspace_id, id)
         .await?
         .ok_or(AppError::NotFound("conversation"))?;
     let entries = store::entries(&mut conn, actor.workspace_id, id).await?;
     let labels = store::labels(&mut conn, actor.workspace_id, id).await?;
+    let ids: Vec<InteractionId> = entries.iter().filter_map(|e| e.interaction_id).collect();
+    let mut interactions = std::collections::HashMap::new();
+    for i in &ids {
+        if let Some(r) = vinculo_store::interactions::get(&mut conn, actor.workspace_id, *i).await?
+        {
+            interactions.insert(*i, r);
+        }
+    }
+    let attachments =
+        vinculo_store::attachments::of_interactions(&mut conn, actor.workspace_id, &ids).await?;
     Ok(Thread {
         conversation,
         entries,
         labels,
+        interactions,
+        attachments,
     })
 }

@@ -471,3 +471,144 @@ async fn admins_connect_mailboxes_whose_passwords_go_in_sealed_and_never_come_ou
     let (s, _) = get(&t, &c, &format!("/api/v1/mail-channels/{id}")).await;
     assert_eq!(s, 404);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn agents_work_the_inbox_over_the_api(#[case] backend: Backend) {
+    use crate::interactions::{get, post};
+    use serde_json::json;
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let luis = t
+        .user("acme", "luis@acme.test", vinculo_domain::auth::Role::Agent)
+        .await;
+    let agent = t.bearer(&t.token("acme", "luis@acme.test", "read,write").await);
+    t.user(
+        "acme",
+        "mar@acme.test",
+        vinculo_domain::auth::Role::Marketer,
+    )
+    .await;
+    let marketer = t.bearer(&t.token("acme", "mar@acme.test", "read,write").await);
+    let (first, _) = added(
+        &receive(
+            &t.app,
+            &actor,
+            &mail("m1@mail.test", "lucia@mail.test", "Pedido", &[]),
+        )
+        .await
+        .expect("m1"),
+    );
+    let (second, _) = added(
+        &receive(
+            &t.app,
+            &actor,
+            &mail("m2@mail.test", "rosa@mail.test", "Factura", &[]),
+        )
+        .await
+        .expect("m2"),
+    );
+
+    let (s, v) = get(&t, &agent, "/api/v1/conversations:unread").await;
+    assert_eq!((s, v["unread"].as_u64()), (200, Some(2)), "{v}");
+    let (s, v) = get(&t, &agent, "/api/v1/conversations?status=open").await;
+    assert_eq!(s, 200, "{v}");
+    let items = v["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], second.to_string());
+    assert_eq!(items[0]["unread"], true);
+
+    // Opening one marks it read for the agent (not for others).
+    let (s, v) = get(&t, &agent, &format!("/api/v1/conversations/{first}")).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["entries"][0]["kind"], "inbound");
+    assert_eq!(v["entries"][0]["interaction"]["channel"], "email");
+    assert_eq!(
+        v["entries"][0]["interaction"]["body"],
+        "Mi pedido PED-1 no ha llegado."
+    );
+    let (_, v) = get(&t, &agent, "/api/v1/conversations:unread").await;
+    assert_eq!(v["unread"].as_u64(), Some(1));
+    let (_, v) = get(&t, &c, "/api/v1/conversations:unread").await;
+    assert_eq!(v["unread"].as_u64(), Some(2));
+
+    // Assign, label, note, snooze; then filter by them.
+    let r = agent
+        .patch(t.url(&format!("/api/v1/conversations/{first}")))
+        .json(
+            &json!({"assignee_id": luis.to_string(), "labels": [" Envíos ", "urgente", "envíos"]}),
+        )
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status().as_u16(), 200);
+    let v: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(v["conversation"]["labels"], json!(["envíos", "urgente"]));
+    let (s, _) = post(
+        &t,
+        &agent,
+        &format!("/api/v1/conversations/{first}/notes"),
+        json!({"body": "Llamar al almacén"}),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (_, v) = get(&t, &agent, "/api/v1/conversations?assignee=me").await;
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(1));
+    let (_, v) = get(&t, &agent, "/api/v1/conversations?label=Urgente").await;
+    assert_eq!(v["items"][0]["id"], first.to_string());
+    let (_, v) = get(&t, &agent, "/api/v1/conversations?assignee=none").await;
+    assert_eq!(v["items"][0]["id"], second.to_string());
+    let r = agent
+        .patch(t.url(&format!("/api/v1/conversations/{second}")))
+        .json(&json!({"status": "snoozed", "snoozed_until": "2099-01-01T09:00:00Z"}))
+        .send()
+        .await
+        .expect("snooze");
+    assert_eq!(r.status().as_u16(), 200);
+    let (_, v) = get(&t, &agent, "/api/v1/conversations?status=snoozed").await;
+    assert_eq!(v["items"][0]["snoozed_until"], "2099-01-01T09:00:00Z");
+    let (_, v) = get(&t, &agent, &format!("/api/v1/conversations/{first}")).await;
+    let kinds: Vec<&str> = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["inbound", "note"]);
+
+    // Bad input is named; a marketer does not work the inbox; another workspace sees nothing.
+    let r = agent
+        .patch(t.url(&format!("/api/v1/conversations/{first}")))
+        .json(&json!({"status": "snoozed", "snoozed_until": "2001-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .expect("past");
+    assert_eq!(r.status().as_u16(), 422);
+    let r = agent
+        .patch(t.url(&format!("/api/v1/conversations/{first}")))
+        .json(&json!({"assignee_id": t.user("acme", "eva@acme.test", vinculo_domain::auth::Role::Marketer).await.to_string()}))
+        .send()
+        .await
+        .expect("bad assignee");
+    assert_eq!(r.status().as_u16(), 422);
+    let (s, _) = get(&t, &agent, "/api/v1/conversations?status=closed").await;
+    assert_eq!(s, 422);
+    let (s, _) = get(&t, &marketer, "/api/v1/conversations").await;
+    assert_eq!(s, 403);
+    t.user(
+        "other",
+        "olga@other.test",
+        vinculo_domain::auth::Role::Admin,
+    )
+    .await;
+    let other = t.bearer(&t.token("other", "olga@other.test", "read,write").await);
+    let (s, _) = get(&t, &other, &format!("/api/v1/conversations/{first}")).await;
+    assert_eq!(s, 404);
+    let (_, v) = get(&t, &other, "/api/v1/conversations").await;
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(0));
+}
