@@ -26,6 +26,7 @@ pub mod interactions;
 pub mod invites;
 pub mod mail_channels;
 pub mod merges;
+pub mod outbox;
 pub mod page;
 pub mod quick;
 pub mod sessions;
