@@ -25,7 +25,7 @@ use vinculo_domain::ids::{CustomerId, MergeId, WorkspaceId};
 
 /// Tables whose rows a merge moves from the losers to the survivor: each has an `id` and a
 /// `customer_id`. Tickets and orders join this list when they arrive.
-pub const MOVING: [&str; 2] = ["interactions", "consent_events"];
+pub const MOVING: [&str; 3] = ["interactions", "consent_events", "conversations"];
 
 #[derive(Iden, Clone, Copy)]
 enum Merges {

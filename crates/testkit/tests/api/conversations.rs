@@ -612,3 +612,61 @@ async fn agents_work_the_inbox_over_the_api(#[case] backend: Backend) {
     let (_, v) = get(&t, &other, "/api/v1/conversations").await;
     assert_eq!(v["items"].as_array().map(Vec::len), Some(0));
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn a_merge_takes_the_conversations_to_the_survivor_and_its_undo_brings_them_back(
+    #[case] backend: Backend,
+) {
+    use crate::interactions::post;
+    use serde_json::json;
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let (conv, _) = added(
+        &receive(
+            &t.app,
+            &actor,
+            &mail("x1@mail.test", "lucia.perez@mail.test", "Pedido", &[]),
+        )
+        .await
+        .expect("mail"),
+    );
+    let thread = vinculo_app::conversations::thread(&t.app, &actor, conv)
+        .await
+        .expect("thread");
+    let loser = thread.conversation.customer_id;
+    let (s, v) = post(
+        &t,
+        &c,
+        "/api/v1/customers",
+        json!({"given_name": "Lucía", "family_name": "Pérez"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let survivor = v["id"].as_str().expect("id").to_owned();
+    let (s, m) = post(
+        &t,
+        &c,
+        "/api/v1/customers:merge",
+        json!({"survivor": survivor, "merge": [loser.to_string()]}),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
+    assert_eq!(m["moved"]["conversations"], 1, "{m}");
+    let thread = vinculo_app::conversations::thread(&t.app, &actor, conv)
+        .await
+        .expect("thread");
+    assert_eq!(thread.conversation.customer_id.to_string(), survivor);
+    let merge = m["id"].as_str().expect("merge id");
+    let (s, v) = post(&t, &c, &format!("/api/v1/merges/{merge}/undo"), json!({})).await;
+    assert_eq!(s, 200, "{v}");
+    let thread = vinculo_app::conversations::thread(&t.app, &actor, conv)
+        .await
+        .expect("thread");
+    assert_eq!(thread.conversation.customer_id, loser);
+}

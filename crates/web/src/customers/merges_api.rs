@@ -83,7 +83,7 @@ pub struct MergeOut {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub undone_at: Option<OffsetDateTime>,
-    /// How many rows moved to the survivor: `interactions`, `consent_events`,
+    /// How many rows moved to the survivor: `interactions`, `consent_events`, `conversations`,
     /// `consents_added` (opt-outs kept), `links` (people of a merged organisation),
     /// `suggestions_resolved`.
     pub moved: BTreeMap<String, u64>,
