@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tokio::sync::broadcast;
-use vinculo_domain::ids::{CustomerId, InteractionId, UserId, WorkspaceId};
+use vinculo_domain::ids::{ConversationId, CustomerId, InteractionId, UserId, WorkspaceId};
 use vinculo_domain::interactions::CallState;
 
 use crate::telephony::CallCard;
@@ -12,6 +12,17 @@ use crate::telephony::CallCard;
 /// Something that happened.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
+    /// A conversation got a message or a note, or an agent changed it.
+    ConversationChanged {
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+    },
+    /// Who has a conversation open now, and who is replying.
+    Presence {
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        viewers: Arc<[crate::conversations::presence::Viewer]>,
+    },
     /// An interaction was committed to a customer's timeline.
     InteractionAdded {
         workspace_id: WorkspaceId,

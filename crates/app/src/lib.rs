@@ -72,6 +72,8 @@ pub struct App {
     ingest: Arc<std::sync::OnceLock<interactions::Queue>>,
     /// Live events for the pages that show changes as they happen.
     pub events: Arc<events::Events>,
+    /// Who has which conversation open (the inbox's collision warning).
+    pub presence: Arc<conversations::presence::Presence>,
 }
 
 impl App {
@@ -83,6 +85,7 @@ impl App {
             login_limiter: Arc::new(ratelimit::LoginLimiter::default()),
             ingest: Arc::new(std::sync::OnceLock::new()),
             events: Arc::new(events::Events::default()),
+            presence: Arc::new(conversations::presence::Presence::default()),
         }
     }
 

@@ -166,6 +166,7 @@ pub async fn change(
     )
     .await?;
     tx.commit().await?;
+    super::changed(app, ws, id);
     super::thread(app, actor, id).await
 }
 
@@ -207,5 +208,6 @@ pub async fn add_note(
     )
     .await?;
     tx.commit().await?;
+    super::changed(app, ws, id);
     Ok(entry)
 }

@@ -2,6 +2,7 @@
 //! timeline and entries of a conversation (`receive`); agents read, assign and answer them.
 pub mod inbox;
 pub mod mailboxes;
+pub mod presence;
 mod receive;
 
 pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
@@ -53,4 +54,13 @@ pub async fn thread(
         interactions,
         attachments,
     })
+}
+
+/// Tells the live pages a conversation changed (after its commit).
+pub(crate) fn changed(app: &crate::App, ws: vinculo_domain::ids::WorkspaceId, id: ConversationId) {
+    app.events
+        .publish(crate::events::Event::ConversationChanged {
+            workspace_id: ws,
+            conversation_id: id,
+        });
 }

@@ -145,6 +145,7 @@ pub async fn receive(
     store::touch(&mut tx, ws, conversation_id, at, true, status).await?;
     store_attachments(&mut tx, ws, interaction_id.0, &msg.attachments, now).await?;
     tx.commit().await?;
+    super::changed(app, ws, conversation_id);
     Ok(Received::Added {
         conversation_id,
         interaction_id: Some(interaction_id.0),
@@ -331,6 +332,7 @@ async fn side_entry(
     )
     .await?;
     tx.commit().await?;
+    super::changed(app, ws, conversation_id);
     Ok(Received::Added {
         conversation_id,
         interaction_id: None,
