@@ -11,6 +11,7 @@
 //!
 //! The parse path has a fuzz target, `fuzz/fuzz_targets/email_parse.rs` under this crate; see
 //! `docs/email-fuzzing.md` for how to run it.
+mod charset;
 mod classify;
 mod dsn;
 mod parse;
@@ -104,6 +105,9 @@ pub struct Attachment {
     pub content_id: Option<String>,
     /// Meant to be shown in the body rather than offered as a download.
     pub inline: bool,
+    /// The part's boundary or transfer encoding was broken (a cut-off message): `content`
+    /// holds what could be decoded, or the raw bytes as they came.
+    pub broken: bool,
     pub content: Content,
 }
 
@@ -164,10 +168,11 @@ pub enum Defect {
     /// No `Date`, or one that could not be read.
     MissingDate,
     MissingMessageId,
-    /// A part whose encoding or boundary was broken; its raw bytes were kept as text.
-    BrokenPart {
-        index: usize,
-    },
+    /// A MIME boundary or transfer encoding was broken; what could be read was kept (see
+    /// [`Attachment::broken`]).
+    BrokenMime,
+    /// A text part named a charset no one knows; it was read as Windows-1252.
+    UnknownCharset(String),
 }
 
 /// Why a message could not be read at all.

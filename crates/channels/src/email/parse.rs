@@ -1,11 +1,14 @@
 //! From raw bytes to a [`Message`]: mail-parser does the MIME and charset work (RFC 2045–2047,
 //! 2231, the ISO-8859 and Windows code pages and the multi-byte ones); this file picks what
 //! Vinculo keeps and puts it in its own types.
-use mail_parser::{Address, HeaderValue, MessageParser, PartType};
+use std::borrow::Cow;
+
+use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
 use time::OffsetDateTime;
 
 use super::{
-    classify, parts, quote, sanitize, text, token, Defect, Limits, Mailbox, Message, ParseError,
+    charset, classify, parts, quote, sanitize, text, token, Defect, Limits, Mailbox, Message,
+    ParseError,
 };
 
 /// Reads one message. Fails only when it is over `limits.max_message_bytes` or has no header at
@@ -17,17 +20,21 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Message, ParseError> {
             limit: limits.max_message_bytes,
         });
     }
+    let raw = charset::headers_as_utf8(raw);
     let msg = MessageParser::default()
-        .parse(raw)
+        .parse(raw.as_ref())
         .filter(|m| !m.headers().is_empty())
         .ok_or(ParseError::NotAMessage)?;
 
+    let mut defects = Vec::new();
     let from = first(msg.from()).or_else(|| first(msg.sender()));
     let subject = msg.subject().map(str::trim).unwrap_or_default().to_string();
-    let html = html_body(&msg);
-    let body_text = plain_text(&msg, html.as_deref());
+    let html = html_body(&msg, &mut defects);
+    let Body {
+        text: body_text,
+        parts: body_parts,
+    } = plain_text(&msg, html.as_deref(), &mut defects);
     let split = quote::split_reply(&body_text);
-    let mut defects = Vec::new();
 
     let message_id = msg.message_id().and_then(parts::bare_id);
     let date = msg
@@ -43,13 +50,9 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Message, ParseError> {
     if message_id.is_none() {
         defects.push(Defect::MissingMessageId);
     }
-    defects.extend(
-        msg.parts
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.is_encoding_problem)
-            .map(|(index, _)| Defect::BrokenPart { index }),
-    );
+    if msg.parts.iter().any(|p| p.is_encoding_problem) {
+        defects.push(Defect::BrokenMime);
+    }
 
     Ok(Message {
         kind: classify::classify(&msg, from.as_ref(), &subject),
@@ -61,7 +64,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Message, ParseError> {
         message_id,
         in_reply_to: ids(msg.in_reply_to()),
         references: ids(msg.references()),
-        attachments: parts::attachments(&msg, limits),
+        attachments: parts::attachments(&msg, &body_parts, limits),
         from,
         subject,
         text: body_text,
@@ -109,31 +112,67 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 
 /// The HTML parts that are HTML (mail-parser also lists a text-only message's text here, to be
 /// converted), joined and sanitised, remote images blocked.
-fn html_body(msg: &mail_parser::Message<'_>) -> Option<String> {
-    let html: Vec<&str> = msg
+fn html_body(msg: &mail_parser::Message<'_>, defects: &mut Vec<Defect>) -> Option<String> {
+    let html: Vec<Cow<'_, str>> = msg
         .html_body
         .iter()
-        .filter_map(|&id| match &msg.parts.get(id as usize)?.body {
-            PartType::Html(html) => Some(html.as_ref()),
-            _ => None,
+        .filter_map(|&id| {
+            let part = msg.parts.get(id as usize)?;
+            match &part.body {
+                PartType::Html(html) => Some(decoded(msg, part, html, defects)),
+                _ => None,
+            }
         })
         .collect();
     if html.is_empty() {
         return None;
     }
     let clean = sanitize::sanitize_html(&html.join("\n"), sanitize::RemoteImages::Block);
-    (!clean.trim().is_empty()).then_some(clean)
+    let clean = clean.trim();
+    (!clean.is_empty()).then(|| clean.to_string())
+}
+
+/// A body part's text, decoded again when its charset was unknown (see [`charset::redecode`]).
+fn decoded<'a>(
+    msg: &mail_parser::Message<'_>,
+    part: &MessagePart<'_>,
+    text: &'a str,
+    defects: &mut Vec<Defect>,
+) -> Cow<'a, str> {
+    match charset::redecode(msg.raw_message(), part) {
+        Some((name, text)) => {
+            if !defects.contains(&Defect::UnknownCharset(name.clone())) {
+                defects.push(Defect::UnknownCharset(name));
+            }
+            Cow::Owned(text)
+        }
+        None => Cow::Borrowed(text),
+    }
+}
+
+struct Body {
+    text: String,
+    /// Parts read as the body that mail-parser listed as attachments.
+    parts: Vec<u32>,
 }
 
 /// The text/plain parts joined (Apple Mail cuts the text around inline images); an HTML part
-/// standing in for a missing one is rendered from its sanitised form.
-fn plain_text(msg: &mail_parser::Message<'_>, clean_html: Option<&str>) -> String {
+/// standing in for a missing one is rendered from its sanitised form. With neither, the text
+/// parts whose boundary broke (mail-parser sets them aside as attachments) are the body.
+fn plain_text(
+    msg: &mail_parser::Message<'_>,
+    clean_html: Option<&str>,
+    defects: &mut Vec<Defect>,
+) -> Body {
     let mut pieces = Vec::new();
     let mut html_rendered = false;
     for &id in &msg.text_body {
-        match msg.parts.get(id as usize).map(|p| &p.body) {
-            Some(PartType::Text(t)) => pieces.push(text::tidy(t)),
-            Some(PartType::Html(_)) if !html_rendered => {
+        let Some(part) = msg.parts.get(id as usize) else {
+            continue;
+        };
+        match &part.body {
+            PartType::Text(t) => pieces.push(text::tidy(&decoded(msg, part, t, defects))),
+            PartType::Html(_) if !html_rendered => {
                 html_rendered = true;
                 pieces.extend(clean_html.map(text::html_to_text));
             }
@@ -141,5 +180,22 @@ fn plain_text(msg: &mail_parser::Message<'_>, clean_html: Option<&str>) -> Strin
         }
     }
     pieces.retain(|p| !p.is_empty());
-    pieces.join("\n\n")
+    let mut parts = Vec::new();
+    if pieces.is_empty() {
+        for &id in &msg.attachments {
+            let Some(part) = msg.parts.get(id as usize) else {
+                continue;
+            };
+            if let (true, PartType::Text(t)) = (part.is_encoding_problem, &part.body) {
+                if part.attachment_name().is_none() {
+                    pieces.push(text::tidy(&decoded(msg, part, t, defects)));
+                    parts.push(id);
+                }
+            }
+        }
+    }
+    Body {
+        text: pieces.join("\n\n"),
+        parts,
+    }
 }

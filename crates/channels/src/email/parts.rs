@@ -1,18 +1,32 @@
 //! Attachments and inline parts: what each is called and holds, and which are too large to keep.
+use std::borrow::Cow;
+
+use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
 use mail_parser::{MessagePart, MimeHeaders, PartType};
 
 use super::{Attachment, Content, Limits, Refusal};
 
 /// Every part mail-parser did not take as a body (it lists inline images both ways), in
-/// message order.
-pub(crate) fn attachments(msg: &mail_parser::Message<'_>, limits: &Limits) -> Vec<Attachment> {
-    msg.attachments()
+/// message order, but for the parts in `body` (broken text parts read as the body).
+pub(crate) fn attachments(
+    msg: &mail_parser::Message<'_>,
+    body: &[u32],
+    limits: &Limits,
+) -> Vec<Attachment> {
+    msg.attachments
+        .iter()
+        .filter(|id| !body.contains(id))
+        .filter_map(|&id| msg.parts.get(id as usize))
         .map(|part| attachment(part, limits))
         .collect()
 }
 
 fn attachment(part: &MessagePart<'_>, limits: &Limits) -> Attachment {
-    let bytes = part.contents();
+    let bytes = if part.is_encoding_problem {
+        salvage(part)
+    } else {
+        Cow::Borrowed(part.contents())
+    };
     let size = bytes.len();
     let content = if size > limits.max_attachment_bytes {
         Content::Refused(Refusal::TooLarge {
@@ -20,7 +34,7 @@ fn attachment(part: &MessagePart<'_>, limits: &Limits) -> Attachment {
             limit: limits.max_attachment_bytes,
         })
     } else {
-        Content::Kept(bytes.to_vec())
+        Content::Kept(bytes.into_owned())
     };
     let disposition = part.content_disposition();
     let inline = match disposition {
@@ -35,8 +49,33 @@ fn attachment(part: &MessagePart<'_>, limits: &Limits) -> Attachment {
         size,
         content_id: part.content_id().and_then(bare_id),
         inline,
+        broken: part.is_encoding_problem,
         content,
     }
+}
+
+/// A broken part's bytes decoded as far as they go: mail-parser keeps a part whose closing
+/// boundary never came undecoded, and a cut-off base64 attachment is still, up to the cut, the
+/// file that was sent.
+fn salvage<'a>(part: &'a MessagePart<'_>) -> Cow<'a, [u8]> {
+    let raw = part.contents();
+    let encoding = part
+        .content_transfer_encoding()
+        .map(|e| e.trim().to_ascii_lowercase());
+    let decoded = match encoding.as_deref() {
+        Some("base64") => {
+            let mut clean: Vec<u8> = raw
+                .iter()
+                .copied()
+                .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                .collect();
+            clean.truncate(clean.len() / 4 * 4);
+            base64_decode(&clean)
+        }
+        Some("quoted-printable") => quoted_printable_decode(raw),
+        _ => None,
+    };
+    decoded.map_or(Cow::Borrowed(raw), Cow::Owned)
 }
 
 /// `type/subtype` in lower case; `application/octet-stream` when the part does not say.

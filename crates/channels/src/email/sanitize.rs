@@ -36,7 +36,9 @@ pub fn sanitize_html(html: &str, remote_images: RemoteImages) -> String {
 
 static POLICY: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::default();
-    b.add_tags(["font"])
+    // A `<title>`'s words are not part of the message; ammonia drops only the tag.
+    b.add_clean_content_tags(["title"])
+        .add_tags(["font"])
         .add_generic_attributes(["style", "dir", "align"])
         .add_tag_attributes("img", [REMOTE_SRC])
         .add_tag_attributes("font", ["color", "face", "size"])
