@@ -69,3 +69,14 @@ fn bytes_with_no_header_are_not_a_message() {
         );
     }
 }
+
+#[test]
+fn a_message_part_nested_in_a_message_part_does_not_stop_the_parse() {
+    // Found by the fuzz target: mail-parser 0.11 trips a debug assertion on it ("Invalid part
+    // ID", fixed in 1.0), so the workspace builds mail-parser without debug assertions, as a
+    // release build does.
+    let raw = b"0\nContent-Type: multipart/mixed;\tboundary=b\r\n\r\n--b\r\n\
+                Content-Type: message/rfc822\r\n\r\no\r\nContent-Type: message/rfc822\n\
+                \r\ns d\r\n\r\n--b--\r";
+    assert!(parse(raw, &Limits::default()).is_ok());
+}
