@@ -45,13 +45,22 @@ fn join(lines: &[&str]) -> String {
 }
 
 fn history_start(lines: &[&str]) -> Option<usize> {
+    // Where the run of quoted (or blank) lines that goes to the end starts; found once, so a
+    // long text of quotes is read in one pass.
+    let quotes_from = lines
+        .iter()
+        .rposition(|l| {
+            let l = l.trim();
+            !l.is_empty() && !l.starts_with('>')
+        })
+        .map_or(0, |last_text| last_text + 1);
     (0..lines.len()).find_map(|i| {
         let line = lines[i].trim();
         if is_original_message(line) || is_attribution(line, lines.get(i + 1).copied()) {
             Some(i)
         } else if is_header(line, FROM) && outlook_block(&lines[i + 1..]) {
             Some(rule_above(lines, i))
-        } else if line.starts_with('>') && only_quotes_follow(&lines[i..]) {
+        } else if line.starts_with('>') && i >= quotes_from {
             Some(i)
         } else {
             None
@@ -128,13 +137,6 @@ fn rule_above(lines: &[&str], from: usize) -> usize {
         Some(i) if lines[i].trim().len() >= 10 && lines[i].trim().chars().all(|c| c == '_') => i,
         _ => from,
     }
-}
-
-fn only_quotes_follow(lines: &[&str]) -> bool {
-    lines.iter().all(|l| {
-        let l = l.trim();
-        l.is_empty() || l.starts_with('>')
-    })
 }
 
 /// The `-- ` delimiter (RFC 3676; many clients drop its space), or the one-line footer a phone
