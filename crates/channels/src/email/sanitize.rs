@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
 
-mod images;
+mod rewrite;
 
 /// Whether `<img src="https://…">` is kept.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,12 +25,12 @@ pub const REMOTE_SRC: &str = "data-remote-src";
 /// Sanitises an HTML body. Inline images (`cid:`) and embedded raster `data:` images stay:
 /// they load nothing from outside.
 pub fn sanitize_html(html: &str, remote_images: RemoteImages) -> String {
-    let clean = POLICY.clean(html).to_string();
+    let clean = POLICY.clean(&rewrite::limit_depth(html)).to_string();
     match remote_images {
         RemoteImages::Allow => clean,
         // Ammonia cannot add an attribute, so the move is made on its output and the result
         // goes through ammonia again: what leaves here has always been through it last.
-        RemoteImages::Block => POLICY.clean(&images::hold_back(&clean)).to_string(),
+        RemoteImages::Block => POLICY.clean(&rewrite::hold_back(&clean)).to_string(),
     }
 }
 
@@ -133,7 +133,7 @@ fn filter<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, 
             Some("data") => is_raster_data(value),
             _ => false,
         },
-        ("img", REMOTE_SRC) => images::is_remote(value),
+        ("img", REMOTE_SRC) => rewrite::is_remote(value),
         (_, "href" | "cite") => {
             matches!(scheme.as_deref(), Some("http" | "https" | "mailto" | "tel"))
         }

@@ -100,3 +100,31 @@ fn text_that_looks_like_markup_stays_text() {
     assert!(!out.contains("<img"), "{out}");
     assert!(out.contains("1 &lt; 2 &amp; &lt;script&gt;"), "{out}");
 }
+
+#[test]
+fn absurdly_deep_nesting_is_flattened_and_keeps_its_text() {
+    let n = 20_000;
+    let html = format!("{}fondo{}", "<div>".repeat(n), "</div>".repeat(n));
+    let started = std::time::Instant::now();
+    let out = block(&html);
+    // Quadratic in the depth before the cap: minutes for this input.
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    assert!(out.contains("fondo"));
+    assert_eq!(out.matches("<div>").count(), rewrite::MAX_DEPTH);
+}
+
+#[test]
+fn a_script_past_the_depth_cap_is_dropped_with_its_code() {
+    let html = format!("{}<script>alert('x')</script>texto", "<div>".repeat(300));
+    let out = block(&html);
+    assert!(!out.contains("alert"), "{out}");
+    assert!(out.contains("texto"));
+}
+
+#[test]
+fn unclosed_paragraphs_and_list_items_do_not_count_as_depth() {
+    let html = format!("<ul>{}</ul>{}", "<li>uno".repeat(400), "<p>dos".repeat(400));
+    let out = block(&html);
+    assert_eq!(out.matches("<li>").count(), 400);
+    assert_eq!(out.matches("<p>").count(), 400);
+}
