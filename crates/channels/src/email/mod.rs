@@ -25,7 +25,7 @@ mod token;
 pub use parse::parse;
 pub use quote::{split_reply, Split};
 pub use reply::{header_value, reply_ids, HeaderInjection, ReplyIds, MAX_REFERENCES};
-pub use sanitize::{sanitize_html, RemoteImages};
+pub use sanitize::{sanitize_html, RemoteImages, REMOTE_SRC};
 pub use token::{find_token, render_token, ConversationToken};
 
 use time::OffsetDateTime;
