@@ -1,0 +1,2 @@
+//! The channels crate's integration suite, a module per channel.
+mod email;
