@@ -6,7 +6,6 @@
 //! - [`sanitize_html`] — the HTML policy: ammonia's allow-list, links opened with no opener or
 //!   referrer, remote images held back (their URL kept in `data-remote-src`).
 //! - [`split_reply`] — the new text apart from the quoted history and the signature.
-//! - [`ConversationToken`], [`render_token`], [`find_token`] — the `[#VC-…]` subject tag.
 //! - [`header_value`], [`reply_ids`] — for building a reply's headers safely.
 //!
 //! The parse path has a fuzz target, `fuzz/fuzz_targets/email_parse.rs` under this crate; see
@@ -20,13 +19,11 @@ mod quote;
 mod reply;
 mod sanitize;
 mod text;
-mod token;
 
 pub use parse::parse;
 pub use quote::{split_reply, Split};
 pub use reply::{header_value, reply_ids, HeaderInjection, ReplyIds, MAX_REFERENCES};
 pub use sanitize::{sanitize_html, RemoteImages, REMOTE_SRC};
-pub use token::{find_token, render_token, ConversationToken};
 
 use time::OffsetDateTime;
 
@@ -87,7 +84,7 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
     pub kind: Kind,
     /// The `[#VC-…]` tag found in the subject.
-    pub conversation_token: Option<ConversationToken>,
+    pub conversation_token: Option<String>,
     /// What was wrong with the message but did not stop it being read.
     pub defects: Vec<Defect>,
 }

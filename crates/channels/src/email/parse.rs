@@ -7,8 +7,7 @@ use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders,
 use time::OffsetDateTime;
 
 use super::{
-    charset, classify, parts, quote, sanitize, text, token, Defect, Limits, Mailbox, Message,
-    ParseError,
+    charset, classify, parts, quote, sanitize, text, Defect, Limits, Mailbox, Message, ParseError,
 };
 
 /// Reads one message. Fails only when it is over `limits.max_message_bytes` or has no header at
@@ -56,7 +55,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Message, ParseError> {
 
     Ok(Message {
         kind: classify::classify(&msg, from.as_ref(), &subject),
-        conversation_token: token::find_token(&subject),
+        conversation_token: vinculo_domain::conversations::find_token(&subject),
         to: mailboxes(msg.to()),
         cc: mailboxes(msg.cc()),
         reply_to: mailboxes(msg.reply_to()),

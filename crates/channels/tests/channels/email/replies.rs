@@ -1,5 +1,5 @@
 //! Replies: the new text apart from history and signature, threading ids and the subject tag.
-use vinculo_channels::email::{parse, reply_ids, ConversationToken, Limits};
+use vinculo_channels::email::{parse, reply_ids, Limits};
 
 use super::fixture;
 
@@ -14,7 +14,7 @@ fn an_outlook_reply_in_spanish_folds_the_history_under_its_header_block() {
     let quoted = m.quoted_text.expect("the history");
     assert!(quoted.starts_with("________________________________\nDe: Soporte Tienda"));
     assert!(quoted.ends_with("Tu pedido salió ayer del almacén.\n\nUn saludo,\nSoporte"));
-    assert_eq!(m.conversation_token, ConversationToken::parse("1A2B3C"));
+    assert_eq!(m.conversation_token.as_deref(), Some("VC-1A2B3C4D5E"));
     assert_eq!(m.in_reply_to, ["vc.4521.2@tienda.es"]);
     assert_eq!(m.references, ["vc.4521.1@tienda.es", "vc.4521.2@tienda.es"]);
 }
