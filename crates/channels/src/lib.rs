@@ -4,4 +4,5 @@
 //! app acts on the events.
 #![forbid(unsafe_code)]
 
+pub mod email_transport;
 pub mod telephony;
