@@ -6,6 +6,7 @@
 //! - [`fetch`]: [`fetch::fetch_new`] since a [`fetch::Cursor`], never marking mail read;
 //!   [`fetch::delete_stored`] for the optional delete-after-fetch.
 //! - [`idle`]: [`idle::wait_for_mail`], IDLE or polling.
+//! - [`watch`]: [`watch::Watcher`], the loop a background task drives (at-least-once).
 //! - [`tls`] and [`error`]: connecting, and what goes wrong.
 
 pub mod error;
@@ -13,11 +14,13 @@ pub mod fetch;
 pub mod idle;
 pub mod imap;
 pub mod tls;
+pub mod watch;
 
 pub use error::TransportError;
 pub use fetch::{delete_stored, fetch_new, Batch, Cursor, Fetched};
 pub use idle::{wait_for_mail, Wakeup};
 pub use imap::{test_connection as test_imap, ImapCheck, ImapConfig, ImapSession};
+pub use watch::{WatchOptions, Watcher};
 
 use std::time::Duration;
 
