@@ -1,5 +1,6 @@
 //! What can go wrong talking to a mail server, in words an admin can act on, each with a
-//! stable snake_case `code()` the UI translates.
+//! stable snake_case `code()` the UI translates; and the SMTP send's permanent / transient
+//! split a durable outbox retries on.
 
 use std::time::Duration;
 
@@ -28,6 +29,12 @@ pub enum TransportError {
     },
     #[error("the connection was lost: {reason}")]
     ConnectionLost { reason: String },
+    /// An SMTP 5xx reply: the message or a recipient was refused for good.
+    #[error("the server refused the message ({code}): {server_says}")]
+    Rejected { code: u16, server_says: String },
+    /// An SMTP 4xx reply: refused for now, worth trying again later.
+    #[error("the server asked to try again later ({code}): {server_says}")]
+    Deferred { code: u16, server_says: String },
     #[error("the server does not support {what}")]
     Unsupported { what: &'static str },
     #[error("unexpected answer from the server: {0}")]
@@ -47,6 +54,8 @@ impl TransportError {
             Self::FolderNotFound { .. } => "folder_not_found",
             Self::Timeout { .. } => "timeout",
             Self::ConnectionLost { .. } => "connection_lost",
+            Self::Rejected { .. } => "rejected",
+            Self::Deferred { .. } => "deferred",
             Self::Unsupported { .. } => "unsupported",
             Self::Protocol(_) => "protocol_error",
             Self::Config(_) => "invalid_config",
@@ -62,8 +71,51 @@ impl TransportError {
                 | Self::Connect { .. }
                 | Self::Timeout { .. }
                 | Self::ConnectionLost { .. }
+                | Self::Deferred { .. }
                 | Self::Protocol(_)
         )
+    }
+}
+
+/// Why [`crate::email_transport::smtp::send`] did not hand the message over.
+///
+/// `Permanent`: retrying the same message cannot succeed until someone acts — a 5xx reply
+/// (bad recipient, message refused), and also a refused password, an untrusted certificate or
+/// invalid settings. The inner `code()` tells the two apart: `rejected` is the message's
+/// fault; `auth_failed`, `tls_failed`, `invalid_config` are the account's, so an outbox may
+/// hold such messages until the admin fixes the settings. `Transient`: 4xx, connection
+/// failures, timeouts — retry with backoff.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error("{0}")]
+    Permanent(TransportError),
+    #[error("{0} (will retry)")]
+    Transient(TransportError),
+}
+
+impl SendError {
+    pub fn code(&self) -> &'static str {
+        self.error().code()
+    }
+
+    pub fn error(&self) -> &TransportError {
+        match self {
+            Self::Permanent(e) | Self::Transient(e) => e,
+        }
+    }
+
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Transient(_))
+    }
+}
+
+impl From<TransportError> for SendError {
+    fn from(e: TransportError) -> Self {
+        if e.is_transient() {
+            Self::Transient(e)
+        } else {
+            Self::Permanent(e)
+        }
     }
 }
 
@@ -123,5 +175,30 @@ pub(crate) fn describe_tls(err: &rustls::Error) -> String {
             format!("the server's certificate is not valid ({other:?})")
         }
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_that_need_a_person_are_permanent_sends() {
+        let auth = SendError::from(TransportError::AuthFailed {
+            server_says: "535".into(),
+        });
+        assert!(!auth.is_transient());
+        assert_eq!(auth.code(), "auth_failed");
+        let deferred = SendError::from(TransportError::Deferred {
+            code: 451,
+            server_says: "later".into(),
+        });
+        assert!(deferred.is_transient());
+        let rejected = SendError::from(TransportError::Rejected {
+            code: 550,
+            server_says: "no such user".into(),
+        });
+        assert_eq!(rejected.code(), "rejected");
+        assert!(!rejected.is_transient());
     }
 }

@@ -1,17 +1,19 @@
-//! The e-mail transport against a real server, dovecot (IMAP), started by
-//! `.ci/start-mail.sh`, whose `VINCULO_TEST_*` lines name it. Without those variables each
-//! test prints a note and passes. Every IMAP test works in a folder of its own,
+//! The e-mail transport against real servers: dovecot (IMAP) and an aiosmtpd sink (SMTP),
+//! started by `.ci/start-mail.sh`, whose `VINCULO_TEST_*` lines name them. Without those
+//! variables each test prints a note and passes. Every IMAP test works in a folder of its own,
 //! created and deleted by the test, so tests run in parallel without seeing each other's mail.
 
 mod idle_watch;
 mod imap;
 mod offline;
+mod smtp;
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use vinculo_channels::email_transport::imap::connect;
-use vinculo_channels::email_transport::{ImapConfig, ImapSession, Security};
+use vinculo_channels::email_transport::{ImapConfig, ImapSession, Security, SmtpConfig};
 
 /// The servers, as `.ci/start-mail.sh` described them.
 pub struct Servers {
@@ -19,6 +21,12 @@ pub struct Servers {
     pub imap: ImapConfig,
     /// IMAP over TLS from the first byte.
     pub imaps: ImapConfig,
+    /// SMTP with STARTTLS.
+    pub smtp: SmtpConfig,
+    /// SMTP over TLS from the first byte.
+    pub smtps: SmtpConfig,
+    /// Where the SMTP sink saves what it accepts.
+    pub spool: PathBuf,
 }
 
 /// The servers, or `None` (with a note) when the environment does not name them.
@@ -27,6 +35,9 @@ pub fn servers(test: &str) -> Option<Servers> {
         "VINCULO_TEST_IMAP",
         "VINCULO_TEST_IMAPS",
         "VINCULO_TEST_IMAP_CA",
+        "VINCULO_TEST_SMTP",
+        "VINCULO_TEST_SMTPS",
+        "VINCULO_TEST_SMTP_SPOOL",
     ];
     let values: Vec<String> = vars.iter().filter_map(|v| std::env::var(v).ok()).collect();
     if values.len() != vars.len() {
@@ -36,14 +47,28 @@ pub fn servers(test: &str) -> Option<Servers> {
     let ca = std::fs::read_to_string(&values[2]).expect("read VINCULO_TEST_IMAP_CA");
     let (imap_host, imap_port, user, password) = parse(&values[0]);
     let (_, imaps_port, _, _) = parse(&values[1]);
+    let (smtp_host, smtp_port, smtp_user, smtp_password) = parse(&values[3]);
+    let (_, smtps_port, _, _) = parse(&values[4]);
     let mut imap = ImapConfig::new(&imap_host, &user, password.into());
     imap.port = imap_port;
     imap.security = Security::StartTls;
-    imap.extra_ca_pem = Some(ca);
+    imap.extra_ca_pem = Some(ca.clone());
     let mut imaps = imap.clone();
     imaps.port = imaps_port;
     imaps.security = Security::Tls;
-    Some(Servers { imap, imaps })
+    let mut smtp = SmtpConfig::new(&smtp_host, &smtp_user, smtp_password.into());
+    smtp.port = smtp_port;
+    smtp.extra_ca_pem = Some(ca);
+    let mut smtps = smtp.clone();
+    smtps.port = smtps_port;
+    smtps.security = Security::Tls;
+    Some(Servers {
+        imap,
+        imaps,
+        smtp,
+        smtps,
+        spool: PathBuf::from(&values[5]),
+    })
 }
 
 /// `scheme://user:password@host:port` → its parts, user and password percent-decoded.

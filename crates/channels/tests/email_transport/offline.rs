@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use vinculo_channels::email_transport::{test_imap, ImapConfig, Security};
+use vinculo_channels::email_transport::{
+    send, test_imap, test_smtp, ImapConfig, Security, SmtpConfig,
+};
 
 fn imap_on(port: u16) -> ImapConfig {
     let mut config = ImapConfig::new("127.0.0.1", "ana", "secret".into());
@@ -19,6 +21,15 @@ async fn nothing_listening_is_reported_as_cannot_connect() {
     drop(listener);
     let err = test_imap(&imap_on(port)).await.expect_err("refused");
     assert_eq!(err.code(), "cannot_connect", "{err}");
+
+    let mut smtp = SmtpConfig::new("127.0.0.1", "ana", "secret".into());
+    smtp.port = port;
+    let err = test_smtp(&smtp).await.expect_err("refused");
+    assert_eq!(err.code(), "cannot_connect", "{err}");
+    let err = send(&smtp, "a@example.com", &["b@example.com".into()], b"x")
+        .await
+        .expect_err("refused");
+    assert!(err.is_transient(), "{err}");
 }
 
 #[tokio::test]
@@ -42,6 +53,14 @@ async fn a_server_that_never_answers_is_reported_as_a_timeout() {
         assert_eq!(err.code(), "timeout", "{security:?}: {err}");
         assert!(started.elapsed() < Duration::from_secs(3));
     }
+    let mut smtp = SmtpConfig::new("127.0.0.1", "ana", "secret".into());
+    smtp.port = port;
+    smtp.timeout = Duration::from_millis(300);
+    let err = send(&smtp, "a@example.com", &["b@example.com".into()], b"x")
+        .await
+        .expect_err("silent");
+    assert!(err.is_transient(), "{err}");
+    assert_eq!(err.code(), "timeout", "{err}");
     silent.abort();
 }
 
@@ -52,5 +71,9 @@ async fn plain_text_to_another_machine_is_refused_before_connecting() {
     config.security = Security::None;
     config.port = 143;
     let err = test_imap(&config).await.expect_err("refused");
+    assert_eq!(err.code(), "invalid_config", "{err}");
+    let mut smtp = SmtpConfig::new("192.0.2.10", "ana", "secret".into());
+    smtp.security = Security::None;
+    let err = test_smtp(&smtp).await.expect_err("refused");
     assert_eq!(err.code(), "invalid_config", "{err}");
 }
