@@ -4,5 +4,6 @@
 //! app acts on the events.
 #![forbid(unsafe_code)]
 
-pub mod email_transport;
 pub mod telephony;
+
+pub mod email_transport;
