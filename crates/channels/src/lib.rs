@@ -9,3 +9,5 @@
 pub mod email;
 /// Call events from PBXs and telephony providers.
 pub mod telephony;
+
+pub mod email_transport;
