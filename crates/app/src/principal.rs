@@ -16,6 +16,8 @@ pub enum Via {
     },
     /// The operator at the command line, acting as the named user.
     Cli,
+    /// One of Vinculo's own channel readers (a mailbox), recording what arrives.
+    Channel,
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +68,10 @@ impl Principal {
             && match &self.via {
                 Via::Token { scopes, .. } => scopes.grants(area, access),
                 Via::Session { .. } | Via::Cli => true,
+                // A channel reader records what arrives, and nothing else.
+                Via::Channel => {
+                    matches!(area, Area::Interactions | Area::Customers | Area::Service)
+                }
             }
     }
 
@@ -82,6 +88,7 @@ impl Principal {
         match &self.via {
             Via::Token { name, .. } => format!("{} (token {name})", self.user_name),
             Via::Cli => format!("{} (cli)", self.user_name),
+            Via::Channel => self.user_name.clone(),
             Via::Session { .. } => self.user_name.clone(),
         }
     }

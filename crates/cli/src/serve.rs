@@ -92,6 +92,8 @@ pub async fn run(args: ServeArgs, db_config: DbConfig, file: &FileConfig) -> any
             ..AppConfig::default()
         },
     );
+    // Connected mailboxes are followed from now on (each in a task of its own).
+    vinculo_app::conversations::reader::spawn(app.clone());
     if args.demo {
         let demo = vinculo_app::demo::seed(&app)
             .await

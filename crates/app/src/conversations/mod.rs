@@ -3,6 +3,7 @@
 pub mod inbox;
 pub mod mailboxes;
 pub mod presence;
+pub mod reader;
 mod receive;
 
 pub use receive::{receive, Attachment, Classified, InboundMessage, Received};

@@ -220,7 +220,9 @@ async fn ingest(
         channel: Some("email".into()),
         direction: Some("inbound".into()),
         kind: Some("message".into()),
-        occurred_at: msg.date.and_then(|d| {
+        // A sender's clock ahead of ours is common: a Date in the future is the time of
+        // receipt (the header is kept in the attributes), not a reason to refuse the message.
+        occurred_at: msg.date.filter(|d| *d <= crate::now()).and_then(|d| {
             d.format(&time::format_description::well_known::Rfc3339)
                 .ok()
         }),
@@ -229,6 +231,7 @@ async fn ingest(
         body_html: html,
         attributes: Some(json!({
             "message_id": msg.message_id,
+            "date_header": msg.date.and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok()),
             "from": msg.from_address,
             "to": msg.to,
             "cc": msg.cc,

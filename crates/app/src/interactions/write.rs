@@ -25,6 +25,7 @@ pub(super) struct Item<'a> {
 fn recorded_by(actor: &Principal) -> String {
     match &actor.via {
         Via::Token { id, .. } => format!("token:{id}"),
+        Via::Channel => format!("channel:{}", actor.user_name),
         _ => format!("user:{}", actor.user_id),
     }
 }

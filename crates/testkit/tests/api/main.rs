@@ -14,6 +14,7 @@ mod idempotency;
 mod import_pages;
 mod imports;
 mod interactions;
+mod mailbox_reading;
 mod member;
 mod merges;
 mod organizations;

@@ -49,6 +49,7 @@ pub fn me_of(p: &Principal) -> Me {
         Via::Token { scopes, .. } => ("token", Some(scopes.to_string())),
         Via::Session { .. } => ("session", None),
         Via::Cli => ("cli", None),
+        Via::Channel => ("channel", None),
     };
     Me {
         user_id: p.user_id.uuid(),

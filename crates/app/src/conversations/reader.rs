@@ -1,0 +1,315 @@
+//! Reading connected mailboxes: every enabled mailbox gets a task that follows its folder
+//! over IMAP (IDLE where the server has it, polling otherwise) and takes each new message
+//! into the inbox ([`receive`](super::receive)), then stores how far it got.
+//!
+//! At least once, never twice: the folder's cursor (UIDVALIDITY, last UID) is stored only
+//! after the messages before it were received, so a crash reads them again, and `receive`
+//! recognises a message it holds by its Message-ID. A message that cannot be read (broken
+//! beyond repair, or refused by validation) is logged and passed over rather than read
+//! forever; a database error stops the batch, which is tried again.
+use super::mailboxes::passwords;
+use super::{receive, Attachment, Classified, InboundMessage};
+use crate::{App, AppError, Principal, Via};
+use secrecy::SecretString;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use vinculo_channels::email::{self, Content, Kind, Limits};
+use vinculo_channels::email_transport::{
+    self as transport, Batch, Cursor, ImapConfig, Security as TransportSecurity, WatchOptions,
+    Watcher,
+};
+use vinculo_domain::auth::Role;
+use vinculo_domain::conversations::mailbox::Security;
+use vinculo_domain::conversations::Channel;
+use vinculo_domain::ids::{MailChannelId, UserId};
+use vinculo_store::mail_channels::{self as store, MailChannelRecord};
+
+/// How often the set of mailboxes to read is looked at again (one connected, changed or
+/// disconnected meanwhile is picked up within this).
+const RESCAN: Duration = Duration::from_secs(30);
+
+/// The mailbox reader acting in its workspace: an agent's rights, named after the mailbox.
+async fn actor(app: &App, m: &MailChannelRecord) -> Result<Principal, AppError> {
+    let mut conn = app.db.conn().await?;
+    let ws = vinculo_store::workspaces::by_id(&mut conn, m.workspace_id)
+        .await?
+        .ok_or(AppError::NotFound("workspace"))?;
+    Ok(Principal::new(
+        (
+            UserId(uuid::Uuid::nil()),
+            &format!("mailbox {}", m.address),
+            &m.address,
+        ),
+        None,
+        &ws,
+        Role::Agent,
+        Via::Channel,
+    ))
+}
+
+fn security(s: Security) -> TransportSecurity {
+    match s {
+        Security::Tls => TransportSecurity::Tls,
+        Security::StartTls => TransportSecurity::StartTls,
+        Security::None => TransportSecurity::None,
+    }
+}
+
+/// The IMAP settings of a stored mailbox, its password opened.
+pub fn imap_config(app: &App, m: &MailChannelRecord) -> Result<ImapConfig, AppError> {
+    let (password, _) = passwords(app, m)?;
+    let mut c = ImapConfig::new(&m.imap.host, &m.imap.username, SecretString::from(password));
+    c.port = m.imap.port;
+    c.security = security(m.imap.security);
+    c.folder = m.folder.clone();
+    c.extra_ca_pem = m.tls_ca_pem.clone();
+    Ok(c)
+}
+
+/// A parsed message as the inbox takes it.
+pub fn inbound(m: &MailChannelRecord, raw: &[u8], parsed: email::Message) -> InboundMessage {
+    let message_id = parsed.message_id.clone().unwrap_or_else(|| {
+        // No Message-ID: one made from the bytes, so reading it again finds it again.
+        let digest: String = Sha256::digest(raw)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{digest}@no-message-id.vinculo.invalid")
+    });
+    let mut answers = parsed.in_reply_to.clone();
+    answers.extend(parsed.references.iter().rev().cloned());
+    let (from_address, from_name) = match &parsed.from {
+        Some(f) => (f.address.clone(), f.name.clone()),
+        None => (String::new(), None),
+    };
+    let class = match &parsed.kind {
+        // With no sender there is no one to tie it to, nor to answer.
+        _ if from_address.is_empty() => Classified::List,
+        Kind::Customer => Classified::Customer,
+        Kind::AutoReply => Classified::AutoReply,
+        Kind::List => Classified::List,
+        Kind::Bounce(b) => Classified::Bounce {
+            original_message_id: None,
+            recipient: b.recipient.clone(),
+            status: match (&b.status, &b.diagnostic) {
+                (Some(s), Some(d)) => Some(format!("{s} {d}")),
+                (s, d) => s.clone().or_else(|| d.clone()),
+            },
+        },
+    };
+    let attachments = parsed
+        .attachments
+        .iter()
+        .map(|a| Attachment {
+            filename: a.filename.clone().unwrap_or_else(|| "adjunto".into()),
+            content_type: a.content_type.clone(),
+            size: a.size as u64,
+            content_id: a.content_id.clone(),
+            inline: a.inline,
+            data: a.bytes().map(<[u8]>::to_vec),
+            refused: match &a.content {
+                Content::Kept(_) => None,
+                other => Some(format!("{other:?}")),
+            },
+        })
+        .collect();
+    InboundMessage {
+        channel: Channel::Email,
+        mail_channel_id: Some(m.id),
+        message_id,
+        answers,
+        from_address,
+        from_name,
+        to: parsed.to.iter().map(|t| t.address.clone()).collect(),
+        cc: parsed.cc.iter().map(|t| t.address.clone()).collect(),
+        subject: parsed.subject.clone(),
+        date: parsed.date,
+        text: Some(parsed.text.clone()).filter(|t| !t.trim().is_empty()),
+        html: parsed.html.clone(),
+        class,
+        attachments,
+    }
+}
+
+/// Takes a fetched batch into the inbox and stores the cursor after it. Errors of the
+/// database fail the batch (it is read again); a message that cannot be taken is passed over.
+async fn store_batch(
+    app: &App,
+    actor: &Principal,
+    m: &MailChannelRecord,
+    batch: &Batch,
+) -> Result<usize, AppError> {
+    let limits = Limits::default();
+    let mut taken = 0;
+    for f in &batch.messages {
+        let parsed = match email::parse(&f.raw, &limits) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(mailbox = %m.address, uid = f.uid, error = %e, "a message could not be read; passed over");
+                continue;
+            }
+        };
+        match receive(app, actor, &inbound(m, &f.raw, parsed)).await {
+            Ok(_) => taken += 1,
+            Err(AppError::InvalidFields(issues)) => {
+                tracing::warn!(mailbox = %m.address, uid = f.uid, ?issues, "a message was refused; passed over");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let mut tx = app.db.begin().await?;
+    let cursor = Some((batch.cursor.uidvalidity, batch.cursor.last_uid));
+    store::record_fetch(&mut tx, m.workspace_id, m.id, cursor, None, crate::now()).await?;
+    tx.commit().await?;
+    Ok(taken)
+}
+
+/// Reads what is new in a mailbox now, once, to the end: the "read now" of the settings page,
+/// and what tests drive. Returns the messages taken in; a failure is stored on the mailbox.
+pub async fn read_once(
+    app: &App,
+    id_ws: (vinculo_domain::ids::WorkspaceId, MailChannelId),
+) -> Result<usize, AppError> {
+    let mut conn = app.db.conn().await?;
+    let m = store::get(&mut conn, id_ws.0, id_ws.1)
+        .await?
+        .ok_or(AppError::NotFound("mailbox"))?;
+    drop(conn);
+    let actor = actor(app, &m).await?;
+    let config = imap_config(app, &m)?;
+    let outcome = async {
+        let mut session = transport::imap::connect(&config)
+            .await
+            .map_err(|e| AppError::State(e.to_string()))?;
+        let mut cursor = m.cursor.map(|(uidvalidity, last_uid)| Cursor {
+            uidvalidity,
+            last_uid,
+        });
+        let mut taken = 0;
+        loop {
+            let batch = transport::fetch_new(&mut session, &m.folder, cursor, 100)
+                .await
+                .map_err(|e| AppError::State(e.to_string()))?;
+            taken += store_batch(app, &actor, &m, &batch).await?;
+            cursor = Some(batch.cursor);
+            if !batch.more {
+                break;
+            }
+        }
+        let _ = session.logout().await;
+        Ok::<usize, AppError>(taken)
+    }
+    .await;
+    if let Err(e) = &outcome {
+        let mut tx = app.db.begin().await?;
+        store::record_fetch(
+            &mut tx,
+            m.workspace_id,
+            m.id,
+            None,
+            Some(&e.to_string()),
+            crate::now(),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    outcome
+}
+
+/// What identifies how a mailbox is read: a change restarts its reader.
+fn fingerprint(m: &MailChannelRecord) -> Vec<u8> {
+    let mut h = Sha256::new();
+    for part in [
+        m.imap.host.as_bytes(),
+        &m.imap.port.to_be_bytes(),
+        m.imap.security.as_str().as_bytes(),
+        m.imap.username.as_bytes(),
+        &m.imap.sealed_password,
+        m.folder.as_bytes(),
+        m.tls_ca_pem.as_deref().unwrap_or("").as_bytes(),
+        &[u8::from(m.delete_after_fetch)],
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().to_vec()
+}
+
+/// Follows one mailbox until told to stop.
+async fn follow(app: App, m: MailChannelRecord, stop: oneshot::Receiver<()>) {
+    let (actor, config) = match (actor(&app, &m).await, imap_config(&app, &m)) {
+        (Ok(a), Ok(c)) => (a, c),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!(mailbox = %m.address, error = %e, "cannot read this mailbox");
+            if let Ok(mut tx) = app.db.begin().await {
+                let _ = store::record_fetch(
+                    &mut tx,
+                    m.workspace_id,
+                    m.id,
+                    None,
+                    Some(&e.to_string()),
+                    crate::now(),
+                )
+                .await;
+                let _ = tx.commit().await;
+            }
+            return;
+        }
+    };
+    let options = WatchOptions {
+        delete_after_fetch: m.delete_after_fetch,
+        ..WatchOptions::default()
+    };
+    let cursor = m.cursor.map(|(uidvalidity, last_uid)| Cursor {
+        uidvalidity,
+        last_uid,
+    });
+    let mut watcher = Watcher::new(config, options, cursor);
+    let (app_ref, actor_ref, m_ref) = (&app, &actor, &m);
+    watcher
+        .run(
+            |batch| async move {
+                store_batch(app_ref, actor_ref, m_ref, &batch)
+                    .await
+                    .map(drop)
+            },
+            async {
+                let _ = stop.await;
+            },
+        )
+        .await;
+}
+
+/// Starts the reader of every enabled mailbox, and keeps the set in step with the settings.
+pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut running: HashMap<MailChannelId, (Vec<u8>, oneshot::Sender<()>)> = HashMap::new();
+        loop {
+            let enabled = match app.db.conn().await {
+                Ok(mut conn) => store::enabled(&mut conn).await.map_err(AppError::from),
+                Err(e) => Err(AppError::from(e)),
+            };
+            match enabled {
+                Ok(list) => {
+                    let wanted: HashMap<MailChannelId, Vec<u8>> =
+                        list.iter().map(|m| (m.id, fingerprint(m))).collect();
+                    // Stop the readers of mailboxes gone, disabled or changed (dropping the
+                    // sender ends the watcher's wait).
+                    running.retain(|id, (fp, _)| wanted.get(id) == Some(fp));
+                    for m in list {
+                        if running.contains_key(&m.id) {
+                            continue;
+                        }
+                        let (tx, rx) = oneshot::channel();
+                        running.insert(m.id, (fingerprint(&m), tx));
+                        tokio::spawn(follow(app.clone(), m, rx));
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot list the mailboxes to read"),
+            }
+            tokio::time::sleep(RESCAN).await;
+        }
+    })
+}
