@@ -5,7 +5,7 @@
 //!   health and metrics, embedded assets, and the layers every request passes (request id,
 //!   tracing span, security headers, metrics).
 //! - One module per context, each with `api.rs` (JSON handlers) and `pages.rs` (HTML):
-//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`].
+//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`], [`conversations`] (the inbox's mailboxes).
 //! - [`extract`]: who is calling (token or session), JSON/query/path extraction whose
 //!   failures are problem+json; [`csrf`]: the form protection; [`idempotency`]: retry-safe POST.
 //! - [`error`]: RFC 9457 problem documents; [`i18n`]: Spanish and English strings.
@@ -135,6 +135,20 @@ fn pages(state: &AppState) -> Router<AppState> {
         )
         .route("/settings/tokens/{id}/revoke", post(tokens::pages::revoke))
         .route("/settings/audit", get(audit::pages::audit_page))
+        .route(
+            "/settings/mailboxes",
+            get(conversations::mailboxes_pages::list_page)
+                .post(conversations::mailboxes_pages::create),
+        )
+        .route(
+            "/settings/mailboxes/{id}",
+            get(conversations::mailboxes_pages::edit_page)
+                .post(conversations::mailboxes_pages::update),
+        )
+        .route(
+            "/settings/mailboxes/{id}/delete",
+            post(conversations::mailboxes_pages::delete),
+        )
         .route("/customers", get(customers::pages::list_page))
         .route(
             "/customers/duplicates",

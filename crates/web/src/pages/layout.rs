@@ -75,6 +75,11 @@ const SETTINGS_NAV: &[NavItem] = &[
         area: Area::Workspace,
     },
     NavItem {
+        href: "/settings/mailboxes",
+        label: |m| m.nav_mailboxes,
+        area: Area::Workspace,
+    },
+    NavItem {
         href: "/settings/audit",
         label: |m| m.nav_audit,
         area: Area::Audit,

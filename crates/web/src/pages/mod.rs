@@ -5,7 +5,7 @@ pub mod assets;
 pub mod home;
 mod layout;
 
-pub use layout::{layout, public_layout, wide_layout};
+pub use layout::{layout, public_layout, wide_layout, ASSET_VERSION};
 
 use crate::extract::PageAuth;
 use crate::i18n::{Lang, Msg};
@@ -46,7 +46,10 @@ impl FromRequestParts<AppState> for Ctx {
         let flash = parts.uri.query().and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
                 .find(|(k, _)| k == "flash")
-                .and_then(|(_, v)| flash_text(lang.msg(), &v))
+                .and_then(|(_, v)| {
+                    flash_text(lang.msg(), &v)
+                        .or_else(|| crate::conversations::texts::flash(lang, &v))
+                })
         });
         Ok(Ctx {
             lang,
