@@ -388,3 +388,64 @@ async fn the_demo_inbox_has_threads_in_every_state(#[case] backend: Backend) {
         2
     );
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn replies_show_their_delivery_and_auto_replies_and_bounces_are_system_lines(
+    #[case] backend: Backend,
+) {
+    use vinculo_domain::conversations::{Delivery, EntryKind};
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    t.user("acme", "ana@acme.test", Role::Admin).await;
+    let conv = take(&t, &mail("c1@mail.test", "rosa@mail.test", "Factura")).await;
+    // Our reply, as the outbox will record it.
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let mut tx = t.db.begin().await.expect("tx");
+    vinculo_store::conversations::add_entry(
+        &mut tx,
+        actor.workspace_id,
+        &vinculo_store::conversations::NewEntry {
+            id: vinculo_domain::ids::EntryId::new(),
+            conversation_id: conv,
+            kind: EntryKind::Outbound,
+            interaction_id: None,
+            message_id: Some("reply-1@acme.test"),
+            author_id: Some(actor.user_id),
+            body: Some("Le escribimos mañana."),
+            delivery: Some(Delivery::Sent),
+            at: time::OffsetDateTime::now_utc(),
+        },
+    )
+    .await
+    .expect("reply");
+    tx.commit().await.expect("commit");
+    let mut ooo = mail("o1@mail.test", "rosa@mail.test", "Fuera de la oficina");
+    ooo.answers = vec!["reply-1@acme.test".into()];
+    ooo.class = Classified::AutoReply;
+    take(&t, &ooo).await;
+    let mut bounce = mail("d1@mx.test", "MAILER-DAEMON@mx.test", "Undelivered");
+    bounce.text = Some("The mail system could not deliver it.".into());
+    bounce.class = Classified::Bounce {
+        original_message_id: Some("reply-1@acme.test".into()),
+        recipient: Some("rosa@mail.test".into()),
+        status: Some("5.1.1 user unknown".into()),
+    };
+    take(&t, &bounce).await;
+
+    let (c, _) = t.login("ana@acme.test").await;
+    let (s, html) = page(&t, &c, &format!("/inbox/{conv}")).await;
+    assert_eq!(s, 200);
+    let reply = html.find("class=\"entry msg msg-out\"").expect("the reply");
+    assert!(html[reply..].contains("Le escribimos mañana."), "{html}");
+    assert!(
+        html[reply..].contains("Undeliverable: rosa@mail.test: 5.1.1 user unknown"),
+        "{html}"
+    );
+    assert_eq!(html.matches("class=\"entry sys\"").count(), 2, "{html}");
+    assert!(html.contains("Automatic reply") && html.contains("Delivery failure report"));
+    assert!(html.contains("The mail system could not deliver it."));
+}
