@@ -70,16 +70,21 @@ fn from_accept_language(v: &str) -> Option<Lang> {
     best.map(|(_, l)| l)
 }
 
+/// A struct of strings, one field per key, and its English and Spanish values. Used here for
+/// the strings every page shares and by a context with many of its own (the inbox's texts).
 macro_rules! messages {
-    ($($key:ident: $en:expr, $es:expr;)*) => {
-        /// Every UI string, one field per key.
-        pub struct Msg { $(pub $key: &'static str,)* }
-        pub static EN: Msg = Msg { $($key: $en,)* };
-        pub static ES: Msg = Msg { $($key: $es,)* };
+    ($(#[$doc:meta])* $name:ident, $en_name:ident, $es_name:ident { $($key:ident: $en:expr, $es:expr;)* }) => {
+        $(#[$doc])*
+        pub struct $name { $(pub $key: &'static str,)* }
+        pub static $en_name: $name = $name { $($key: $en,)* };
+        pub static $es_name: $name = $name { $($key: $es,)* };
     };
 }
+pub(crate) use messages;
 
 messages! {
+    /// Every UI string, one field per key.
+    Msg, EN, ES {
     lang: "en", "es";
     nav_home: "Home", "Inicio";
     nav_settings: "Settings", "Ajustes";
@@ -550,6 +555,9 @@ messages! {
     tier_row_name: "name", "nombre";
     tier_row_min: "minimum spend", "gasto mínimo";
     tier_min_spend: "Minimum spend", "Gasto mínimo";
+    nav_inbox: "Inbox", "Bandeja";
+    nav_mailboxes: "Mailboxes", "Buzones de correo";
+}
 }
 
 /// The translated name of a role.

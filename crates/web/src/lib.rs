@@ -5,7 +5,7 @@
 //!   health and metrics, embedded assets, and the layers every request passes (request id,
 //!   tracing span, security headers, metrics).
 //! - One module per context, each with `api.rs` (JSON handlers) and `pages.rs` (HTML):
-//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`].
+//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`], [`conversations`] (the inbox).
 //! - [`extract`]: who is calling (token or session), JSON/query/path extraction whose
 //!   failures are problem+json; [`csrf`]: the form protection; [`idempotency`]: retry-safe POST.
 //! - [`error`]: RFC 9457 problem documents; [`i18n`]: Spanish and English strings.
@@ -135,6 +135,42 @@ fn pages(state: &AppState) -> Router<AppState> {
         )
         .route("/settings/tokens/{id}/revoke", post(tokens::pages::revoke))
         .route("/settings/audit", get(audit::pages::audit_page))
+        .route(
+            "/settings/mailboxes",
+            get(conversations::mailboxes_pages::list_page)
+                .post(conversations::mailboxes_pages::create),
+        )
+        .route(
+            "/settings/mailboxes/{id}",
+            get(conversations::mailboxes_pages::edit_page)
+                .post(conversations::mailboxes_pages::update),
+        )
+        .route(
+            "/settings/mailboxes/{id}/delete",
+            post(conversations::mailboxes_pages::delete),
+        )
+        .route("/inbox", get(conversations::pages::list_page))
+        .route("/inbox/{id}", get(conversations::thread_pages::show))
+        .route(
+            "/inbox/{id}/status",
+            post(conversations::thread_forms::set_status),
+        )
+        .route(
+            "/inbox/{id}/assign",
+            post(conversations::thread_forms::assign),
+        )
+        .route(
+            "/inbox/{id}/labels",
+            post(conversations::thread_forms::set_labels),
+        )
+        .route(
+            "/inbox/{id}/notes",
+            post(conversations::thread_forms::add_note),
+        )
+        .route(
+            "/inbox/attachments/{id}",
+            get(conversations::thread_forms::download),
+        )
         .route("/customers", get(customers::pages::list_page))
         .route(
             "/customers/duplicates",
@@ -306,6 +342,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/assets/app.css", get(pages::assets::css))
         .route("/assets/app.js", get(pages::assets::js))
+        .route("/assets/mail.css", get(pages::assets::mail_css))
         .route("/assets/icon.svg", get(pages::assets::icon))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -10,7 +10,7 @@ pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
 
 use crate::{AppError, Principal};
 use vinculo_domain::auth::{Access, Area};
-use vinculo_domain::ids::{ConversationId, InteractionId};
+use vinculo_domain::ids::{AttachmentId, ConversationId, InteractionId};
 use vinculo_store::attachments::AttachmentInfo;
 use vinculo_store::conversations::{self as store, ConversationRecord, EntryRecord};
 use vinculo_store::interactions::InteractionRecord;
@@ -64,4 +64,19 @@ pub(crate) fn changed(app: &crate::App, ws: vinculo_domain::ids::WorkspaceId, id
             workspace_id: ws,
             conversation_id: id,
         });
+}
+
+/// A file that came with a message, with its bytes, for an agent to download. A file that
+/// was not kept (refused for its size) has no bytes to give: not found.
+pub async fn attachment(
+    app: &crate::App,
+    actor: &Principal,
+    id: AttachmentId,
+) -> Result<(AttachmentInfo, Vec<u8>), AppError> {
+    actor.require(Area::Service, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    match vinculo_store::attachments::data(&mut conn, actor.workspace_id, id).await? {
+        Some((info, Some(bytes))) => Ok((info, bytes)),
+        _ => Err(AppError::NotFound("attachment")),
+    }
 }

@@ -1,5 +1,6 @@
 //! The demo workspace `vinculo serve --demo` fills for a first look: one user per role with
-//! Spanish names, and teams for service, sales and marketing. Idempotent: a second start
+//! Spanish names, teams for service, sales and marketing, customers with a history, and a
+//! few e-mail conversations in the shared inbox. Idempotent: a second start
 //! finds the workspace and leaves it as it is.
 use crate::auth::hash;
 use crate::{audit, now, App, AppError, Principal, Via};
@@ -11,6 +12,7 @@ use vinculo_store::users::NewUser;
 use vinculo_store::workspaces::Workspace;
 use vinculo_store::{teams, users, workspaces};
 
+mod inbox;
 mod people;
 mod timeline;
 pub use people::DemoCsv;
@@ -28,8 +30,11 @@ const PEOPLE: [(&str, &str, Role); 6] = [
     ("Pablo Sánchez", "pablo@demo.vinculo.test", Role::Analyst),
 ];
 
+/// The team the demo's inbox conversations go to.
+const SERVICE_TEAM: &str = "Atención al cliente";
+
 const TEAMS: [(&str, &[usize]); 3] = [
-    ("Atención al cliente", &[1, 2]),
+    (SERVICE_TEAM, &[1, 2]),
     ("Ventas", &[3]),
     ("Marketing", &[4]),
 ];
@@ -116,6 +121,14 @@ pub async fn seed(app: &App) -> Result<DemoInfo, AppError> {
     tx.commit().await?;
     seed_customers(app, &actor, 200).await?;
     seed_tiers(app, &actor).await?;
+    let agent = Principal::new(
+        (ids[2], PEOPLE[2].0, PEOPLE[2].1),
+        Some("es".into()),
+        &ws,
+        Role::Agent,
+        Via::Cli,
+    );
+    inbox::seed(app, &actor, &agent).await?;
     Ok(DemoInfo {
         created: true,
         logins,

@@ -41,6 +41,8 @@ pub struct InboxRow {
     pub customer_name: String,
     /// The customer wrote since the agent last read it.
     pub unread: bool,
+    /// Its labels, in alphabetical order.
+    pub labels: Vec<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -148,7 +150,7 @@ pub async fn inbox(
     stmt.order_by((c, Conversations::LastMessageAt), Order::Desc)
         .order_by((c, Conversations::Id), Order::Desc)
         .limit(limit + 1);
-    let rows = conn
+    let mut rows = conn
         .fetch_all::<ListRow, _>(&stmt)
         .await?
         .into_iter()
@@ -158,9 +160,11 @@ pub async fn inbox(
                 unread: unread(&conversation, r.read_at),
                 conversation,
                 customer_name: r.customer_name,
+                labels: Vec::new(),
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    label_rows(conn, ws, &mut rows).await?;
     let mut page = Page::from_overfetch(rows, limit, |r| r.conversation.id.uuid());
     if let (Some(next), Some(last)) = (page.next.as_mut(), page.items.last()) {
         let t = last
@@ -171,6 +175,38 @@ pub async fn inbox(
         next.1 = Some(After::Value(t));
     }
     Ok(page)
+}
+
+/// Fills in the labels of a page of rows, with one query for the page.
+async fn label_rows(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    rows: &mut [InboxRow],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let l = ConversationLabels::Table;
+    let stmt = Query::select()
+        .columns([
+            ConversationLabels::ConversationId,
+            ConversationLabels::Label,
+        ])
+        .from(l)
+        .and_where(Expr::col(ConversationLabels::WorkspaceId).eq(ws.uuid()))
+        .and_where(
+            Expr::col(ConversationLabels::ConversationId)
+                .is_in(rows.iter().map(|r| r.conversation.id.uuid())),
+        )
+        .order_by(ConversationLabels::Label, Order::Asc)
+        .to_owned();
+    let found: Vec<(uuid::Uuid, String)> = conn.fetch_all(&stmt).await?;
+    for (id, label) in found {
+        if let Some(r) = rows.iter_mut().find(|r| r.conversation.id.uuid() == id) {
+            r.labels.push(label);
+        }
+    }
+    Ok(())
 }
 
 /// Open conversations with a customer message `user` has not read: those assigned to them,

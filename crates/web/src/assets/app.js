@@ -319,6 +319,15 @@ document.addEventListener("DOMContentLoaded", () => {
     window.addEventListener("pagehide", () => source.close());
   }
 
+  // A snooze time is typed in the browser's time: send its offset from UTC at that moment
+  // (daylight saving included). Without this the server reads the time as UTC.
+  document.querySelectorAll("input[data-tz-offset]").forEach((tz) => {
+    tz.form?.addEventListener("submit", () => {
+      const at = new Date(tz.form.elements.until?.value || Date.now());
+      if (!Number.isNaN(at.getTime())) tz.value = String(-at.getTimezoneOffset());
+    });
+  });
+
   // Drop the one-shot ?flash= from the address bar so a reload does not repeat it.
   const url = new URL(window.location.href);
   if (url.searchParams.has("flash")) {

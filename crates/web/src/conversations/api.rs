@@ -227,6 +227,7 @@ pub async fn list_conversations(
                 let mut out = conversation_out(&r.conversation);
                 out.customer_name = Some(r.customer_name);
                 out.unread = Some(r.unread);
+                out.labels = Some(r.labels);
                 out
             })
             .collect(),

@@ -1,4 +1,12 @@
 //! The shared inbox over HTTP: conversations (`/api/v1/conversations`) and mailboxes
-//! (`/api/v1/mail-channels`).
+//! (`/api/v1/mail-channels`) as JSON; the inbox (`/inbox`), a conversation (`/inbox/{id}`)
+//! and the mailbox settings (`/settings/mailboxes`) as pages.
 pub mod api;
+mod mailbox_form;
 pub mod mailboxes_api;
+pub mod mailboxes_pages;
+pub mod pages;
+pub mod texts;
+pub mod thread_forms;
+pub mod thread_pages;
+mod view;

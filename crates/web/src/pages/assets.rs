@@ -5,6 +5,8 @@ use axum::response::IntoResponse;
 const CSS: &str = include_str!("../assets/app.css");
 const JS: &str = include_str!("../assets/app.js");
 const ICON: &str = include_str!("../assets/icon.svg");
+/// The style of a message's HTML inside its sandboxed frame (the page's CSS does not reach it).
+const MAIL_CSS: &str = include_str!("../assets/mail.css");
 /// The URLs carry the version (`?v=`), so a year of caching is safe.
 const CACHE: &str = "public, max-age=31536000, immutable";
 
@@ -25,6 +27,16 @@ pub async fn js() -> impl IntoResponse {
             (header::CACHE_CONTROL, CACHE),
         ],
         JS,
+    )
+}
+
+pub async fn mail_css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        MAIL_CSS,
     )
 }
 

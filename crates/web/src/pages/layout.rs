@@ -46,6 +46,11 @@ const MAIN_NAV: &[NavItem] = &[
         label: |m| m.nav_organizations,
         area: Area::Customers,
     },
+    NavItem {
+        href: "/inbox",
+        label: |m| m.nav_inbox,
+        area: Area::Service,
+    },
 ];
 
 const SETTINGS_NAV: &[NavItem] = &[
@@ -75,6 +80,11 @@ const SETTINGS_NAV: &[NavItem] = &[
         area: Area::Workspace,
     },
     NavItem {
+        href: "/settings/mailboxes",
+        label: |m| m.nav_mailboxes,
+        area: Area::Workspace,
+    },
+    NavItem {
         href: "/settings/audit",
         label: |m| m.nav_audit,
         area: Area::Audit,
@@ -87,8 +97,26 @@ fn nav_list(ctx: &Ctx, items: &[NavItem]) -> Markup {
             @for item in items {
                 @if item.href == "/app" || ctx.principal.can(item.area, Access::Read) {
                     @let current = ctx.path == item.href || ctx.path.starts_with(&format!("{}/", item.href));
-                    li { a href=(item.href) aria-current=[current.then_some("page")] { ((item.label)(ctx.m)) } }
+                    li {
+                        a href=(item.href) aria-current=[current.then_some("page")] {
+                            ((item.label)(ctx.m))
+                            @if item.href == "/inbox" { (unread_badge(ctx)) }
+                        }
+                    }
                 }
+            }
+        }
+    }
+}
+
+/// The inbox's unread count beside its link (nothing at zero), read out as "3 sin leer".
+fn unread_badge(ctx: &Ctx) -> Markup {
+    let t = crate::conversations::texts::texts(ctx.lang);
+    html! {
+        @if let Some(n) = ctx.inbox_unread.filter(|n| *n > 0) {
+            " " span class="nav-count" data-unread=(n) {
+                span aria-hidden="true" { (n) }
+                span class="visually-hidden" { (t.unread_badge.replace("{n}", &n.to_string())) }
             }
         }
     }
@@ -103,7 +131,7 @@ pub fn layout(ctx: &Ctx, title: &str, content: Markup) -> Markup {
             body {
                 a class="skip" href="#main" { (m.skip_to_content) }
                 header class="topbar" {
-                    button class="menu-toggle" type="button" aria-controls="nav" aria-expanded="false" aria-label=(m.menu) hidden { span aria-hidden="true" { "☰" } span class="menu-label" { " " (m.menu) } }
+                    button class="menu-toggle" type="button" aria-controls="nav" aria-expanded="false" aria-label=(m.menu) hidden { span aria-hidden="true" { "☰" } span class="menu-label" { " " (m.menu) } (unread_badge(ctx)) }
                     a class="brand" href="/app" { "Vinculo" }
                     details class="dropdown ws-switcher" {
                         summary aria-label=(m.workspace) { span class="ws-name" { (p.workspace_name) } }

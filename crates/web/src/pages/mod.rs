@@ -5,7 +5,7 @@ pub mod assets;
 pub mod home;
 mod layout;
 
-pub use layout::{layout, public_layout, wide_layout};
+pub use layout::{layout, public_layout, wide_layout, ASSET_VERSION};
 
 use crate::extract::PageAuth;
 use crate::i18n::{Lang, Msg};
@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use vinculo_app::{AppError, Principal};
-use vinculo_domain::auth::Role;
+use vinculo_domain::auth::{Access, Area, Role};
 use vinculo_store::workspaces::Workspace;
 
 /// Everything a logged-in page needs to render.
@@ -30,6 +30,9 @@ pub struct Ctx {
     pub is_get: bool,
     pub flash: Option<&'static str>,
     pub workspaces: Vec<(Workspace, Role)>,
+    /// Conversations waiting unread for this user, for the navigation's badge (`None` for
+    /// those who do not work the inbox).
+    pub inbox_unread: Option<u64>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -46,8 +49,23 @@ impl FromRequestParts<AppState> for Ctx {
         let flash = parts.uri.query().and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
                 .find(|(k, _)| k == "flash")
-                .and_then(|(_, v)| flash_text(lang.msg(), &v))
+                .and_then(|(_, v)| {
+                    flash_text(lang.msg(), &v)
+                        .or_else(|| crate::conversations::texts::flash(lang, &v))
+                })
         });
+        let inbox_unread = if principal.can(Area::Service, Access::Read) {
+            // A badge is not worth failing the page for: an error leaves it out.
+            match vinculo_app::conversations::inbox::unread(&state.app, &principal).await {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "unread count for the navigation failed");
+                    None
+                }
+            }
+        } else {
+            None
+        };
         Ok(Ctx {
             lang,
             m: lang.msg(),
@@ -57,6 +75,7 @@ impl FromRequestParts<AppState> for Ctx {
             is_get: parts.method == axum::http::Method::GET,
             flash,
             workspaces,
+            inbox_unread,
         })
     }
 }

@@ -1,0 +1,180 @@
+//! What a customer sends stays harmless on the inbox's pages: attachments download as files
+//! (active types as plain bytes) only inside their workspace, and an HTML body is shown only
+//! escaped inside a sandboxed frame; on both backends.
+use crate::inbox_pages::{mail, page, take};
+use rstest::rstest;
+use vinculo_app::conversations::Attachment;
+use vinculo_domain::auth::Role;
+use vinculo_testkit::{Backend, TestApp};
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn attachments_download_as_files_only_inside_their_workspace(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    t.user("acme", "ana@acme.test", Role::Admin).await;
+    t.user("other", "olga@other.test", Role::Admin).await;
+    let mut msg = mail("m1@mail.test", "lucia@mail.test", "Factura");
+    let file = |name: &str, kind: &str, data: Option<&[u8]>, refused: Option<&str>| Attachment {
+        filename: name.into(),
+        content_type: kind.into(),
+        size: data.map_or(90_000_000, |d| d.len() as u64),
+        content_id: None,
+        inline: false,
+        data: data.map(<[u8]>::to_vec),
+        refused: refused.map(str::to_owned),
+    };
+    msg.attachments = vec![
+        file(
+            "factura octubre.pdf",
+            "application/pdf",
+            Some(b"%PDF-1.4"),
+            None,
+        ),
+        file(
+            "../página.html",
+            "text/html",
+            Some(b"<script>alert(1)</script>"),
+            None,
+        ),
+        file("video.mov", "video/quicktime", None, Some("too large")),
+    ];
+    let conv = take(&t, &msg).await;
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let thread = vinculo_app::conversations::thread(&t.app, &actor, conv)
+        .await
+        .expect("thread");
+    let id_of = |name: &str| {
+        thread
+            .attachments
+            .iter()
+            .find(|a| a.filename == name)
+            .expect("file")
+            .id
+    };
+    let (pdf, html_file, video) = (
+        id_of("factura octubre.pdf"),
+        id_of("../página.html"),
+        id_of("video.mov"),
+    );
+    let (c, _) = t.login("ana@acme.test").await;
+
+    let (_, page_html) = page(&t, &c, &format!("/inbox/{conv}")).await;
+    assert!(
+        page_html.contains(&format!("href=\"/inbox/attachments/{pdf}\"")),
+        "{page_html}"
+    );
+    assert!(
+        !page_html.contains(&format!("/inbox/attachments/{video}")),
+        "a refused file has no link"
+    );
+    assert!(page_html.contains("video.mov") && page_html.contains("not kept: too large"));
+
+    let r = c
+        .get(t.url(&format!("/inbox/attachments/{pdf}")))
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    assert_eq!(h["content-type"], "application/pdf");
+    assert_eq!(
+        h["content-disposition"],
+        "attachment; filename=\"factura octubre.pdf\"; filename*=UTF-8''factura%20octubre.pdf"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(r.bytes().await.expect("bytes").as_ref(), b"%PDF-1.4");
+    let r = c
+        .get(t.url(&format!("/inbox/attachments/{html_file}")))
+        .send()
+        .await
+        .expect("html");
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"p_gina.html\"; filename*=UTF-8''p%C3%A1gina.html"
+    );
+    let (s, _) = page(&t, &c, &format!("/inbox/attachments/{video}")).await;
+    assert_eq!(s, 404);
+
+    // Another workspace's admin, and nobody logged in, get nothing.
+    let (olga, _) = t.login("olga@other.test").await;
+    let (s, _) = page(&t, &olga, &format!("/inbox/attachments/{pdf}")).await;
+    assert_eq!(s, 404);
+    let (s, _) = page(&t, &olga, &format!("/inbox/{conv}")).await;
+    assert_eq!(s, 404);
+    let r = t
+        .browser()
+        .get(t.url(&format!("/inbox/attachments/{pdf}")))
+        .send()
+        .await
+        .expect("anon");
+    assert_eq!(r.status(), 303);
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn an_html_body_is_shown_only_escaped_inside_a_sandboxed_frame(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    t.user("acme", "ana@acme.test", Role::Admin).await;
+    let mut msg = mail("m1@mail.test", "lucia@mail.test", "Hola <b>equipo</b>");
+    msg.text = Some("Texto con <i>etiquetas</i>".into());
+    msg.html = Some(
+        "<p>Hola <b>equipo</b></p><img src=x onerror=\"alert(1)\"><script>alert(2)</script><a href=\"javascript:alert(3)\">x</a>".into(),
+    );
+    let conv = take(&t, &msg).await;
+    let mut only_html = mail("m2@mail.test", "rosa@mail.test", "Solo HTML");
+    only_html.text = None;
+    only_html.html = Some("<p>Solo <em>formato</em></p>".into());
+    let other = take(&t, &only_html).await;
+    let (c, _) = t.login("ana@acme.test").await;
+
+    for (id, shown) in [
+        (conv, "&lt;p&gt;Hola &lt;b&gt;equipo&lt;/b&gt;&lt;/p&gt;"),
+        (
+            other,
+            "&lt;p&gt;Solo &lt;em&gt;formato&lt;/em&gt;&lt;/p&gt;",
+        ),
+    ] {
+        let (s, html) = page(&t, &c, &format!("/inbox/{id}")).await;
+        assert_eq!(s, 200);
+        let frame = html.find("<iframe").expect("a frame");
+        let tag = &html[frame..frame + html[frame..].find('>').expect("tag end")];
+        assert!(
+            tag.contains("sandbox=\"allow-popups allow-popups-to-escape-sandbox\""),
+            "{tag}"
+        );
+        assert!(
+            !tag.contains("allow-scripts") && !tag.contains("allow-same-origin"),
+            "{tag}"
+        );
+        assert!(tag.contains(shown), "{tag}");
+        // Outside the frame's escaped attribute, no markup of the message.
+        let outside = html.replace(tag, "");
+        for raw in [
+            "<p>Hola",
+            "<b>equipo",
+            "<em>formato",
+            "<script>alert",
+            "onerror",
+            "javascript:alert",
+            "<i>etiquetas",
+        ] {
+            assert!(!outside.contains(raw), "{raw} in the page: {outside}");
+        }
+    }
+    // The sanitiser ran when the message arrived: not even the frame has the script.
+    let (_, html) = page(&t, &c, &format!("/inbox/{conv}")).await;
+    assert!(
+        !html.contains("alert(2)") && !html.contains("onerror"),
+        "{html}"
+    );
+    assert!(html.contains("Texto con &lt;i&gt;etiquetas&lt;/i&gt;"));
+}
