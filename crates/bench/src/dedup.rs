@@ -99,12 +99,34 @@ fn report(
         data.people.len() - data.injected.len(),
         data.injected.len()
     );
+    let b = &found.blocking;
     let _ = writeln!(
         md,
-        "candidate pairs scored: {}; blocks skipped (> {} members): {}",
+        "candidate pairs scored: {} ({} in {} blocks of ≤ {} members, {} in {} sub-blocks of \
+         oversized blocks, {} in windows of {} neighbours)",
         found.candidates,
+        found.candidates - found.in_sub_blocks.candidates - found.in_windows.candidates,
+        b.blocks,
         matching::MAX_BLOCK,
-        found.skipped_blocks
+        found.in_sub_blocks.candidates,
+        b.sub_blocks,
+        found.in_windows.candidates,
+        matching::WINDOW,
+    );
+    let _ = writeln!(
+        md,
+        "oversized blocks (> {} members): {} with {} members in all, none skipped: each split \
+         ({} sub-blocks still oversized, left to the window) and windowed ({})",
+        matching::MAX_BLOCK,
+        b.oversized,
+        b.oversized_members,
+        b.oversized_sub_blocks,
+        b.windowed,
+    );
+    let _ = writeln!(
+        md,
+        "pairs found only in sub-blocks: {}; only in windows: {}",
+        found.in_sub_blocks.found, found.in_windows.found
     );
     let _ = writeln!(
         md,
