@@ -11,7 +11,10 @@ use vinculo_store::users::NewUser;
 use vinculo_store::workspaces::Workspace;
 use vinculo_store::{teams, users, workspaces};
 
+mod names;
+mod near_duplicates;
 mod people;
+mod places;
 mod timeline;
 pub use people::DemoCsv;
 
@@ -289,8 +292,10 @@ pub async fn fill(
     crate::imports::import_csv(app, actor, source, &opts, on_progress).await
 }
 
-/// The demo's people, an e-mail marketing opt-in from a web form for one in three, and a
-/// history of contacts on every channel for the newest ones.
+/// The demo's people, an e-mail marketing opt-in from a web form for one in three, a
+/// history of contacts on every channel for the newest ones, and the duplicate finder run
+/// once, so its suggestions (the generated near-duplicates) are waiting on the duplicates
+/// page.
 async fn seed_customers(app: &App, actor: &Principal, n: u64) -> Result<(), AppError> {
     ensure_fields(app, actor).await?;
     seed_organizations(app, actor).await?;
@@ -308,5 +313,7 @@ async fn seed_customers(app: &App, actor: &Principal, n: u64) -> Result<(), AppE
         crate::customers::record_consent(app, actor, c.id, change).await?;
     }
     let people: Vec<_> = page.items.iter().map(|c| c.id).collect();
-    timeline::seed(app, actor, &people).await
+    timeline::seed(app, actor, &people).await?;
+    crate::customers::duplicates::scan(app, actor).await?;
+    Ok(())
 }
