@@ -9,6 +9,7 @@
 //! duplicates: [`oversized`](super::oversized) splits it by what else its members share and
 //! walks it with a window.
 use super::oversized::{self, Tier, WINDOW};
+use super::per_record::{common_at, first_common, PerRecord};
 use super::record::MatchRecord;
 use crate::identity::national_digits;
 
@@ -148,7 +149,8 @@ pub struct BlockStats {
     pub windowed: usize,
 }
 
-/// A stretch of [`Blocks::entries`] scored together.
+/// A stretch of entries scored together: of the sub-blocks' entries for a sub-block, of the
+/// records' own for the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Run {
     pub start: usize,
@@ -167,54 +169,31 @@ impl Run {
     }
 }
 
-/// Per-record sorted lists, flattened: record i's are `items[offsets[i]..offsets[i + 1]]`.
-pub(crate) struct PerRecord<T> {
-    items: Vec<T>,
-    offsets: Vec<u32>,
-}
-
-impl<T: Copy + Ord> PerRecord<T> {
-    /// From (record, item) pairs in any order.
-    pub fn collect(records: usize, mut pairs: Vec<(u32, T)>) -> PerRecord<T> {
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut offsets = Vec::with_capacity(records + 1);
-        offsets.push(0);
-        let mut at = 0;
-        for i in 0..records {
-            at += pairs[at..].partition_point(|p| p.0 as usize == i);
-            offsets.push(u32::try_from(at).unwrap_or(u32::MAX));
-        }
-        PerRecord {
-            items: pairs.into_iter().map(|p| p.1).collect(),
-            offsets,
-        }
-    }
-
-    pub fn of(&self, i: u32) -> &[T] {
-        let i = i as usize;
-        &self.items[self.offsets[i] as usize..self.offsets[i + 1] as usize]
-    }
-}
-
 /// Every record's keys, and the blocks they form.
 pub(crate) struct Blocks {
-    /// (key, record index): first the records' own keys sorted, each oversized block's
-    /// stretch reordered for its window; then the sub-blocks' keys, sorted.
-    pub entries: Vec<(u64, u32)>,
+    /// (key, record index) of the records' own keys, sorted, each oversized block's stretch
+    /// reordered for its window.
+    entries: Vec<(u64, u32)>,
+    /// (key, record index) of the sub-blocks of oversized blocks, sorted. Kept apart from
+    /// `entries` so that neither is copied to grow the other.
+    subs: Vec<(u64, u32)>,
     /// What to score: blocks and sub-blocks whole, oversized blocks by window.
     pub runs: Vec<Run>,
-    /// Each record's keys of blocks and sub-blocks that are scored whole.
+    /// Each record's keys of blocks that are scored whole (all but the oversized).
     scored: PerRecord<u64>,
-    /// Each record's oversized blocks, with its place in the block's window order.
-    windows: PerRecord<(u64, u32)>,
+    /// Each record's places in `subs`, in sub-blocks that are scored whole. Places rather
+    /// than keys: 4 bytes each, and ascending places are ascending keys.
+    sub_scored: PerRecord<u32>,
+    /// Each record's places in `entries`, in oversized blocks. Two members' distance in the
+    /// block's window order is the distance between their places.
+    windows: PerRecord<u32>,
     pub stats: BlockStats,
 }
 
-/// Runs of one key in sorted `entries[from..]`: (start, end) of each.
-fn runs_of(entries: &[(u64, u32)], from: usize) -> Vec<(usize, usize)> {
+/// Runs of one key in sorted `entries`: (start, end) of each.
+fn runs_of(entries: &[(u64, u32)]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut start = from;
+    let mut start = 0;
     while start < entries.len() {
         let key = entries[start].0;
         let end = start + entries[start..].partition_point(|e| e.0 == key);
@@ -227,26 +206,32 @@ fn runs_of(entries: &[(u64, u32)], from: usize) -> Vec<(usize, usize)> {
 impl Blocks {
     pub fn build(records: &[MatchRecord]) -> Blocks {
         let idx = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(records.len() * 9);
-        for (i, r) in records.iter().enumerate() {
-            entries.extend(blocking_keys(r).into_iter().map(|k| (k, idx(i))));
+        // Each record's keys, kept per record: dropping the oversized ones afterwards costs
+        // far less memory than collecting (record, key) pairs again.
+        let mut keys: Vec<u64> = Vec::with_capacity(records.len() * 9);
+        let mut offsets: Vec<u32> = Vec::with_capacity(records.len() + 1);
+        offsets.push(0);
+        for r in records {
+            keys.extend(blocking_keys(r));
+            offsets.push(idx(keys.len()));
+        }
+        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(keys.len());
+        for i in 0..records.len() {
+            let (s, e) = (offsets[i] as usize, offsets[i + 1] as usize);
+            entries.extend(keys[s..e].iter().map(|&k| (k, idx(i))));
         }
         entries.sort_unstable();
         let mut stats = BlockStats::default();
         let mut runs = Vec::new();
         let mut oversized = Vec::new();
-        let mut scored: Vec<(u32, u64)> = Vec::with_capacity(entries.len());
-        for (s, e) in runs_of(&entries, 0) {
+        for (s, e) in runs_of(&entries) {
             match e - s {
                 1 => {}
-                n if n <= MAX_BLOCK => {
-                    runs.push(Run {
-                        start: s,
-                        end: e,
-                        tier: Tier::Block,
-                    });
-                    scored.extend(entries[s..e].iter().map(|&(k, i)| (i, k)));
-                }
+                n if n <= MAX_BLOCK => runs.push(Run {
+                    start: s,
+                    end: e,
+                    tier: Tier::Block,
+                }),
                 _ => oversized.push((s, e)),
             }
         }
@@ -254,39 +239,42 @@ impl Blocks {
         stats.oversized = oversized.len();
         stats.windowed = oversized.len();
         stats.oversized_members = oversized.iter().map(|(s, e)| (e - s) as u64).sum();
+        // Sorted, as `entries` is.
+        let too_big: Vec<u64> = oversized.iter().map(|&(s, _)| entries[s].0).collect();
+        let scored = PerRecord::filtered(keys, offsets, |k| too_big.binary_search(k).is_err());
         // Sub-blocks: what else the members of each oversized block share.
         let mut subs = oversized::sub_entries(records, &entries, &oversized);
         subs.sort_unstable();
         // A record with two addresses in one postcode would otherwise join its sub-block twice.
         subs.dedup();
-        let base = entries.len();
-        entries.extend(subs);
-        for (s, e) in runs_of(&entries, base) {
+        // Only the sub-blocks compared whole are kept, moved to the front: most sub-keys are
+        // one member's (an employer or postcode no namesake shares).
+        let mut sub_scored: Vec<(u32, u32)> = Vec::with_capacity(subs.len());
+        let mut kept = 0;
+        for (s, e) in runs_of(&subs) {
             match e - s {
                 1 => {}
                 n if n <= MAX_BLOCK => {
+                    subs.copy_within(s..e, kept);
                     runs.push(Run {
-                        start: s,
-                        end: e,
+                        start: kept,
+                        end: kept + n,
                         tier: Tier::SubBlock,
                     });
-                    scored.extend(entries[s..e].iter().map(|&(k, i)| (i, k)));
+                    sub_scored.extend((kept..kept + n).map(|p| (subs[p].1, idx(p))));
+                    kept += n;
                 }
                 _ => stats.oversized_sub_blocks += 1,
             }
         }
+        subs.truncate(kept);
+        subs.shrink_to_fit();
         stats.sub_blocks = runs.len() - stats.blocks;
         // Windows: each oversized block in an order that puts likely duplicates side by side.
-        let mut ranks: Vec<(u32, (u64, u32))> =
-            Vec::with_capacity(stats.oversized_members as usize);
+        let mut places: Vec<(u32, u32)> = Vec::with_capacity(stats.oversized_members as usize);
         for &(s, e) in &oversized {
             oversized::window_order(records, &mut entries[s..e]);
-            ranks.extend(
-                entries[s..e]
-                    .iter()
-                    .enumerate()
-                    .map(|(rank, &(k, i))| (i, (k, idx(rank)))),
-            );
+            places.extend((s..e).map(|p| (entries[p].1, idx(p))));
             runs.push(Run {
                 start: s,
                 end: e,
@@ -295,49 +283,46 @@ impl Blocks {
         }
         Blocks {
             entries,
+            subs,
             runs,
-            scored: PerRecord::collect(records.len(), scored),
-            windows: PerRecord::collect(records.len(), ranks),
+            scored,
+            sub_scored: PerRecord::collect(records.len(), sub_scored),
+            windows: PerRecord::collect(records.len(), places),
             stats,
         }
+    }
+
+    /// The (key, record) entries of `run`, in the order they are scored.
+    pub fn members(&self, run: &Run) -> &[(u64, u32)] {
+        let list = match run.tier {
+            Tier::SubBlock => &self.subs,
+            Tier::Block | Tier::Window => &self.entries,
+        };
+        &list[run.start..run.end]
     }
 
     /// The smallest key of a block or sub-block scored whole that records `i` and `j`
     /// share: a pair is scored only in that key's block, so it is scored once however many
     /// keys it shares.
     pub fn first_shared(&self, i: u32, j: u32) -> Option<u64> {
-        let (mut a, mut b) = (self.scored.of(i).iter(), self.scored.of(j).iter());
-        let (mut x, mut y) = (a.next(), b.next());
-        while let (Some(p), Some(q)) = (x, y) {
-            match p.cmp(q) {
-                std::cmp::Ordering::Equal => return Some(*p),
-                std::cmp::Ordering::Less => x = a.next(),
-                std::cmp::Ordering::Greater => y = b.next(),
-            }
-        }
-        None
+        // Sub-block keys carry the highest tag, so any shared block key comes first.
+        first_common(self.scored.of(i), self.scored.of(j)).or_else(|| {
+            let (a, b) = (self.sub_scored.of(i), self.sub_scored.of(j));
+            common_at(&self.subs, a, b, |k, _, _| Some(k))
+        })
     }
 
     /// Whether the window of an oversized block with a key below `key` already brought `i`
     /// and `j` within [`WINDOW`] places of each other (and so scored them).
     pub fn met_in_earlier_window(&self, i: u32, j: u32, key: u64) -> bool {
-        let (mut a, mut b) = (self.windows.of(i).iter(), self.windows.of(j).iter());
-        let (mut x, mut y) = (a.next(), b.next());
-        while let (Some(&(p, rp)), Some(&(q, rq))) = (x, y) {
-            if p >= key || q >= key {
-                return false;
+        let (a, b) = (self.windows.of(i), self.windows.of(j));
+        common_at(&self.entries, a, b, |k, p, q| {
+            if k >= key {
+                Some(false)
+            } else {
+                (p.abs_diff(q) as usize <= WINDOW).then_some(true)
             }
-            match p.cmp(&q) {
-                std::cmp::Ordering::Equal => {
-                    if rp.abs_diff(rq) as usize <= WINDOW {
-                        return true;
-                    }
-                    (x, y) = (a.next(), b.next());
-                }
-                std::cmp::Ordering::Less => x = a.next(),
-                std::cmp::Ordering::Greater => y = b.next(),
-            }
-        }
-        false
+        })
+        .unwrap_or(false)
     }
 }

@@ -12,6 +12,7 @@ mod bound;
 pub mod compare;
 pub mod model;
 mod oversized;
+mod per_record;
 pub mod record;
 
 pub use blocking::{blocking_keys, BlockStats, MAX_BLOCK};
@@ -276,7 +277,7 @@ fn score_runs(
     };
     let needed = min_weight(min_probability);
     for run in runs {
-        let members = &blocks.entries[run.start..run.end];
+        let members = blocks.members(run);
         let tally = &mut out.tallies[run.tier as usize];
         for (p, &(key, i)) in members.iter().enumerate() {
             let reach = match run.tier {

@@ -116,7 +116,16 @@ pub(crate) fn sub_entries(
     entries: &[(u64, u32)],
     oversized: &[(usize, usize)],
 ) -> Vec<(u64, u32)> {
-    let mut out = Vec::new();
+    // Room for every value there could be, so the vector is never copied to grow: pages
+    // reserved and not written cost no memory.
+    let most: usize = oversized
+        .iter()
+        .map(|&(s, e)| {
+            let per = Tag::of(entries[s].0).map_or(0, |t| seconds(t).len() * MAX_VALUES);
+            (e - s) * per
+        })
+        .sum();
+    let mut out = Vec::with_capacity(most);
     for &(s, e) in oversized {
         let key = entries[s].0;
         let Some(tag) = Tag::of(key) else { continue };
