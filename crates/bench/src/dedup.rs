@@ -99,12 +99,34 @@ fn report(
         data.people.len() - data.injected.len(),
         data.injected.len()
     );
+    let b = &found.blocking;
     let _ = writeln!(
         md,
-        "candidate pairs scored: {}; blocks skipped (> {} members): {}",
+        "candidate pairs scored: {} ({} in {} blocks of ≤ {} members, {} in {} sub-blocks of \
+         oversized blocks, {} in windows of {} neighbours)",
         found.candidates,
+        found.candidates - found.in_sub_blocks.candidates - found.in_windows.candidates,
+        b.blocks,
         matching::MAX_BLOCK,
-        found.skipped_blocks
+        found.in_sub_blocks.candidates,
+        b.sub_blocks,
+        found.in_windows.candidates,
+        matching::WINDOW,
+    );
+    let _ = writeln!(
+        md,
+        "oversized blocks (> {} members): {} with {} members in all, none skipped: each split \
+         ({} sub-blocks still oversized, left to the window) and windowed ({})",
+        matching::MAX_BLOCK,
+        b.oversized,
+        b.oversized_members,
+        b.oversized_sub_blocks,
+        b.windowed,
+    );
+    let _ = writeln!(
+        md,
+        "pairs found only in sub-blocks: {}; only in windows: {}",
+        found.in_sub_blocks.found, found.in_windows.found
     );
     let _ = writeln!(
         md,
@@ -118,6 +140,20 @@ fn report(
         "precision {precision:.4} ({hits} of {} suggested are injected duplicates); recall {recall:.4} ({hits} of {} injected found)",
         suggested.len(),
         truth.len()
+    );
+    // A missed pair that scores above the threshold when compared directly was lost to
+    // blocking (never compared); the others were compared and judged too uncertain.
+    let record = |i: u32| MatchRecord::new(id(i as usize), &data.people[i as usize]);
+    let unblocked = truth
+        .keys()
+        .filter(|p| !suggested.contains(p))
+        .filter(|&&(a, b)| {
+            matching::score(&record(a), &record(b)).probability >= DEFAULT_MIN_PROBABILITY
+        })
+        .count();
+    let _ = writeln!(
+        md,
+        "missed pairs that would be suggested if compared (lost to blocking): {unblocked}"
     );
     let _ = writeln!(md, "\n| injected kind | pairs | found | recall |");
     let _ = writeln!(md, "| --- | --- | --- | --- |");

@@ -27,6 +27,19 @@ pub async fn run(args: DedupArgs, cfg: &DbConfig) -> anyhow::Result<()> {
         r.suggested,
         r.took.as_secs_f64()
     );
+    if r.oversized_blocks > 0 {
+        let (sub, win) = (r.in_sub_blocks, r.in_windows);
+        println!(
+            "{} keys were shared by more than {} people: split into sub-blocks ({} pairs, {} likely duplicates) and walked with a window of {} ({} pairs, {} likely duplicates)",
+            r.oversized_blocks,
+            vinculo_domain::identity::matching::MAX_BLOCK,
+            sub.candidates,
+            sub.found,
+            vinculo_domain::identity::matching::WINDOW,
+            win.candidates,
+            win.found
+        );
+    }
     if r.auto_merged > 0 {
         println!(
             "{} pairs merged at once (the workspace's auto-merge threshold); each can be undone",

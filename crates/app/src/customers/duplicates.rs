@@ -20,6 +20,13 @@ pub struct ScanReport {
     pub customers: u64,
     /// Candidate pairs (sharing a blocking key) considered.
     pub candidates: u64,
+    /// Blocking keys shared by more than `MAX_BLOCK` people (a common name with nothing
+    /// rarer known): split and windowed rather than compared whole.
+    pub oversized_blocks: u64,
+    /// Of `candidates` and of `found`, those that met only in a sub-block of an oversized
+    /// block, and only in an oversized block's window.
+    pub in_sub_blocks: matching::Tally,
+    pub in_windows: matching::Tally,
     /// Pairs at or above the threshold.
     pub found: u64,
     /// Of those, suggestions raised now (the rest were already suggested or decided).
@@ -72,6 +79,9 @@ pub async fn scan(app: &App, actor: &Principal) -> Result<ScanReport, AppError> 
     let report = ScanReport {
         customers,
         candidates: found.candidates,
+        oversized_blocks: found.blocking.oversized as u64,
+        in_sub_blocks: found.in_sub_blocks,
+        in_windows: found.in_windows,
         found: pairs.len() as u64,
         suggested,
         auto_merged,
@@ -80,6 +90,11 @@ pub async fn scan(app: &App, actor: &Principal) -> Result<ScanReport, AppError> 
     tracing::info!(
         customers,
         candidates = report.candidates,
+        oversized_blocks = report.oversized_blocks,
+        candidates_in_sub_blocks = report.in_sub_blocks.candidates,
+        found_in_sub_blocks = report.in_sub_blocks.found,
+        candidates_in_windows = report.in_windows.candidates,
+        found_in_windows = report.in_windows.found,
         found = report.found,
         suggested,
         auto_merged,

@@ -13,7 +13,10 @@ use vinculo_store::workspaces::Workspace;
 use vinculo_store::{teams, users, workspaces};
 
 mod inbox;
+mod names;
+mod near_duplicates;
 mod people;
+mod places;
 mod timeline;
 pub use people::DemoCsv;
 
@@ -332,8 +335,10 @@ async fn seed_tiers(app: &App, actor: &Principal) -> Result<(), AppError> {
         .map(drop)
 }
 
-/// The demo's people, an e-mail marketing opt-in from a web form for one in three, and a
-/// history of contacts on every channel for the newest ones.
+/// The demo's people, an e-mail marketing opt-in from a web form for one in three, a
+/// history of contacts on every channel for the newest ones, and the duplicate finder run
+/// once, so its suggestions (the generated near-duplicates) are waiting on the duplicates
+/// page.
 async fn seed_customers(app: &App, actor: &Principal, n: u64) -> Result<(), AppError> {
     ensure_fields(app, actor).await?;
     seed_organizations(app, actor).await?;
@@ -351,5 +356,7 @@ async fn seed_customers(app: &App, actor: &Principal, n: u64) -> Result<(), AppE
         crate::customers::record_consent(app, actor, c.id, change).await?;
     }
     let people: Vec<_> = page.items.iter().map(|c| c.id).collect();
-    timeline::seed(app, actor, &people).await
+    timeline::seed(app, actor, &people).await?;
+    crate::customers::duplicates::scan(app, actor).await?;
+    Ok(())
 }

@@ -1,135 +1,16 @@
 //! Generated people for demos and benchmarks, as the CSV a company would export from its old
 //! CRM: Spanish and English names with accents, e-mails, phones written the way each country
-//! writes them (Spain, Mexico, Argentina, Colombia, the US), cities, companies with job titles,
-//! stages and tags. Deterministic for a seed, unique keys per row, and produced on demand as a
-//! `Read`, so a million rows never sit in memory. A "messy" file also has what real exports
-//! have: a bad e-mail now and then, unparseable phones, and people listed twice.
+//! writes them (Spain, Mexico, Argentina, Colombia, the US), cities and postal codes,
+//! birthdays, companies with job titles, stages and tags. Deterministic for a seed, unique
+//! keys per row, and produced on demand as a `Read`, so a million rows never sit in memory.
+//! About 3 rows in 100 are near-duplicates of an earlier person ([`near_duplicates`]). A
+//! "messy" file also has what real exports have: a bad e-mail now and then, unparseable
+//! phones, and people listed twice.
+use super::names::{COMPANY_A, COMPANY_B, COMPANY_C, FAMILY, GIVEN, TAGS, TITLES};
+use super::near_duplicates::{self, near_duplicate, DOMAINS};
+use super::places::{self, PLACES};
 use std::io::Read;
 
-pub(super) const GIVEN: [&str; 32] = [
-    "José",
-    "María",
-    "Lucía",
-    "Javier",
-    "Carmen",
-    "Andrés",
-    "Sofía",
-    "Martín",
-    "Valentina",
-    "Diego",
-    "Camila",
-    "Mateo",
-    "Isabella",
-    "Sebastián",
-    "Ana",
-    "Pablo",
-    "Elena",
-    "Jorge",
-    "Laura",
-    "Miguel",
-    "Begoña",
-    "Íñigo",
-    "Ramón",
-    "Agustín",
-    "Inés",
-    "John",
-    "Emily",
-    "Michael",
-    "Sarah",
-    "David",
-    "Jessica",
-    "Chloé",
-];
-pub(super) const FAMILY: [&str; 32] = [
-    "García",
-    "Martínez",
-    "López",
-    "Sánchez",
-    "Pérez",
-    "González",
-    "Rodríguez",
-    "Fernández",
-    "Gómez",
-    "Díaz",
-    "Núñez",
-    "Ortiz",
-    "Ramírez",
-    "Torres",
-    "Flores",
-    "Rivera",
-    "Morales",
-    "Castillo",
-    "Jiménez",
-    "Ruiz",
-    "Muñoz",
-    "Álvarez",
-    "Peña",
-    "Ibáñez",
-    "Echeverría",
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "O'Connor",
-    "Müller",
-    "Dubois",
-];
-pub(super) const TAGS: [&str; 6] = ["VIP", "Madrid", "Online", "Tienda", "B2B", "Newsletter"];
-pub(super) const TITLES: [&str; 6] = [
-    "Directora de compras",
-    "Gerente general",
-    "Responsable de TI",
-    "Office manager",
-    "Jefe de almacén",
-    "Contable",
-];
-const COMPANY_A: [&str; 10] = [
-    "Grupo",
-    "Comercial",
-    "Industrias",
-    "Distribuidora",
-    "Talleres",
-    "Servicios",
-    "Hermanos",
-    "Global",
-    "Consultora",
-    "Transportes",
-];
-const COMPANY_B: [&str; 20] = [
-    "Andina",
-    "Ibérica",
-    "del Sur",
-    "Atlántico",
-    "Pacífico",
-    "Norte",
-    "Sierra",
-    "Valle",
-    "Río",
-    "Mar",
-    "Sol",
-    "Luna",
-    "Roble",
-    "Olivo",
-    "Cóndor",
-    "Puma",
-    "Quetzal",
-    "Ceiba",
-    "Nogal",
-    "Almendro",
-];
-const COMPANY_C: [&str; 6] = ["S.L.", "S.A.", "S.A. de C.V.", "S.R.L.", "S.A.S.", "Ltda."];
-/// (country, cities): where people live, by the share of rows in 20ths.
-const PLACES: [(&str, [&str; 4], u64); 5] = [
-    ("ES", ["Madrid", "Barcelona", "Sevilla", "Bilbao"], 9),
-    (
-        "MX",
-        ["Ciudad de México", "Guadalajara", "Monterrey", "Puebla"],
-        4,
-    ),
-    ("AR", ["Buenos Aires", "Córdoba", "Rosario", "Mendoza"], 2),
-    ("CO", ["Bogotá", "Medellín", "Cali", "Barranquilla"], 2),
-    ("US", ["New York", "Miami", "Austin", "Los Angeles"], 3),
-];
 const STAGES: [&str; 5] = ["prospect", "lead", "customer", "inactive", "churned"];
 
 /// A small deterministic generator (a 64-bit LCG), so the same seed gives the same people.
@@ -160,9 +41,64 @@ fn company(i: usize, demo: &[&str]) -> String {
     )
 }
 
+/// One generated person, as the columns of its row.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Person {
+    pub given: String,
+    pub family: String,
+    pub email: String,
+    pub phone: String,
+    pub org: String,
+    pub title: String,
+    pub city: &'static str,
+    pub country: &'static str,
+    pub stage: &'static str,
+    pub tags: String,
+    pub external_id: String,
+    pub plan: &'static str,
+    pub value: String,
+    pub channels: String,
+    pub since: String,
+    pub vip: &'static str,
+    /// ISO date or empty.
+    pub birthday: String,
+    pub postcode: String,
+}
+
+impl Person {
+    /// The row (its fields never hold a comma or a quote, so no quoting is needed).
+    fn row(&self) -> String {
+        let p = self;
+        format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            p.given,
+            p.family,
+            p.email,
+            p.phone,
+            p.org,
+            p.title,
+            p.city,
+            p.country,
+            p.stage,
+            p.tags,
+            p.external_id,
+            p.plan,
+            p.value,
+            p.channels,
+            p.since,
+            p.vip,
+            p.birthday,
+            p.postcode
+        )
+    }
+}
+
 /// `n` people as CSV, generated while it is read.
 pub struct DemoCsv {
     rng: Lcg,
+    /// Draws birthdays, postal codes and near-duplicates: a second stream, so the other
+    /// columns of a seed's people are what they were before these columns existed.
+    extra: Lcg,
     rows: u64,
     next: u64,
     messy: bool,
@@ -171,13 +107,18 @@ pub struct DemoCsv {
     pos: usize,
     /// The last rows' e-mails, for the messy file's repeated people.
     recent: std::collections::VecDeque<String>,
+    /// People to be typed in again, and the row at which each comes.
+    again: Vec<(u64, Person)>,
+    /// Rows that are near-duplicates of an earlier row.
+    near_duplicates: u64,
 }
 
 impl DemoCsv {
     pub fn new(rows: u64, seed: u64, messy: bool) -> DemoCsv {
-        let header = "First Name,Last Name,Email,Phone,Company,Job Title,City,Country,Lifecycle Stage,Tags,External ID,Plan,Valor del contrato,Canales,Cliente desde,Cliente VIP\n";
+        let header = "First Name,Last Name,Email,Phone,Company,Job Title,City,Country,Lifecycle Stage,Tags,External ID,Plan,Valor del contrato,Canales,Cliente desde,Cliente VIP,Birthday,Postal Code\n";
         DemoCsv {
             rng: Lcg(seed),
+            extra: Lcg(seed ^ 0x005e_edd0_b1e5),
             rows,
             next: 0,
             messy,
@@ -185,11 +126,37 @@ impl DemoCsv {
             buf: header.as_bytes().to_vec(),
             pos: 0,
             recent: std::collections::VecDeque::new(),
+            again: Vec::new(),
+            near_duplicates: 0,
         }
     }
 
-    /// One row (its fields never hold a comma or a quote, so no quoting is needed).
+    /// Rows generated so far that are near-duplicates of an earlier row.
+    pub fn near_duplicates(&self) -> u64 {
+        self.near_duplicates
+    }
+
+    /// Row `i`: a new person, or one met a few rows before typed in again. The new person is
+    /// drawn either way, so the rows that follow are the same whatever came before.
     fn row(&mut self, i: u64) -> String {
+        let fresh = self.person(i);
+        let x = &mut self.extra;
+        if x.next(100) < near_duplicates::PERCENT {
+            let due = i + 1 + x.next(near_duplicates::WITHIN as u64) as u64;
+            self.again.push((due, fresh.clone()));
+        }
+        let Some(at) = self.again.iter().position(|(due, _)| *due <= i) else {
+            return fresh.row();
+        };
+        let (_, orig) = self.again.swap_remove(at);
+        let mut d = near_duplicate(&orig, &mut self.extra);
+        d.external_id = fresh.external_id;
+        self.near_duplicates += 1;
+        d.row()
+    }
+
+    /// A new person for row `i`.
+    fn person(&mut self, i: u64) -> Person {
         let r = &mut self.rng;
         let given = GIVEN[r.next(GIVEN.len() as u64)];
         let family = FAMILY[r.next(FAMILY.len() as u64)];
@@ -210,6 +177,9 @@ impl DemoCsv {
             .copied()
             .unwrap_or(PLACES[0]);
         let city = cities[r.next(4)];
+        let postcode = city.postcode(&mut self.extra);
+        let birthday = places::birthday(&mut self.extra);
+        let r = &mut self.rng;
         // Unique per row: the row number is in every number, written as each country does.
         let n = i % 10_000_000;
         let phone = match country {
@@ -230,7 +200,7 @@ impl DemoCsv {
                 n % 10_000
             ),
         };
-        let domain = ["example.es", "example.com", "example.mx", "example.org"][r.next(4)];
+        let domain = DOMAINS[r.next(4)];
         let mut email = format!("{}.{}{i}@{domain}", ascii(given), ascii(family));
         let (mut phone, mut given_out) = (phone, given.to_owned());
         if self.messy {
@@ -296,11 +266,26 @@ impl DemoCsv {
         } else {
             ""
         };
-        format!(
-            "{given_out},{family},{email},{phone},{org},{title},{city},{country},{stage},{},erp:C-{i:07},{plan},{value},{},{since},{vip}\n",
-            tags.join(";"),
-            channels.join(";"),
-        )
+        Person {
+            given: given_out,
+            family: family.to_owned(),
+            email,
+            phone,
+            org,
+            title,
+            city: city.name,
+            country,
+            stage,
+            tags: tags.join(";"),
+            external_id: format!("erp:C-{i:07}"),
+            plan,
+            value,
+            channels: channels.join(";"),
+            since,
+            vip,
+            birthday,
+            postcode,
+        }
     }
 }
 
@@ -342,10 +327,41 @@ mod tests {
         assert_ne!(a, text(500, 8, false));
         let lines: Vec<&str> = a.lines().collect();
         assert_eq!(lines.len(), 501);
-        let emails: std::collections::HashSet<&str> = lines[1..]
-            .iter()
-            .filter_map(|l| l.split(',').nth(2))
-            .collect();
-        assert_eq!(emails.len(), 500);
+        // Identity keys are unique, or the importer would fold rows together. Near-duplicates
+        // have no phone, and some no e-mail.
+        for column in [2, 3, 10] {
+            let values: Vec<&str> = lines[1..]
+                .iter()
+                .filter_map(|l| l.split(',').nth(column))
+                .filter(|v| !v.is_empty())
+                .collect();
+            let unique: std::collections::HashSet<&str> = values.iter().copied().collect();
+            assert_eq!(unique.len(), values.len(), "column {column}");
+            assert!(values.len() > 450, "column {column}: {}", values.len());
+        }
+    }
+
+    #[test]
+    fn a_few_rows_are_near_duplicates_with_birthdays_and_postal_codes_the_importer_reads() {
+        use vinculo_domain::customers::import::Field;
+        let mut csv = DemoCsv::new(2_000, 11, false);
+        let mut s = String::new();
+        csv.read_to_string(&mut s).expect("read");
+        assert!(
+            (30..=100).contains(&csv.near_duplicates()),
+            "{}",
+            csv.near_duplicates()
+        );
+        let header: Vec<&str> = s.lines().next().unwrap_or_default().split(',').collect();
+        assert_eq!(Field::recognise(header[16]), Some(Field::Birthday));
+        assert_eq!(Field::recognise(header[17]), Some(Field::PostalCode));
+        let rows: Vec<Vec<&str>> = s.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        let with = |c: usize| rows.iter().filter(|r| !r[c].is_empty()).count();
+        assert!((900..1_300).contains(&with(16)), "birthdays: {}", with(16));
+        assert!(
+            (1_200..1_600).contains(&with(17)),
+            "postal codes: {}",
+            with(17)
+        );
     }
 }

@@ -3,20 +3,27 @@
 //! candidate pair when they share a key. Keys are 64-bit hashes, and blocks are found by
 //! sorting (key, record) pairs: at a million records that is ~10M entries of 16 bytes,
 //! where a map of key to member lists would cost several times more.
+//!
+//! A block of more than [`MAX_BLOCK`] members (every "García" with an "M" when nothing else is
+//! known) is not compared whole, which would be quadratic, nor skipped, which hides its
+//! duplicates: [`oversized`](super::oversized) splits it by what else its members share and
+//! walks it with a window.
+use super::oversized::{self, Tier, WINDOW};
+use super::per_record::{common_at, first_common, PerRecord};
 use super::record::MatchRecord;
 use crate::identity::national_digits;
 
-/// Blocks with more members than this are skipped. A key that 200 records share (García and
-/// an "M", one postcode and "gar") carries no evidence that two of them are one person;
-/// their pairs are still found through a rarer key (a phone, an e-mail, a birthday) when
-/// one is shared. 200 members are ~20,000 pairs, so the cap also bounds a block's cost.
+/// Blocks with more members than this are not compared pair by pair. A key that 200 records
+/// share (García and an "M", one postcode and "gar") carries little evidence that two of them
+/// are one person, and 200 members are ~20,000 pairs, so the cap also bounds a block's cost.
 pub const MAX_BLOCK: usize = 200;
 
 /// Which kind of key, mixed into the hash so "garcia" the surname and "garcia" the e-mail
-/// user name never meet.
-#[derive(Clone, Copy)]
+/// user name never meet, and kept in the key's top four bits so an oversized block knows
+/// what its members already share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
-enum Tag {
+pub(crate) enum Tag {
     FamilyInitial = 1,
     SwappedFamilyInitial,
     NameWords,
@@ -26,11 +33,36 @@ enum Tag {
     PostcodeFamily,
     BirthdayGiven,
     BirthdayFamily,
+    /// A sub-block of an oversized block (see `oversized`).
+    Sub,
+}
+
+const TAG_SHIFT: u32 = 60;
+
+impl Tag {
+    /// The tag a key was made with.
+    pub fn of(key: u64) -> Option<Tag> {
+        use Tag::*;
+        [
+            FamilyInitial,
+            SwappedFamilyInitial,
+            NameWords,
+            Phone,
+            Email,
+            LocalPart,
+            PostcodeFamily,
+            BirthdayGiven,
+            BirthdayFamily,
+            Sub,
+        ]
+        .into_iter()
+        .find(|t| *t as u64 == key >> TAG_SHIFT)
+    }
 }
 
 /// FNV-1a: deterministic from run to run (so blocks and counts are reproducible) and fast on
-/// the short strings keys are made of.
-fn hash(tag: Tag, parts: &[&[u8]]) -> u64 {
+/// the short strings keys are made of. The tag replaces the top four bits.
+pub(crate) fn hash(tag: Tag, parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |b: u8| {
         h ^= u64::from(b);
@@ -44,10 +76,10 @@ fn hash(tag: Tag, parts: &[&[u8]]) -> u64 {
         // A separator, so ("ab", "c") and ("a", "bc") differ.
         eat(0xff);
     }
-    h
+    (tag as u64) << TAG_SHIFT | (h >> 4)
 }
 
-fn first_word(s: &str) -> &str {
+pub(crate) fn first_word(s: &str) -> &str {
     s.split(' ').next().unwrap_or(s)
 }
 
@@ -99,93 +131,198 @@ pub fn blocking_keys(r: &MatchRecord) -> Vec<u64> {
     keys
 }
 
+/// What blocking made of the records, for the report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockStats {
+    /// Blocks of 2..=[`MAX_BLOCK`] members, compared pair by pair.
+    pub blocks: usize,
+    /// Blocks of more than [`MAX_BLOCK`] members. None is skipped: each is split into
+    /// sub-blocks and walked with a window.
+    pub oversized: usize,
+    /// Members of the oversized blocks, summed over the blocks.
+    pub oversized_members: u64,
+    /// Sub-blocks of the oversized ones with 2..=[`MAX_BLOCK`] members, compared pair by pair.
+    pub sub_blocks: usize,
+    /// Sub-blocks still over [`MAX_BLOCK`] members: their pairs meet only in the window.
+    pub oversized_sub_blocks: usize,
+    /// Oversized blocks walked with a window of [`WINDOW`] neighbours (all of them).
+    pub windowed: usize,
+}
+
+/// A stretch of entries scored together: of the sub-blocks' entries for a sub-block, of the
+/// records' own for the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Run {
+    pub start: usize,
+    pub end: usize,
+    pub tier: Tier,
+}
+
+impl Run {
+    /// Pairs the run may score: all of a block, `window` per member of a window.
+    pub fn cost(&self) -> u64 {
+        let n = (self.end - self.start) as u64;
+        match self.tier {
+            Tier::Window => n * WINDOW as u64,
+            _ => n * n.saturating_sub(1) / 2,
+        }
+    }
+}
+
 /// Every record's keys, and the blocks they form.
 pub(crate) struct Blocks {
-    /// (key, record index), sorted.
-    pub entries: Vec<(u64, u32)>,
-    /// Ranges of `entries` with one key and 2..=MAX_BLOCK members.
-    pub runs: Vec<(usize, usize)>,
-    /// Each record's usable keys (sorted), flattened; record i's are
-    /// `keys[offsets[i]..offsets[i + 1]]`.
-    keys: Vec<u64>,
-    offsets: Vec<u32>,
-    /// Blocks skipped for being larger than [`MAX_BLOCK`].
-    pub skipped: usize,
+    /// (key, record index) of the records' own keys, sorted, each oversized block's stretch
+    /// reordered for its window.
+    entries: Vec<(u64, u32)>,
+    /// (key, record index) of the sub-blocks of oversized blocks, sorted. Kept apart from
+    /// `entries` so that neither is copied to grow the other.
+    subs: Vec<(u64, u32)>,
+    /// What to score: blocks and sub-blocks whole, oversized blocks by window.
+    pub runs: Vec<Run>,
+    /// Each record's keys of blocks that are scored whole (all but the oversized).
+    scored: PerRecord<u64>,
+    /// Each record's places in `subs`, in sub-blocks that are scored whole. Places rather
+    /// than keys: 4 bytes each, and ascending places are ascending keys.
+    sub_scored: PerRecord<u32>,
+    /// Each record's places in `entries`, in oversized blocks. Two members' distance in the
+    /// block's window order is the distance between their places.
+    windows: PerRecord<u32>,
+    pub stats: BlockStats,
+}
+
+/// Runs of one key in sorted `entries`: (start, end) of each.
+fn runs_of(entries: &[(u64, u32)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < entries.len() {
+        let key = entries[start].0;
+        let end = start + entries[start..].partition_point(|e| e.0 == key);
+        out.push((start, end));
+        start = end;
+    }
+    out
 }
 
 impl Blocks {
     pub fn build(records: &[MatchRecord]) -> Blocks {
-        let mut keys: Vec<u64> = Vec::with_capacity(records.len() * 8);
+        let idx = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        // Each record's keys, kept per record: dropping the oversized ones afterwards costs
+        // far less memory than collecting (record, key) pairs again.
+        let mut keys: Vec<u64> = Vec::with_capacity(records.len() * 9);
         let mut offsets: Vec<u32> = Vec::with_capacity(records.len() + 1);
         offsets.push(0);
         for r in records {
             keys.extend(blocking_keys(r));
-            offsets.push(u32::try_from(keys.len()).unwrap_or(u32::MAX));
+            offsets.push(idx(keys.len()));
         }
         let mut entries: Vec<(u64, u32)> = Vec::with_capacity(keys.len());
         for i in 0..records.len() {
             let (s, e) = (offsets[i] as usize, offsets[i + 1] as usize);
-            let idx = u32::try_from(i).unwrap_or(u32::MAX);
-            entries.extend(keys[s..e].iter().map(|&k| (k, idx)));
+            entries.extend(keys[s..e].iter().map(|&k| (k, idx(i))));
         }
         entries.sort_unstable();
+        let mut stats = BlockStats::default();
         let mut runs = Vec::new();
-        let mut oversized: Vec<u64> = Vec::new();
-        let mut start = 0;
-        while start < entries.len() {
-            let key = entries[start].0;
-            let end = start + entries[start..].partition_point(|e| e.0 == key);
-            match end - start {
+        let mut oversized = Vec::new();
+        for (s, e) in runs_of(&entries) {
+            match e - s {
                 1 => {}
-                n if n <= MAX_BLOCK => runs.push((start, end)),
-                _ => oversized.push(key),
+                n if n <= MAX_BLOCK => runs.push(Run {
+                    start: s,
+                    end: e,
+                    tier: Tier::Block,
+                }),
+                _ => oversized.push((s, e)),
             }
-            start = end;
         }
-        // Drop oversized keys from each record's list so a pair is never assigned to a
-        // block that is not scored (see `first_shared`).
-        if !oversized.is_empty() {
-            let mut kept = Vec::with_capacity(keys.len());
-            let mut new_offsets = Vec::with_capacity(offsets.len());
-            new_offsets.push(0);
-            for i in 0..records.len() {
-                let (s, e) = (offsets[i] as usize, offsets[i + 1] as usize);
-                kept.extend(
-                    keys[s..e]
-                        .iter()
-                        .filter(|k| oversized.binary_search(k).is_err()),
-                );
-                new_offsets.push(u32::try_from(kept.len()).unwrap_or(u32::MAX));
+        stats.blocks = runs.len();
+        stats.oversized = oversized.len();
+        stats.windowed = oversized.len();
+        stats.oversized_members = oversized.iter().map(|(s, e)| (e - s) as u64).sum();
+        // Sorted, as `entries` is.
+        let too_big: Vec<u64> = oversized.iter().map(|&(s, _)| entries[s].0).collect();
+        let scored = PerRecord::filtered(keys, offsets, |k| too_big.binary_search(k).is_err());
+        // Sub-blocks: what else the members of each oversized block share.
+        let mut subs = oversized::sub_entries(records, &entries, &oversized);
+        subs.sort_unstable();
+        // A record with two addresses in one postcode would otherwise join its sub-block twice.
+        subs.dedup();
+        // Only the sub-blocks compared whole are kept, moved to the front: most sub-keys are
+        // one member's (an employer or postcode no namesake shares).
+        let mut sub_scored: Vec<(u32, u32)> = Vec::with_capacity(subs.len());
+        let mut kept = 0;
+        for (s, e) in runs_of(&subs) {
+            match e - s {
+                1 => {}
+                n if n <= MAX_BLOCK => {
+                    subs.copy_within(s..e, kept);
+                    runs.push(Run {
+                        start: kept,
+                        end: kept + n,
+                        tier: Tier::SubBlock,
+                    });
+                    sub_scored.extend((kept..kept + n).map(|p| (subs[p].1, idx(p))));
+                    kept += n;
+                }
+                _ => stats.oversized_sub_blocks += 1,
             }
-            keys = kept;
-            offsets = new_offsets;
+        }
+        subs.truncate(kept);
+        subs.shrink_to_fit();
+        stats.sub_blocks = runs.len() - stats.blocks;
+        // Windows: each oversized block in an order that puts likely duplicates side by side.
+        let mut places: Vec<(u32, u32)> = Vec::with_capacity(stats.oversized_members as usize);
+        for &(s, e) in &oversized {
+            oversized::window_order(records, &mut entries[s..e]);
+            places.extend((s..e).map(|p| (entries[p].1, idx(p))));
+            runs.push(Run {
+                start: s,
+                end: e,
+                tier: Tier::Window,
+            });
         }
         Blocks {
             entries,
+            subs,
             runs,
-            keys,
-            offsets,
-            skipped: oversized.len(),
+            scored,
+            sub_scored: PerRecord::collect(records.len(), sub_scored),
+            windows: PerRecord::collect(records.len(), places),
+            stats,
         }
     }
 
-    fn keys_of(&self, i: u32) -> &[u64] {
-        let i = i as usize;
-        &self.keys[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    /// The (key, record) entries of `run`, in the order they are scored.
+    pub fn members(&self, run: &Run) -> &[(u64, u32)] {
+        let list = match run.tier {
+            Tier::SubBlock => &self.subs,
+            Tier::Block | Tier::Window => &self.entries,
+        };
+        &list[run.start..run.end]
     }
 
-    /// The smallest key records `i` and `j` share: a pair is scored only in that key's
-    /// block, so it is scored once however many keys it shares.
+    /// The smallest key of a block or sub-block scored whole that records `i` and `j`
+    /// share: a pair is scored only in that key's block, so it is scored once however many
+    /// keys it shares.
     pub fn first_shared(&self, i: u32, j: u32) -> Option<u64> {
-        let (mut a, mut b) = (self.keys_of(i).iter(), self.keys_of(j).iter());
-        let (mut x, mut y) = (a.next(), b.next());
-        while let (Some(p), Some(q)) = (x, y) {
-            match p.cmp(q) {
-                std::cmp::Ordering::Equal => return Some(*p),
-                std::cmp::Ordering::Less => x = a.next(),
-                std::cmp::Ordering::Greater => y = b.next(),
+        // Sub-block keys carry the highest tag, so any shared block key comes first.
+        first_common(self.scored.of(i), self.scored.of(j)).or_else(|| {
+            let (a, b) = (self.sub_scored.of(i), self.sub_scored.of(j));
+            common_at(&self.subs, a, b, |k, _, _| Some(k))
+        })
+    }
+
+    /// Whether the window of an oversized block with a key below `key` already brought `i`
+    /// and `j` within [`WINDOW`] places of each other (and so scored them).
+    pub fn met_in_earlier_window(&self, i: u32, j: u32, key: u64) -> bool {
+        let (a, b) = (self.windows.of(i), self.windows.of(j));
+        common_at(&self.entries, a, b, |k, p, q| {
+            if k >= key {
+                Some(false)
+            } else {
+                (p.abs_diff(q) as usize <= WINDOW).then_some(true)
             }
-        }
-        None
+        })
+        .unwrap_or(false)
     }
 }

@@ -244,7 +244,7 @@ pub(super) fn exact_any(a: &[String], b: &[String]) -> Option<(usize, usize)> {
         .find_map(|(i, x)| b.iter().position(|y| x == y).map(|j| (i, j)))
 }
 
-fn local_part(e: &str) -> &str {
+pub(super) fn local_part(e: &str) -> &str {
     e.rsplit_once('@').map(|(l, _)| l).unwrap_or(e)
 }
 

@@ -11,17 +11,21 @@ pub mod blocking;
 mod bound;
 pub mod compare;
 pub mod model;
+mod oversized;
+mod per_record;
 pub mod record;
 
-pub use blocking::{blocking_keys, MAX_BLOCK};
+pub use blocking::{blocking_keys, BlockStats, MAX_BLOCK};
 pub use bound::weight_bound;
 pub use compare::{compare, Comparison};
 pub use model::{probability, Field, Level, DEFAULT_MIN_PROBABILITY, PRIOR_LOG2_ODDS};
+pub use oversized::WINDOW;
 pub use record::{fold_words, MatchAddress, MatchFields, MatchRecord};
 
 use crate::ids::CustomerId;
-use blocking::Blocks;
+use blocking::{Blocks, Run};
 use compare::Outcome;
+use oversized::Tier;
 use serde::{Deserialize, Serialize};
 
 /// One field's part in a score, as stored with a suggestion and shown to a person.
@@ -55,10 +59,29 @@ pub struct Scored {
 pub struct Search {
     /// Pairs at or above the minimum probability, most probable first.
     pub pairs: Vec<Scored>,
-    /// Distinct candidate pairs scored.
+    /// Distinct candidate pairs scored, wherever they met (each pair is scored once).
     pub candidates: u64,
-    /// Blocks skipped for having more than [`MAX_BLOCK`] members.
-    pub skipped_blocks: usize,
+    /// Of those and of the pairs found, the ones that met only in a sub-block of an
+    /// oversized block.
+    pub in_sub_blocks: Tally,
+    /// Of those and of the pairs found, the ones that met only in an oversized block's window.
+    pub in_windows: Tally,
+    /// The blocks, and what was done with the oversized ones.
+    pub blocking: BlockStats,
+}
+
+/// Candidate pairs scored in one part of the search, and pairs found there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub candidates: u64,
+    pub found: u64,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        self.candidates += o.candidates;
+        self.found += o.found;
+    }
 }
 
 fn round2(x: f64) -> f64 {
@@ -186,20 +209,19 @@ pub fn search(records: &[MatchRecord], min_probability: f64) -> Search {
         .map(|n| n.get())
         .unwrap_or(1)
         .max(1);
-    let cost = |&(s, e): &(usize, usize)| ((e - s) * (e - s - 1) / 2) as u64;
-    let total: u64 = blocks.runs.iter().map(cost).sum();
+    let total: u64 = blocks.runs.iter().map(Run::cost).sum();
     let share = total / threads as u64 + 1;
-    let mut chunks: Vec<&[(usize, usize)]> = Vec::with_capacity(threads);
+    let mut chunks: Vec<&[Run]> = Vec::with_capacity(threads);
     let (mut from, mut acc) = (0, 0u64);
     for (i, run) in blocks.runs.iter().enumerate() {
-        acc += cost(run);
+        acc += run.cost();
         if acc >= share {
             chunks.push(&blocks.runs[from..=i]);
             (from, acc) = (i + 1, 0);
         }
     }
     chunks.push(&blocks.runs[from..]);
-    let found: Vec<(Vec<Scored>, u64)> = std::thread::scope(|s| {
+    let found: Vec<Found> = std::thread::scope(|s| {
         let handles: Vec<_> = chunks
             .iter()
             .map(|runs| s.spawn(|| score_runs(records, &blocks, runs, min_probability)))
@@ -212,12 +234,14 @@ pub fn search(records: &[MatchRecord], min_probability: f64) -> Search {
             .collect()
     });
     let mut out = Search {
-        skipped_blocks: blocks.skipped,
+        blocking: blocks.stats,
         ..Search::default()
     };
-    for (pairs, n) in found {
-        out.pairs.extend(pairs);
-        out.candidates += n;
+    for f in found {
+        out.pairs.extend(f.pairs);
+        out.candidates += f.tallies.iter().map(|t| t.candidates).sum::<u64>();
+        out.in_sub_blocks += f.tallies[1];
+        out.in_windows += f.tallies[2];
     }
     out.pairs
         .sort_by(|x, y| y.probability.total_cmp(&x.probability).then(x.a.cmp(&y.a)));
@@ -235,20 +259,42 @@ fn min_weight(min_probability: f64) -> f64 {
     (min_probability / (1.0 - min_probability)).log2() - PRIOR_LOG2_ODDS
 }
 
+/// What one thread scored: the pairs found, and a tally per [`Tier`].
+struct Found {
+    pairs: Vec<Scored>,
+    tallies: [Tally; 3],
+}
+
 fn score_runs(
     records: &[MatchRecord],
     blocks: &Blocks,
-    runs: &[(usize, usize)],
+    runs: &[Run],
     min_probability: f64,
-) -> (Vec<Scored>, u64) {
-    let mut out = Vec::new();
-    let mut candidates = 0;
+) -> Found {
+    let mut out = Found {
+        pairs: Vec::new(),
+        tallies: [Tally::default(); 3],
+    };
     let needed = min_weight(min_probability);
-    for &(s, e) in runs {
-        let members = &blocks.entries[s..e];
+    for run in runs {
+        let members = blocks.members(run);
+        let tally = &mut out.tallies[run.tier as usize];
         for (p, &(key, i)) in members.iter().enumerate() {
-            for &(_, j) in &members[p + 1..] {
-                if blocks.first_shared(i, j) != Some(key) {
+            let reach = match run.tier {
+                Tier::Window => (p + 1 + WINDOW).min(members.len()),
+                Tier::Block | Tier::SubBlock => members.len(),
+            };
+            for &(_, j) in &members[p + 1..reach] {
+                // Each pair is scored once: in the first block or sub-block it shares, or
+                // failing any, in the first window that brought it together.
+                let first = match run.tier {
+                    Tier::Window => {
+                        blocks.first_shared(i, j).is_none()
+                            && !blocks.met_in_earlier_window(i, j, key)
+                    }
+                    Tier::Block | Tier::SubBlock => blocks.first_shared(i, j) == Some(key),
+                };
+                if !first {
                     continue;
                 }
                 let (x, y) = (&records[i as usize], &records[j as usize]);
@@ -256,18 +302,21 @@ fn score_runs(
                 if x.id == y.id {
                     continue;
                 }
-                candidates += 1;
+                tally.candidates += 1;
                 if weight_bound(x, y) < needed {
                     continue;
                 }
                 if probability(compare(x, y).weight) >= min_probability {
-                    out.push(score(x, y));
+                    tally.found += 1;
+                    out.pairs.push(score(x, y));
                 }
             }
         }
     }
-    (out, candidates)
+    out
 }
 
+#[cfg(test)]
+mod oversized_tests;
 #[cfg(test)]
 mod tests;
