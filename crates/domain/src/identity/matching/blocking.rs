@@ -25,7 +25,6 @@ pub const MAX_BLOCK: usize = 200;
 #[repr(u8)]
 pub(crate) enum Tag {
     FamilyInitial = 1,
-    SwappedFamilyInitial,
     NameWords,
     Phone,
     Email,
@@ -45,7 +44,6 @@ impl Tag {
         use Tag::*;
         [
             FamilyInitial,
-            SwappedFamilyInitial,
             NameWords,
             Phone,
             Email,
@@ -92,8 +90,9 @@ pub fn blocking_keys(r: &MatchRecord) -> Vec<u64> {
     if !given.is_empty() && !family.is_empty() {
         keys.push(hash(Tag::FamilyInitial, &[family.as_bytes(), gi]));
         // The same key with the names the other way round, so "García, María" written as
-        // given "García", family "María" meets "María García".
-        keys.push(hash(Tag::SwappedFamilyInitial, &[given.as_bytes(), fi]));
+        // given "García", family "María" meets "María García": same tag, so the two keys
+        // are one block.
+        keys.push(hash(Tag::FamilyInitial, &[given.as_bytes(), fi]));
         let mut words: Vec<&str> = r.given.split(' ').chain(r.family.split(' ')).collect();
         words.sort_unstable();
         keys.push(hash(Tag::NameWords, &[words.join(" ").as_bytes()]));

@@ -49,9 +49,7 @@ fn seconds(tag: Tag) -> &'static [Second] {
     match tag {
         // Same name: a name alone is never enough, so they must share a place, a birth
         // month, an employer or a home.
-        Tag::FamilyInitial | Tag::SwappedFamilyInitial | Tag::NameWords => {
-            &[Postcode, BirthMonth, Organisation, Street]
-        }
+        Tag::FamilyInitial | Tag::NameWords => &[Postcode, BirthMonth, Organisation, Street],
         // Same postcode and surname start (a busy postcode, a common surname).
         Tag::PostcodeFamily => &[Initials, BirthMonth, Street],
         // A popular birthday (1 January, made-up dates) and an initial.
@@ -159,7 +157,7 @@ fn packed(bytes: impl Iterator<Item = u8>) -> u64 {
 /// first, so one typo late in a name keeps the two together.
 fn order(tag: Tag, r: &MatchRecord) -> (u64, u64) {
     match tag {
-        Tag::FamilyInitial | Tag::SwappedFamilyInitial | Tag::NameWords => match r.emails.first() {
+        Tag::FamilyInitial | Tag::NameWords => match r.emails.first() {
             Some(e) => {
                 let local = e.rsplit_once('@').map_or(e.as_str(), |(l, _)| l);
                 let digits = local.bytes().filter(u8::is_ascii_digit).fold(0u64, |n, d| {

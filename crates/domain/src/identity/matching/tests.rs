@@ -103,6 +103,16 @@ fn swapped_given_and_family_names_match() {
 }
 
 #[test]
+fn swapped_names_with_a_typo_still_share_a_block() {
+    // Neither the sorted name words ("garcia maria" / "garcia mria") nor the family-name key
+    // agree: only the swapped key brings these two together.
+    let a = P::new("María", "García").record(1);
+    let b = P::new("García", "Mría").record(2);
+    let (ka, kb) = (blocking_keys(&a), blocking_keys(&b));
+    assert!(ka.iter().any(|k| kb.contains(k)), "{ka:x?} / {kb:x?}");
+}
+
+#[test]
 fn a_phone_typed_another_way_is_the_same_key_and_matches() {
     let draft = |phone: &str, email: &str| PersonDraft {
         given_name: Some("Lucía".into()),
