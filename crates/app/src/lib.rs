@@ -74,6 +74,8 @@ pub struct App {
     pub events: Arc<events::Events>,
     /// Who has which conversation open (the inbox's collision warning).
     pub presence: Arc<conversations::presence::Presence>,
+    /// Wakes the outbox's sender when a reply is queued.
+    pub(crate) outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -86,6 +88,7 @@ impl App {
             ingest: Arc::new(std::sync::OnceLock::new()),
             events: Arc::new(events::Events::default()),
             presence: Arc::new(conversations::presence::Presence::default()),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

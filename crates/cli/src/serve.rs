@@ -94,6 +94,8 @@ pub async fn run(args: ServeArgs, db_config: DbConfig, file: &FileConfig) -> any
     );
     // Connected mailboxes are followed from now on (each in a task of its own).
     vinculo_app::conversations::reader::spawn(app.clone());
+    // Replies waiting in the outbox go out (those a stop interrupted wait for an agent).
+    vinculo_app::conversations::sender::spawn(app.clone());
     if args.demo {
         let demo = vinculo_app::demo::seed(&app)
             .await

@@ -161,6 +161,15 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
                     telephony::api::EVENT_BODY_LIMIT,
                 )),
         )
+        .routes(routes!(conversations::reply_api::resend_reply))
+        .merge(
+            // A reply carries its attachments, base64, in its JSON.
+            OpenApiRouter::new()
+                .routes(routes!(conversations::reply_api::post_reply))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    conversations::reply_api::REPLY_BODY_LIMIT,
+                )),
+        )
         .merge(
             // A batch of 1,000 e-mails with their HTML outgrows the default 2 MiB.
             OpenApiRouter::new()

@@ -5,6 +5,8 @@ pub mod mailboxes;
 pub mod presence;
 pub mod reader;
 mod receive;
+pub mod reply;
+pub mod sender;
 
 pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
 

@@ -49,7 +49,7 @@ async fn actor(app: &App, m: &MailChannelRecord) -> Result<Principal, AppError> 
     ))
 }
 
-fn security(s: Security) -> TransportSecurity {
+pub(super) fn security(s: Security) -> TransportSecurity {
     match s {
         Security::Tls => TransportSecurity::Tls,
         Security::StartTls => TransportSecurity::StartTls,

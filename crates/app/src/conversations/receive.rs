@@ -343,7 +343,7 @@ async fn side_entry(
     })
 }
 
-async fn store_attachments(
+pub(super) async fn store_attachments(
     conn: &mut vinculo_store::Conn,
     ws: vinculo_domain::ids::WorkspaceId,
     interaction: InteractionId,

@@ -78,6 +78,61 @@ pub async fn ingest(
     queue.ingest(actor.clone(), valid).await
 }
 
+/// An interaction validated for [`write_one`]: validation reads the workspace's country
+/// (cached), so it happens before the caller's transaction begins.
+pub(crate) struct Prepared {
+    actor: Principal,
+    valid: write::Valid,
+}
+
+pub(crate) async fn prepare(
+    app: &App,
+    actor: &Principal,
+    draft: &InteractionDraft,
+) -> Result<Prepared, AppError> {
+    actor.require(Area::Interactions, Access::Write)?;
+    let region = app
+        .ingest_queue()
+        .region(&app.db, actor.workspace_id)
+        .await?;
+    Ok(Prepared {
+        actor: actor.clone(),
+        valid: draft.validate(region, crate::now()),
+    })
+}
+
+/// Writes one interaction in the caller's transaction, for a use case that records more in
+/// the same commit (a reply, its conversation entry and its outbox row). Its problems are
+/// an error here, not an answer; the caller calls [`published`] once it committed.
+pub(crate) async fn write_one(
+    conn: &mut vinculo_store::Conn,
+    p: &Prepared,
+) -> Result<Ingested, AppError> {
+    let item = write::Item {
+        actor: &p.actor,
+        valid: &p.valid,
+    };
+    match write::write_items(conn, std::slice::from_ref(&item), crate::now())
+        .await?
+        .pop()
+    {
+        Some(Ok(i)) => Ok(i),
+        Some(Err(issues)) => Err(AppError::InvalidFields(issues)),
+        None => Err(AppError::Internal("ingest answered nothing".into())),
+    }
+}
+
+/// Tells the live pages about an interaction [`write_one`] created, after its commit.
+pub(crate) fn published(app: &App, actor: &Principal, i: &Ingested) {
+    if i.outcome == Outcome::Created {
+        app.events.publish(crate::events::Event::InteractionAdded {
+            workspace_id: actor.workspace_id,
+            customer_id: i.customer_id,
+            interaction_id: i.id,
+        });
+    }
+}
+
 /// One interaction.
 pub async fn get(
     app: &App,

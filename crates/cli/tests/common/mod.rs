@@ -1,4 +1,6 @@
 //! What the binary's test suites share: running a `vinculo` command to its end.
+pub mod server;
+
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 

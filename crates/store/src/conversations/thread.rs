@@ -4,7 +4,7 @@ use super::{ConversationEntries, Conversations, EntryRecord, EntryRow};
 use crate::{Conn, StoreError};
 use sea_query::{Expr, Order, Query};
 use uuid::Uuid;
-use vinculo_domain::ids::{ConversationId, WorkspaceId};
+use vinculo_domain::ids::{ConversationId, EntryId, WorkspaceId};
 
 /// The conversation holding the most recent of these message ids, if any.
 pub async fn by_message_ids(
@@ -67,6 +67,24 @@ pub async fn entry_by_message_id(
         .from(ConversationEntries::Table)
         .and_where(Expr::col(ConversationEntries::WorkspaceId).eq(ws.uuid()))
         .and_where(Expr::col(ConversationEntries::MessageId).eq(message_id))
+        .to_owned();
+    conn.fetch_optional::<EntryRow, _>(&stmt)
+        .await?
+        .map(EntryRecord::try_from)
+        .transpose()
+}
+
+/// One entry, by its id.
+pub async fn entry(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    id: EntryId,
+) -> Result<Option<EntryRecord>, StoreError> {
+    let stmt = Query::select()
+        .columns(ENTRY_COLUMNS)
+        .from(ConversationEntries::Table)
+        .and_where(Expr::col(ConversationEntries::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(ConversationEntries::Id).eq(id.uuid()))
         .to_owned();
     conn.fetch_optional::<EntryRow, _>(&stmt)
         .await?

@@ -22,6 +22,7 @@ mod member;
 mod merges;
 mod organizations;
 mod platform;
+mod replies;
 mod search;
 mod security;
 mod teams;

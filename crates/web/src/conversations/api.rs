@@ -272,6 +272,23 @@ fn some<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A status change by its name (`snoozed` needs `until`); `None` for none asked.
+pub(crate) fn status_change(
+    name: Option<&str>,
+    until: Option<OffsetDateTime>,
+) -> Result<Option<StatusChange>, ApiError> {
+    Ok(match name {
+        None | Some("") => None,
+        Some("open") => Some(StatusChange::Open),
+        Some("pending") => Some(StatusChange::Pending),
+        Some("resolved") => Some(StatusChange::Resolve),
+        Some("snoozed") => Some(StatusChange::Snooze {
+            until: until.ok_or_else(|| bad("snoozed_until", "required to snooze"))?,
+        }),
+        Some(_) => return Err(bad("status", "open, pending, snoozed or resolved")),
+    })
+}
+
 /// Changes a conversation's status, assignee, team or labels.
 #[utoipa::path(patch, path = "/conversations/{id}", tag = "inbox", params(("id" = Uuid, Path)), request_body = ConversationPatch,
     responses((status = 200, body = ThreadOut), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
@@ -282,18 +299,7 @@ pub async fn patch_conversation(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ConversationPatch>,
 ) -> Result<Json<ThreadOut>, ApiError> {
-    let status = match body.status.as_deref() {
-        None => None,
-        Some("open") => Some(StatusChange::Open),
-        Some("pending") => Some(StatusChange::Pending),
-        Some("resolved") => Some(StatusChange::Resolve),
-        Some("snoozed") => Some(StatusChange::Snooze {
-            until: body
-                .snoozed_until
-                .ok_or_else(|| bad("snoozed_until", "required to snooze"))?,
-        }),
-        Some(_) => return Err(bad("status", "open, pending, snoozed or resolved")),
-    };
+    let status = status_change(body.status.as_deref(), body.snoozed_until)?;
     let change = inbox::Change {
         status,
         assignee: body.assignee_id.map(|a| a.map(UserId)),

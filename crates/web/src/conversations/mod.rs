@@ -6,6 +6,7 @@ mod mailbox_form;
 pub mod mailboxes_api;
 pub mod mailboxes_pages;
 pub mod pages;
+pub mod reply_api;
 pub mod texts;
 pub mod thread_forms;
 pub mod thread_pages;
