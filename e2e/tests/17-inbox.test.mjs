@@ -83,8 +83,8 @@ test('phone: the inbox stacks its rows at 390 px and a conversation fits', async
   await shot(page, '17-phone-inbox');
   await submitAndWait(page, page.locator('.inbox-item a', { hasText: 'Factura de octubre duplicada' }));
   await page.locator('ol.thread').waitFor();
-  await assertFits(page, 'a conversation');
   await shot(page, '17-phone-conversation');
+  await assertFits(page, 'a conversation');
   await context.close();
 });
 
@@ -102,8 +102,8 @@ test('desktop: open a conversation, add a note, resolve it; the badge drops', as
   assert.equal(await badge(page), before - 1, 'opening it marks it read');
   assert.equal(await page.locator('ol.thread li.msg-in').count(), 2, 'both of the customer\'s messages');
 
-  await page.locator('textarea[name=body]').fill('Llamé al cliente: el repartidor pasa mañana por la mañana.');
-  await submitAndWait(page, page.locator('#compose button[type=submit]'));
+  await page.locator('form.note-form textarea[name=body]').fill('Llamé al cliente: el repartidor pasa mañana por la mañana.');
+  await submitAndWait(page, page.locator('form.note-form button[type=submit]'));
   await page.locator('.flash.ok', { hasText: 'Nota añadida.' }).waitFor();
   const note = page.locator('li.entry.note', { hasText: 'el repartidor pasa mañana' });
   await note.waitFor();

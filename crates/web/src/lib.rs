@@ -168,6 +168,10 @@ fn pages(state: &AppState) -> Router<AppState> {
             post(conversations::thread_forms::add_note),
         )
         .route(
+            "/inbox/{id}/replies/{entry}/resend",
+            post(conversations::reply_forms::resend),
+        )
+        .route(
             "/inbox/attachments/{id}",
             get(conversations::thread_forms::download),
         )
@@ -260,13 +264,20 @@ fn pages(state: &AppState) -> Router<AppState> {
             state.clone(),
             csrf::protect_forms,
         ))
-        // Added after the CSRF layer: a multipart body is not read by it, so the upload
-        // checks its token itself (see `import_pages::upload`).
+        // Added after the CSRF layer: a multipart body is not read by it, so these check
+        // their token themselves (see `import_pages::upload`).
         .route(
             "/customers/import",
             post(customers::import_pages::upload).layer(axum::extract::DefaultBodyLimit::max(
                 customers::import_api::UPLOAD_BODY_LIMIT,
             )),
+        )
+        // A reply with its files, multipart too (see `reply_forms::send_reply`).
+        .route(
+            "/inbox/{id}/reply",
+            post(conversations::reply_forms::send_reply).layer(
+                axum::extract::DefaultBodyLimit::max(conversations::reply_forms::REPLY_FORM_LIMIT),
+            ),
         )
 }
 

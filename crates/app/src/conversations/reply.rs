@@ -226,6 +226,26 @@ pub async fn reply(
     })
 }
 
+/// The address a reply to this conversation would go out from; `None` when the workspace
+/// has no mailbox to send it (the page shows why instead of a reply box).
+pub async fn sent_from(
+    app: &App,
+    actor: &Principal,
+    id: ConversationId,
+) -> Result<Option<String>, AppError> {
+    actor.require(Area::Service, Access::Read)?;
+    let ws = actor.workspace_id;
+    let mut conn = app.db.conn().await?;
+    let conversation = store::get(&mut conn, ws, id)
+        .await?
+        .ok_or(AppError::NotFound("conversation"))?;
+    match mailbox_for(&mut conn, ws, &conversation).await {
+        Ok(m) => Ok(Some(m.address)),
+        Err(AppError::Invalid { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Sends again a reply that failed, bounced or is in doubt: the agent's decision, since the
 /// customer may already have it. Its bytes (and Message-ID) are those of the first attempt.
 pub async fn resend(

@@ -7,6 +7,7 @@ pub mod mailboxes_api;
 pub mod mailboxes_pages;
 pub mod pages;
 pub mod reply_api;
+pub mod reply_forms;
 pub mod texts;
 pub mod thread_forms;
 pub mod thread_pages;

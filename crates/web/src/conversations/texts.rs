@@ -62,6 +62,33 @@ messages! {
     reply: "Reply", "Respuesta";
     sys_show: "Show its text", "Ver su texto";
     no_text: "(no text)", "(sin texto)";
+    reply_title: "Reply", "Responder";
+    reply_from: "From {from}", "Desde {from}";
+    reply_to: "to {to}", "para {to}";
+    reply_no_mailbox: "Connect a mailbox in Settings to answer by e-mail.", "Conecta un buzón en Ajustes para responder por correo.";
+    reply_body: "Your reply", "Tu respuesta";
+    reply_body_hint: "The mailbox's signature is added below it.", "Debajo se añade la firma del buzón.";
+    reply_more: "Copies and subject", "Copias y asunto";
+    reply_cc: "Cc", "Cc";
+    reply_cc_hint: "Addresses separated by commas.", "Direcciones separadas por comas.";
+    reply_subject_hint: "Blank: «Re:» and the conversation's subject; its reference is added either way.", "En blanco: «Re:» y el asunto de la conversación; su referencia se añade siempre.";
+    reply_files: "Attach files", "Adjuntar archivos";
+    reply_files_hint: "Up to 10 files, 15 MB in all.", "Hasta 10 archivos, 15 MB en total.";
+    reply_then: "Then", "Después";
+    reply_then_keep: "Leave the status as it is", "Dejar el estado como está";
+    reply_then_pending: "Mark pending (waiting for the customer)", "Marcar pendiente (esperando al cliente)";
+    reply_then_resolved: "Resolve", "Resolver";
+    reply_send: "Send reply", "Enviar respuesta";
+    reply_queued: "Reply queued: it goes out now.", "Respuesta en cola: sale ahora mismo.";
+    reply_resent: "Sending it again.", "Se vuelve a enviar.";
+    resend: "Send again", "Reenviar";
+    in_doubt_why: "The server stopped while handing this reply to the mail server: the customer may already have it. Check before sending it again.", "El servidor se detuvo mientras entregaba esta respuesta al servidor de correo: puede que el cliente ya la tenga. Compruébalo antes de reenviarla.";
+    err_reply_body: "Write a reply of 1 to 100,000 characters.", "Escribe una respuesta de 1 a 100.000 caracteres.";
+    err_reply_files: "Attach at most 10 files, 15 MB in all, each with a name.", "Adjunta como mucho 10 archivos, 15 MB en total, cada uno con nombre.";
+    err_reply_header: "Line breaks are not allowed there: check the copies and the subject.", "Ahí no se admiten saltos de línea: revisa las copias y el asunto.";
+    err_reply_cc: "A copy is not a valid e-mail address.", "Una de las copias no es una dirección de correo válida.";
+    err_reply_to: "The customer has no e-mail address to answer to.", "El cliente no tiene una dirección de correo a la que responder.";
+    err_resend: "Only a reply that failed, bounced or is in doubt can be sent again.", "Solo se puede reenviar una respuesta que falló, rebotó o es dudosa.";
     delivery_queued: "Queued", "En cola";
     delivery_sent: "Sent", "Enviado";
     delivery_failed: "Failed", "Falló";
@@ -150,6 +177,8 @@ pub fn flash(lang: Lang, key: &str) -> Option<&'static str> {
         "assigned" => t.assigned,
         "labels_saved" => t.labels_saved,
         "note_added" => t.note_added,
+        "reply_queued" => t.reply_queued,
+        "reply_resent" => t.reply_resent,
         "mailbox_connected" => t.mb_connected,
         "mailbox_deleted" => t.mb_deleted,
         _ => return None,

@@ -18,12 +18,12 @@ use vinculo_app::AppError;
 use vinculo_domain::conversations::StatusChange;
 use vinculo_domain::ids::{AttachmentId, ConversationId, TeamId, UserId};
 
-fn back(id: ConversationId, flash: &str) -> Response {
+pub(super) fn back(id: ConversationId, flash: &str) -> Response {
     Redirect::to(&format!("/inbox/{id}?flash={flash}")).into_response()
 }
 
 /// The words for a refused change, by the field the use case names.
-fn refusal(ctx: &Ctx, t: &Texts, e: &AppError) -> String {
+pub(super) fn refusal(ctx: &Ctx, t: &Texts, e: &AppError) -> String {
     match e {
         AppError::Invalid { field, .. } => match *field {
             "snoozed_until" => t.err_snooze,
@@ -59,6 +59,7 @@ async fn apply(
                 Some(Failed {
                     message,
                     note: None,
+                    reply: None,
                 }),
             )
             .await
@@ -76,6 +77,7 @@ async fn apply(
                 Some(Failed {
                     message,
                     note: None,
+                    reply: None,
                 }),
             )
             .await
@@ -217,6 +219,7 @@ pub async fn add_note(
                 Some(Failed {
                     message,
                     note: Some(f.body),
+                    reply: None,
                 }),
             )
             .await

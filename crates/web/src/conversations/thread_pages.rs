@@ -22,10 +22,20 @@ use vinculo_store::attachments::AttachmentInfo;
 use vinculo_store::conversations::EntryRecord;
 use vinculo_store::interactions::InteractionRecord;
 
-/// Why a form on the page was refused: the message, and the note's text to keep.
+/// Why a form on the page was refused: the message, and the note's or reply's text to keep.
 pub(super) struct Failed {
     pub message: String,
     pub note: Option<String>,
+    pub reply: Option<KeptReply>,
+}
+
+/// What the agent wrote in a reply that was refused, to show again (files must be chosen
+/// again: a browser never lets a page fill a file input).
+#[derive(Default)]
+pub(super) struct KeptReply {
+    pub body: String,
+    pub cc: String,
+    pub subject: String,
 }
 
 pub async fn show(State(state): State<AppState>, mut ctx: Ctx, Path(id): Path<Uuid>) -> Response {
@@ -56,10 +66,13 @@ pub(super) async fn render(
                 .await
                 .ok()
                 .map(|c| c.display_name);
-        Ok::<_, AppError>((thread, customer, People::load(state, ctx).await?))
+        let from =
+            vinculo_app::conversations::reply::sent_from(&state.app, p, thread.conversation.id)
+                .await?;
+        Ok::<_, AppError>((thread, customer, People::load(state, ctx).await?, from))
     }
     .await;
-    let (thread, customer, people) = match data {
+    let (thread, customer, people, from) = match data {
         Ok(d) => d,
         Err(e) => return ctx_error(ctx, e),
     };
@@ -82,12 +95,15 @@ pub(super) async fn render(
         div class="conv" {
             div class="conv-main" {
                 ol class="thread" {
-                    @for e in &thread.entries { (entry(t, &thread, e, &customer, &people)) }
+                    @for e in &thread.entries { (entry(t, &thread, e, &customer, &people, can_write.then_some(ctx.csrf.as_str()))) }
                 }
-                // The reply box (with the durable outbox) joins the note here.
                 @if can_write {
                     section class="compose card" id="compose" {
-                        form class="stack" method="post" action={ "/inbox/" (c.id) "/notes" } {
+                        @match from.as_deref() {
+                            Some(from) => (reply_form(ctx, t, &thread, from, failed.as_ref().and_then(|f| f.reply.as_ref()))),
+                            None => p class="muted" { (t.reply_no_mailbox) },
+                        }
+                        form class="stack note-form" method="post" action={ "/inbox/" (c.id) "/notes" } {
                             (csrf_field(&ctx.csrf))
                             label { (t.note)
                                 span class="hint" { (t.note_hint) }
@@ -113,7 +129,15 @@ pub(super) async fn render(
     (status, layout(ctx, &c.subject, body)).into_response()
 }
 
-fn entry(t: &Texts, thread: &Thread, e: &EntryRecord, customer: &str, people: &People) -> Markup {
+/// One entry; `csrf` when the viewer may act on it (send a reply again).
+fn entry(
+    t: &Texts,
+    thread: &Thread,
+    e: &EntryRecord,
+    customer: &str,
+    people: &People,
+    csrf: Option<&str>,
+) -> Markup {
     let interaction = e.interaction_id.and_then(|i| thread.interactions.get(&i));
     let author = e.author_id.and_then(|u| people.name(u)).unwrap_or_default();
     match e.kind {
@@ -151,6 +175,17 @@ fn entry(t: &Texts, thread: &Thread, e: &EntryRecord, customer: &str, people: &P
                         @if let Some(d) = e.delivery { (delivery(t, d, e.delivery_error.as_deref())) }
                         time datetime=(crate::interactions::pages::rfc3339(e.created_at)) { (when(e.created_at)) }
                     }
+                    @if let Some(d) = e.delivery.filter(|d| matches!(d, Delivery::Failed | Delivery::Undeliverable | Delivery::InDoubt)) {
+                        div class="resend" {
+                            @if d == Delivery::InDoubt { p class="small" { (t.in_doubt_why) } }
+                            @if let Some(csrf) = csrf {
+                                form method="post" action={ "/inbox/" (thread.conversation.id) "/replies/" (e.id) "/resend" } {
+                                    (csrf_field(csrf))
+                                    button type="submit" class="secondary" { (t.resend) }
+                                }
+                            }
+                        }
+                    }
                     @match interaction {
                         Some(i) => (message(t, i, &thread.attachments, &thread.conversation.subject)),
                         None => p class="entry-text muted" { (e.body.as_deref().unwrap_or(t.no_text)) },
@@ -159,6 +194,72 @@ fn entry(t: &Texts, thread: &Thread, e: &EntryRecord, customer: &str, people: &P
             }
         }
     }
+}
+
+/// The reply box: text, copies and subject (folded away), files, and the status after.
+fn reply_form(
+    ctx: &Ctx,
+    t: &Texts,
+    thread: &Thread,
+    from: &str,
+    kept: Option<&KeptReply>,
+) -> Markup {
+    let c = &thread.conversation;
+    let kept_body = kept.map(|k| k.body.as_str()).unwrap_or_default();
+    let (cc, subject) = kept.map_or(("", ""), |k| (k.cc.as_str(), k.subject.as_str()));
+    html! {
+        form id="reply" class="stack reply-form" method="post" action={ "/inbox/" (c.id) "/reply" } enctype="multipart/form-data" {
+            // First, so the handler checks it before reading the files.
+            (csrf_field(&ctx.csrf))
+            h2 { (t.reply_title) }
+            p class="muted small" {
+                (t.reply_from.replace("{from}", from))
+                @if let Some(to) = reply_to(thread) { " · " (t.reply_to.replace("{to}", to)) }
+            }
+            label { span class="visually-hidden" { (t.reply_body) }
+                textarea name="body" rows="6" required maxlength="100000" placeholder=(t.reply_body) { (kept_body) }
+                span class="hint" { (t.reply_body_hint) }
+            }
+            details open[!cc.is_empty() || !subject.is_empty()] {
+                summary { (t.reply_more) }
+                div class="stack" {
+                    label { (t.reply_cc)
+                        input type="text" name="cc" value=(cc) maxlength="2000" autocomplete="off";
+                        span class="hint" { (t.reply_cc_hint) }
+                    }
+                    label { (t.subject)
+                        input type="text" name="subject" value=(subject) maxlength="500";
+                        span class="hint" { (t.reply_subject_hint) }
+                    }
+                }
+            }
+            label { (t.reply_files)
+                input type="file" name="files" multiple;
+                span class="hint" { (t.reply_files_hint) }
+            }
+            div class="reply-actions" {
+                label { span class="visually-hidden" { (t.reply_then) }
+                    select name="status" aria-label=(t.reply_then) {
+                        option value="" { (t.reply_then_keep) }
+                        option value="pending" { (t.reply_then_pending) }
+                        option value="resolved" { (t.reply_then_resolved) }
+                    }
+                }
+                button type="submit" { (t.reply_send) }
+            }
+        }
+    }
+}
+
+/// The address the customer last wrote from: where a reply goes.
+fn reply_to(thread: &Thread) -> Option<&str> {
+    thread
+        .entries
+        .iter()
+        .rev()
+        .filter(|e| e.kind == EntryKind::Inbound)
+        .filter_map(|e| e.interaction_id.and_then(|i| thread.interactions.get(&i)))
+        .find_map(|i| i.attributes.get("from").and_then(|v| v.as_str()))
 }
 
 fn delivery(t: &Texts, d: Delivery, error: Option<&str>) -> Markup {
