@@ -76,6 +76,8 @@ pub struct App {
     pub presence: Arc<conversations::presence::Presence>,
     /// Wakes the outbox's sender when a reply is queued.
     pub(crate) outbox_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the mailbox readers' supervisor when a mailbox is connected, changed or removed.
+    pub(crate) mailboxes_changed: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -89,6 +91,7 @@ impl App {
             events: Arc::new(events::Events::default()),
             presence: Arc::new(conversations::presence::Presence::default()),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            mailboxes_changed: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -150,6 +150,8 @@ fn pages(state: &AppState) -> Router<AppState> {
             post(conversations::mailboxes_pages::delete),
         )
         .route("/inbox", get(conversations::pages::list_page))
+        .route("/inbox/live", get(conversations::live::live))
+        .route("/inbox/{id}/activity", post(conversations::live::activity))
         .route("/inbox/{id}", get(conversations::thread_pages::show))
         .route(
             "/inbox/{id}/status",

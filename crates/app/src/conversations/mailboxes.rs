@@ -81,6 +81,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
+    app.mailboxes_changed.notify_one();
     Ok(stored)
 }
 
@@ -137,6 +138,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
+    app.mailboxes_changed.notify_one();
     Ok(after)
 }
 
@@ -178,6 +180,7 @@ pub async fn delete(app: &App, actor: &Principal, id: MailChannelId) -> Result<(
     )
     .await?;
     tx.commit().await?;
+    app.mailboxes_changed.notify_one();
     Ok(())
 }
 

@@ -135,6 +135,42 @@ impl Presence {
     }
 }
 
+/// Opens a conversation's presence for `actor` (who may read the inbox; the conversation
+/// must be theirs to see): held while their page is open.
+pub async fn enter(
+    app: &crate::App,
+    actor: &crate::Principal,
+    id: ConversationId,
+) -> Result<Seated, crate::AppError> {
+    use vinculo_domain::auth::{Access, Area};
+    actor.require(Area::Service, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    if vinculo_store::conversations::get(&mut conn, actor.workspace_id, id)
+        .await?
+        .is_none()
+    {
+        return Err(crate::AppError::NotFound("conversation"));
+    }
+    Ok(app.presence.join(
+        &app.events,
+        actor.workspace_id,
+        id,
+        actor.user_id,
+        &actor.user_name,
+    ))
+}
+
+/// Says whether `actor` is writing a reply in a conversation they have open.
+pub fn set(
+    app: &crate::App,
+    actor: &crate::Principal,
+    id: ConversationId,
+    activity: Activity,
+) -> bool {
+    app.presence
+        .set_activity(&app.events, actor.workspace_id, id, actor.user_id, activity)
+}
+
 impl Drop for Seated {
     fn drop(&mut self) {
         {

@@ -309,7 +309,11 @@ pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot list the mailboxes to read"),
             }
-            tokio::time::sleep(RESCAN).await;
+            // A mailbox connected or changed in the settings is followed at once.
+            tokio::select! {
+                _ = app.mailboxes_changed.notified() => {}
+                _ = tokio::time::sleep(RESCAN) => {}
+            }
         }
     })
 }

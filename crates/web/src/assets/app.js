@@ -319,6 +319,96 @@ document.addEventListener("DOMContentLoaded", () => {
     window.addEventListener("pagehide", () => source.close());
   }
 
+  // The inbox live: the unread badges follow the server's count; the list, or the open
+  // conversation's thread and controls, are fetched again when a conversation changes (not
+  // a form the agent is typing in); and the collision warning says who else is there.
+  const inboxLive = document.querySelector("#inbox-body[data-live], #conv[data-live]");
+  if (inboxLive && window.EventSource) {
+    const setBadges = (n) => {
+      document.querySelectorAll(".nav-count").forEach((b) => {
+        b.dataset.unread = String(n);
+        b.hidden = n === 0;
+        const shown = b.querySelector("[aria-hidden]");
+        if (shown) shown.textContent = String(n);
+        const said = b.querySelector(".visually-hidden");
+        if (said && b.dataset.label) said.textContent = b.dataset.label.replace("{n}", String(n));
+      });
+    };
+    // The parts of the page to take from a fresh copy: never one holding the focus.
+    const PARTS = ["#inbox-body", "ol.thread", ".conv-meta", ".conv-side"];
+    let pending = null;
+    const refresh = () => {
+      pending = null;
+      const query = new URLSearchParams(window.location.search);
+      query.delete("flash");
+      const url = window.location.pathname + (query.toString() ? "?" + query : "");
+      fetch(url, { credentials: "same-origin" })
+        .then((res) => (res.ok ? res.text() : null))
+        .then((html) => {
+          if (!html) return;
+          const fresh = new DOMParser().parseFromString(html, "text/html");
+          PARTS.forEach((sel) => {
+            const now = document.querySelector(sel);
+            const next = fresh.querySelector(sel);
+            if (!now || !next || now.contains(document.activeElement)) return;
+            if (sel === "#inbox-body") next.removeAttribute("data-live");
+            now.replaceWith(next);
+          });
+        })
+        .catch(() => { /* the next change tries again */ });
+    };
+    const conv = document.getElementById("conv");
+    const names = (list) => list.map((v) => v.name).join(", ");
+    const warn = (list) => {
+      const box = document.getElementById("collision");
+      if (!box) return;
+      box.replaceChildren();
+      const replying = list.filter((v) => v.activity === "replying");
+      const viewing = list.filter((v) => v.activity !== "replying");
+      if (replying.length) {
+        const p = document.createElement("p");
+        p.className = "replying";
+        p.textContent = box.dataset.replying.replace("{names}", names(replying));
+        box.append(p);
+      }
+      if (viewing.length) {
+        const p = document.createElement("p");
+        p.textContent = box.dataset.viewing.replace("{names}", names(viewing));
+        box.append(p);
+      }
+      box.hidden = list.length === 0;
+    };
+    const source = new EventSource(inboxLive.dataset.live);
+    source.addEventListener("unread", (e) => setBadges(Number(e.data) || 0));
+    source.addEventListener("changed", (e) => {
+      if (conv && e.data !== "*" && !conv.dataset.live.endsWith(e.data)) return;
+      if (!pending) pending = setTimeout(refresh, 300);
+    });
+    source.addEventListener("presence", (e) => {
+      try { warn(JSON.parse(e.data)); } catch (_) { /* a malformed event: keep the last */ }
+    });
+    window.addEventListener("pagehide", () => source.close());
+
+    // Writing a reply tells the others (once when it starts, once when it is emptied).
+    const box = document.querySelector("form#reply textarea[name=body]");
+    const csrf = document.querySelector("form#reply input[name=_csrf]");
+    if (conv && conv.dataset.activity && box && csrf) {
+      let replying = false;
+      const say = (now) => {
+        if (now === replying) return;
+        replying = now;
+        fetch(conv.dataset.activity, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf.value },
+          body: "activity=" + (now ? "replying" : "viewing"),
+        }).catch(() => { replying = !now; });
+      };
+      box.addEventListener("input", () => say(box.value.trim() !== ""));
+      box.addEventListener("blur", () => say(box.value.trim() !== ""));
+    }
+  }
+
   // A snooze time is typed in the browser's time: send its offset from UTC at that moment
   // (daylight saving included). Without this the server reads the time as UTC.
   document.querySelectorAll("input[data-tz-offset]").forEach((tz) => {

@@ -2,6 +2,7 @@
 //! (`/api/v1/mail-channels`) as JSON; the inbox (`/inbox`), a conversation (`/inbox/{id}`)
 //! and the mailbox settings (`/settings/mailboxes`) as pages.
 pub mod api;
+pub mod live;
 mod mailbox_form;
 pub mod mailboxes_api;
 pub mod mailboxes_pages;

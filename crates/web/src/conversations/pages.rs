@@ -172,6 +172,8 @@ pub async fn list_page(
         h1 { (t.inbox_title) }
         (tabs(t, &q))
         (filters(&ctx, t, &q, &people, &page.items))
+        // The first page follows the inbox as it changes (`app.js`); an older one stays put.
+        div id="inbox-body" data-live=[q.before.is_none().then_some("/inbox/live")] {
         @if page.items.is_empty() {
             (empty(&ctx, t, &q, any))
         } @else {
@@ -188,6 +190,7 @@ pub async fn list_page(
                     a rel="next" href=(q.href(|n| n.before = Some(next.clone()))) { (t.older) " →" }
                 }
             }
+        }
         }
     };
     layout(&ctx, t.inbox_title, body).into_response()

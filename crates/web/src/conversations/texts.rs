@@ -63,6 +63,8 @@ messages! {
     sys_show: "Show its text", "Ver su texto";
     no_text: "(no text)", "(sin texto)";
     reply_title: "Reply", "Responder";
+    collision_replying: "{names} is writing a reply to this conversation.", "{names} está escribiendo una respuesta en esta conversación.";
+    collision_viewing: "{names} also has this conversation open.", "{names} también tiene abierta esta conversación.";
     reply_from: "From {from}", "Desde {from}";
     reply_to: "to {to}", "para {to}";
     reply_no_mailbox: "Connect a mailbox in Settings to answer by e-mail.", "Conecta un buzón en Ajustes para responder por correo.";

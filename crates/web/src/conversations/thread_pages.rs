@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 use uuid::Uuid;
+use vinculo_app::conversations::presence::{Activity, Viewer};
 use vinculo_app::conversations::{inbox, Thread};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area};
@@ -79,6 +80,13 @@ pub(super) async fn render(
     let t = texts(ctx.lang);
     let c = &thread.conversation;
     let customer = customer.unwrap_or_else(|| t.customer.to_owned());
+    let viewers: Vec<Viewer> = state
+        .app
+        .presence
+        .viewers(p.workspace_id, c.id)
+        .into_iter()
+        .filter(|v| v.user_id != p.user_id)
+        .collect();
     let can_write = p.can(Area::Service, Access::Write);
     let body = html! {
         p class="small" { a href="/inbox" { "← " (t.inbox_title) } }
@@ -92,8 +100,9 @@ pub(super) async fn render(
             }
         }
         @if let Some(f) = &failed { div class="flash err" role="alert" { (f.message) } }
-        div class="conv" {
+        div class="conv" id="conv" data-live={ "/inbox/live?conversation=" (c.id) } data-activity=[can_write.then(|| format!("/inbox/{}/activity", c.id))] {
             div class="conv-main" {
+                (collision(t, &viewers))
                 ol class="thread" {
                     @for e in &thread.entries { (entry(t, &thread, e, &customer, &people, can_write.then_some(ctx.csrf.as_str()))) }
                 }
@@ -192,6 +201,29 @@ fn entry(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Who else has the conversation open, and who is writing a reply: kept current by the
+/// page's live stream (`app.js` fills it from the `presence` events, with these words).
+fn collision(t: &Texts, viewers: &[Viewer]) -> Markup {
+    let replying: Vec<&str> = viewers
+        .iter()
+        .filter(|v| v.activity == Activity::Replying)
+        .map(|v| v.name.as_str())
+        .collect();
+    let viewing: Vec<&str> = viewers
+        .iter()
+        .filter(|v| v.activity == Activity::Viewing)
+        .map(|v| v.name.as_str())
+        .collect();
+    html! {
+        div id="collision" class="collision" role="status" aria-live="polite"
+            data-replying=(t.collision_replying) data-viewing=(t.collision_viewing)
+            hidden[viewers.is_empty()] {
+            @if !replying.is_empty() { p class="replying" { (t.collision_replying.replace("{names}", &replying.join(", "))) } }
+            @if !viewing.is_empty() { p { (t.collision_viewing.replace("{names}", &viewing.join(", "))) } }
         }
     }
 }

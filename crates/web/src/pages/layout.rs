@@ -113,8 +113,9 @@ fn nav_list(ctx: &Ctx, items: &[NavItem]) -> Markup {
 fn unread_badge(ctx: &Ctx) -> Markup {
     let t = crate::conversations::texts::texts(ctx.lang);
     html! {
-        @if let Some(n) = ctx.inbox_unread.filter(|n| *n > 0) {
-            " " span class="nav-count" data-unread=(n) {
+        // Hidden at zero rather than left out: the inbox's live stream updates it in place.
+        @if let Some(n) = ctx.inbox_unread {
+            " " span class="nav-count" data-unread=(n) data-label=(t.unread_badge) hidden[n == 0] {
                 span aria-hidden="true" { (n) }
                 span class="visually-hidden" { (t.unread_badge.replace("{n}", &n.to_string())) }
             }
