@@ -17,13 +17,12 @@ mod parse;
 mod parts;
 mod quote;
 mod reply;
-mod sanitize;
 mod text;
 
 pub use parse::parse;
 pub use quote::{split_reply, Split};
 pub use reply::{header_value, reply_ids, HeaderInjection, ReplyIds, MAX_REFERENCES};
-pub use sanitize::{sanitize_html, RemoteImages, REMOTE_SRC};
+pub use vinculo_domain::html::{sanitize_html, RemoteImages, REMOTE_SRC};
 
 use time::OffsetDateTime;
 

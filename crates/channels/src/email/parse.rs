@@ -6,9 +6,7 @@ use std::borrow::Cow;
 use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
 use time::OffsetDateTime;
 
-use super::{
-    charset, classify, parts, quote, sanitize, text, Defect, Limits, Mailbox, Message, ParseError,
-};
+use super::{charset, classify, parts, quote, text, Defect, Limits, Mailbox, Message, ParseError};
 
 /// Reads one message. Fails only when it is over `limits.max_message_bytes` or has no header at
 /// all; anything else missing or broken is noted in [`Message::defects`] and the rest is kept.
@@ -126,7 +124,10 @@ fn html_body(msg: &mail_parser::Message<'_>, defects: &mut Vec<Defect>) -> Optio
     if html.is_empty() {
         return None;
     }
-    let clean = sanitize::sanitize_html(&html.join("\n"), sanitize::RemoteImages::Block);
+    let clean = vinculo_domain::html::sanitize_html(
+        &html.join("\n"),
+        vinculo_domain::html::RemoteImages::Block,
+    );
     let clean = clean.trim();
     (!clean.is_empty()).then(|| clean.to_string())
 }

@@ -298,20 +298,13 @@ fn identity(c: &mut Check, d: Option<&IdentityDraft>, region: Region) -> Identit
     out
 }
 
-/// Customer-authored HTML made safe to show: ammonia's allow-list (no scripts, styles, event
-/// handlers, forms or frames), links opened without a referrer, and no images from other
-/// servers (a remote image tells the sender when and where the message was read).
+/// Customer-authored HTML made safe to show: the policy of [`crate::html`] (no scripts,
+/// styles that load anything, event handlers, forms or frames; links opened without a
+/// referrer; images from other servers held back, since loading one tells the sender when and
+/// where the message was read). Applied to HTML already sanitised by a channel too: the
+/// policy leaves its own output as it is.
 fn sanitize_html(html: &str) -> String {
-    ammonia::Builder::default()
-        .url_schemes(["http", "https", "mailto", "tel", "cid"].into())
-        .attribute_filter(|element, attribute, value| {
-            if element == "img" && attribute == "src" && !value.starts_with("cid:") {
-                return None;
-            }
-            Some(value.into())
-        })
-        .clean(html)
-        .to_string()
+    crate::html::sanitize_html(html, crate::html::RemoteImages::Block)
 }
 
 #[cfg(test)]
@@ -425,9 +418,11 @@ mod tests {
             .body_html
             .expect("html");
         assert!(html.contains("<b>Ana</b>"), "{html}");
-        for gone in ["script", "onclick", "t.example", "javascript"] {
+        for gone in ["script", "onclick", " src=", "javascript"] {
             assert!(!html.contains(gone), "{gone} in {html}");
         }
+        // The remote image is held back, its address kept for an agent who asks to see it.
+        assert!(html.contains(r#"data-remote-src="https://t.example/p.gif""#), "{html}");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The HTML policy for customer e-mail: ammonia's allow-list (no scripts, styles, frames, forms,
+//! The HTML policy for what customers write (e-mail bodies above all): ammonia's allow-list (no scripts, styles, frames, forms,
 //! event handlers or `javascript:`), the attributes and inline styles newsletters lay out with,
 //! links that open in a new tab with no opener or referrer, and images from other servers held
 //! back, since loading one tells the sender when, where and by whom the message was read.
