@@ -140,6 +140,14 @@ test('desktop: the formatted message stays in its sandbox and the invoice downlo
   assert.equal(inFrame.scripts, 0);
   await page.locator('iframe.msg-frame').scrollIntoViewIfNeeded();
   await shot(page, '17-formatted', { fullPage: false });
+  // The frame's own document is served under a policy that runs nothing.
+  const src = await page.locator('iframe.msg-frame').getAttribute('src');
+  const doc = await page.request.get(`${fx.server.url}${src}`);
+  assert.match(doc.headers()['content-security-policy'], /sandbox/);
+  assert.match(doc.headers()['content-security-policy'], /img-src 'self' data:;/);
+  // Asked for, the held-back image is loaded (in the same frame).
+  await page.locator('.frame-images a', { hasText: 'Cargarlas' }).click();
+  await frame.locator('img[src^="https://"]').waitFor({ state: 'attached' });
 
   const link = page.locator('ul.files a', { hasText: 'Factura F-2026-1042.pdf' });
   const res = await page.request.get(`${fx.server.url}${await link.getAttribute('href')}`);

@@ -34,6 +34,35 @@ pub fn sanitize_html(html: &str, remote_images: RemoteImages) -> String {
     }
 }
 
+/// Stored (sanitised) HTML as a reader sees it: `cid:` images point at their stored files
+/// (`inline`: URL by content id, any case, with or without angle brackets; an unknown one
+/// shows nothing), and held-back remote images load again when `remote_images`.
+pub fn for_display(
+    sanitised: &str,
+    remote_images: bool,
+    inline: &std::collections::HashMap<String, String>,
+) -> String {
+    let inline = inline
+        .iter()
+        .map(|(k, v)| {
+            let k = k.trim().trim_start_matches('<').trim_end_matches('>');
+            (k.to_lowercase(), v.clone())
+        })
+        .collect();
+    rewrite::show(
+        sanitised,
+        rewrite::Show {
+            remote_images,
+            inline,
+        },
+    )
+}
+
+/// Whether stored HTML holds back remote images (the reader may ask to load them).
+pub fn holds_back_images(sanitised: &str) -> bool {
+    sanitised.contains(REMOTE_SRC)
+}
+
 static POLICY: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::default();
     // A `<title>`'s words are not part of the message; ammonia drops only the tag.

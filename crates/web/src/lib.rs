@@ -174,6 +174,10 @@ fn pages(state: &AppState) -> Router<AppState> {
             post(conversations::reply_forms::resend),
         )
         .route(
+            "/inbox/messages/{id}/html",
+            get(conversations::message_frame::message_html),
+        )
+        .route(
             "/inbox/attachments/{id}",
             get(conversations::thread_forms::download),
         )

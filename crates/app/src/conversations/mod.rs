@@ -82,3 +82,34 @@ pub async fn attachment(
         _ => Err(AppError::NotFound("attachment")),
     }
 }
+
+/// A message's formatted (HTML) body as an agent reads it: its inline images pointing at
+/// `file_url` of their stored files, its remote images loaded only when `remote_images`.
+pub async fn message_html(
+    app: &crate::App,
+    actor: &Principal,
+    id: InteractionId,
+    remote_images: bool,
+    file_url: impl Fn(AttachmentId) -> String,
+) -> Result<String, AppError> {
+    actor.require(Area::Service, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    let interaction = vinculo_store::interactions::get(&mut conn, actor.workspace_id, id)
+        .await?
+        .ok_or(AppError::NotFound("message"))?;
+    let html = interaction
+        .body_html
+        .ok_or(AppError::NotFound("formatted message"))?;
+    let files =
+        vinculo_store::attachments::of_interactions(&mut conn, actor.workspace_id, &[id]).await?;
+    let inline = files
+        .iter()
+        .filter(|f| f.refused.is_none())
+        .filter_map(|f| Some((f.content_id.clone()?, file_url(f.id))))
+        .collect();
+    Ok(vinculo_domain::html::for_display(
+        &html,
+        remote_images,
+        &inline,
+    ))
+}

@@ -7,8 +7,12 @@
 //!   the depth for the same reason (Blink at 512).
 //! - [`hold_back`], after ammonia: a remote image's URL moves from `src` to `data-remote-src`.
 //!
-//! Neither output is trusted: the caller cleans it with ammonia after.
+//! Neither output is trusted: the caller cleans it with ammonia after. A third, [`show`],
+//! runs on stored (clean) HTML as it is displayed: inline images point at their stored files,
+//! and held-back ones load again when the reader asked for them; it only ever writes an
+//! `img`'s `src` (one of our own URLs, or an `http(s)` address), so it needs no cleaning after.
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -29,23 +33,36 @@ pub(super) fn is_remote(url: &str) -> bool {
 }
 
 pub(super) fn limit_depth(html: &str) -> String {
-    run(html, Mode::LimitDepth)
+    run(html, Mode::LimitDepth, None)
 }
 
 pub(super) fn hold_back(html: &str) -> String {
-    run(html, Mode::HoldBack)
+    run(html, Mode::HoldBack, None)
+}
+
+pub(super) fn show(html: &str, show: Show) -> String {
+    run(html, Mode::Show, Some(show))
+}
+
+/// How [`show`] displays images.
+pub(super) struct Show {
+    pub remote_images: bool,
+    /// Inline images' URLs by content id (lower case, no angle brackets).
+    pub inline: HashMap<String, String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     LimitDepth,
     HoldBack,
+    Show,
 }
 
-fn run(html: &str, mode: Mode) -> String {
+fn run(html: &str, mode: Mode, show: Option<Show>) -> String {
     let tokenizer = Tokenizer::new(
         Writer {
             mode,
+            show,
             out: RefCell::new(String::with_capacity(html.len() + 64)),
             open: RefCell::new(Vec::new()),
             raw: Cell::new(Raw::No),
@@ -70,6 +87,7 @@ enum Raw {
 
 struct Writer {
     mode: Mode,
+    show: Option<Show>,
     out: RefCell<String>,
     /// The open elements, as the tree builder would roughly see them.
     open: RefCell<Vec<LocalName>>,
@@ -151,6 +169,9 @@ impl Writer {
     }
 
     fn write_start(&self, out: &mut String, tag: &Tag) {
+        if let (Some(show), "img") = (&self.show, &*tag.name) {
+            return write_shown_img(out, tag, show);
+        }
         out.push('<');
         out.push_str(&tag.name);
         let remote = (self.mode == Mode::HoldBack && &*tag.name == "img")
@@ -172,6 +193,40 @@ impl Writer {
         }
         out.push('>');
     }
+}
+
+/// An image as displayed: `cid:` to its stored file (or nothing), a held-back address
+/// loaded when asked for.
+fn write_shown_img(out: &mut String, tag: &Tag, show: &Show) {
+    let attr = |n: &str| {
+        tag.attrs
+            .iter()
+            .find(|a| &*a.name.local == n)
+            .map(|a| &*a.value)
+    };
+    let src = match attr("src") {
+        Some(v) if v.len() > 4 && v[..4].eq_ignore_ascii_case("cid:") => {
+            let id = v[4..].trim().trim_start_matches('<').trim_end_matches('>');
+            show.inline.get(&id.to_lowercase()).cloned()
+        }
+        other => other.map(str::to_owned),
+    };
+    let src = src.or_else(|| {
+        attr(REMOTE_SRC)
+            .filter(|u| show.remote_images && is_remote(u))
+            .map(str::to_owned)
+    });
+    out.push_str("<img");
+    for a in &tag.attrs {
+        let name = &*a.name.local;
+        if name != "src" {
+            write_attr(out, name, &a.value);
+        }
+    }
+    if let Some(src) = src {
+        write_attr(out, "src", &src);
+    }
+    out.push('>');
 }
 
 const IMPLIED_END: [&str; 8] = ["p", "li", "dt", "dd", "option", "tr", "td", "th"];

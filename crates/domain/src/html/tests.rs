@@ -128,3 +128,29 @@ fn unclosed_paragraphs_and_list_items_do_not_count_as_depth() {
     assert_eq!(out.matches("<li>").count(), 400);
     assert_eq!(out.matches("<p>").count(), 400);
 }
+
+#[test]
+fn shown_html_points_inline_images_at_their_files_and_loads_remote_ones_on_request() {
+    let stored = block(
+        "<p>Logo <img src=\"cid:Logo@Shop\" alt=\"logo\"> y <img src=\"https://cdn.example/a.png\">\
+         <img src=\"cid:missing@x\"></p>",
+    );
+    assert!(holds_back_images(&stored));
+    let inline: std::collections::HashMap<String, String> =
+        [("<logo@shop>".to_owned(), "/inbox/attachments/1".to_owned())].into();
+    let quiet = for_display(&stored, false, &inline);
+    assert!(
+        quiet.contains(r#"alt="logo" src="/inbox/attachments/1""#),
+        "{quiet}"
+    );
+    assert!(!quiet.contains(r#" src="https"#), "{quiet}");
+    assert!(!quiet.contains("cid:"), "{quiet}");
+    let loud = for_display(&stored, true, &inline);
+    assert!(
+        loud.contains(r#"src="https://cdn.example/a.png""#),
+        "{loud}"
+    );
+    // A held-back address that is not http(s) never becomes a source.
+    let forged = r#"<img data-remote-src="javascript:alert(1)">"#;
+    assert_eq!(for_display(forged, true, &inline), forged);
+}

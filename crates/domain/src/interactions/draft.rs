@@ -422,7 +422,10 @@ mod tests {
             assert!(!html.contains(gone), "{gone} in {html}");
         }
         // The remote image is held back, its address kept for an agent who asks to see it.
-        assert!(html.contains(r#"data-remote-src="https://t.example/p.gif""#), "{html}");
+        assert!(
+            html.contains(r#"data-remote-src="https://t.example/p.gif""#),
+            "{html}"
+        );
     }
 
     #[test]

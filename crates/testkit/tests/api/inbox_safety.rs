@@ -137,11 +137,8 @@ async fn an_html_body_is_shown_only_escaped_inside_a_sandboxed_frame(#[case] bac
     let (c, _) = t.login("ana@acme.test").await;
 
     for (id, shown) in [
-        (conv, "&lt;p&gt;Hola &lt;b&gt;equipo&lt;/b&gt;&lt;/p&gt;"),
-        (
-            other,
-            "&lt;p&gt;Solo &lt;em&gt;formato&lt;/em&gt;&lt;/p&gt;",
-        ),
+        (conv, "<p>Hola <b>equipo</b></p>"),
+        (other, "<p>Solo <em>formato</em></p>"),
     ] {
         let (s, html) = page(&t, &c, &format!("/inbox/{id}")).await;
         assert_eq!(s, 200);
@@ -155,9 +152,7 @@ async fn an_html_body_is_shown_only_escaped_inside_a_sandboxed_frame(#[case] bac
             !tag.contains("allow-scripts") && !tag.contains("allow-same-origin"),
             "{tag}"
         );
-        assert!(tag.contains(shown), "{tag}");
-        // Outside the frame's escaped attribute, no markup of the message.
-        let outside = html.replace(tag, "");
+        // No markup of the message in the page itself.
         for raw in [
             "<p>Hola",
             "<b>equipo",
@@ -167,14 +162,45 @@ async fn an_html_body_is_shown_only_escaped_inside_a_sandboxed_frame(#[case] bac
             "javascript:alert",
             "<i>etiquetas",
         ] {
-            assert!(!outside.contains(raw), "{raw} in the page: {outside}");
+            assert!(!html.contains(raw), "{raw} in the page: {html}");
+        }
+        // The frame's document: the message, sanitised, under a policy that runs nothing.
+        let src = tag
+            .split("src=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("the frame's src");
+        let r = c.get(t.url(src)).send().await.expect("frame");
+        assert_eq!(r.status(), 200);
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_owned();
+        assert!(
+            csp.contains("sandbox") && !csp.contains("allow-scripts"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("default-src 'none'") && !csp.contains("script-src"),
+            "{csp}"
+        );
+        assert_eq!(r.headers()["x-frame-options"], "SAMEORIGIN");
+        let doc = r.text().await.expect("body");
+        assert!(doc.contains(shown), "{doc}");
+        for raw in ["<script", "alert(2)", "onerror", "javascript:"] {
+            assert!(!doc.contains(raw), "{raw} in the frame: {doc}");
         }
     }
-    // The sanitiser ran when the message arrived: not even the frame has the script.
+    // Another workspace cannot read the frame.
+    t.user("other", "olga@other.test", Role::Admin).await;
+    let (olga, _) = t.login("olga@other.test").await;
     let (_, html) = page(&t, &c, &format!("/inbox/{conv}")).await;
-    assert!(
-        !html.contains("alert(2)") && !html.contains("onerror"),
-        "{html}"
-    );
+    let src = html
+        .split("src=\"/inbox/messages/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("src");
+    let (s, _) = page(&t, &olga, &format!("/inbox/messages/{src}")).await;
+    assert_eq!(s, 404);
     assert!(html.contains("Texto con &lt;i&gt;etiquetas&lt;/i&gt;"));
 }

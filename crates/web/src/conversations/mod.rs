@@ -6,6 +6,7 @@ pub mod live;
 mod mailbox_form;
 pub mod mailboxes_api;
 pub mod mailboxes_pages;
+pub mod message_frame;
 pub mod pages;
 pub mod reply_api;
 pub mod reply_forms;

@@ -63,6 +63,8 @@ messages! {
     sys_show: "Show its text", "Ver su texto";
     no_text: "(no text)", "(sin texto)";
     reply_title: "Reply", "Responder";
+    images_held: "Images from other servers were not loaded: loading them tells the sender you read the message.", "No se cargaron las imágenes de otros servidores: cargarlas le dice al remitente que has leído el mensaje.";
+    images_load: "Load them", "Cargarlas";
     collision_replying: "{names} is writing a reply to this conversation.", "{names} está escribiendo una respuesta en esta conversación.";
     collision_viewing: "{names} also has this conversation open.", "{names} también tiene abierta esta conversación.";
     reply_from: "From {from}", "Desde {from}";

@@ -4,6 +4,7 @@
 //!
 //! A message's HTML was sanitised when it arrived; it is still shown only inside a sandboxed
 //! frame (no scripts, no same origin), so even a sanitiser's miss cannot reach the page.
+use super::message_frame::frame_url;
 use super::texts::{texts, Texts};
 use super::view::{channel_chip, delivery_name, status_badge, People};
 use crate::pages::{csrf_field, ctx_error, layout, when, Ctx};
@@ -11,13 +12,14 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup};
 use uuid::Uuid;
 use vinculo_app::conversations::presence::{Activity, Viewer};
 use vinculo_app::conversations::{inbox, Thread};
 use vinculo_app::AppError;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::conversations::{Delivery, EntryKind, Status};
+use vinculo_domain::html::holds_back_images;
 use vinculo_domain::ids::ConversationId;
 use vinculo_store::attachments::AttachmentInfo;
 use vinculo_store::conversations::EntryRecord;
@@ -326,10 +328,10 @@ fn message(
         @match (text, html_body) {
             (Some(text), Some(h)) => {
                 p class="entry-text" { (text) }
-                details class="msg-html" { summary { (t.formatted) } (frame(t, h)) }
+                details class="msg-html" { summary { (t.formatted) } (frame(t, i, h)) }
             },
             (Some(text), None) => p class="entry-text" { (text) },
-            (None, Some(h)) => (frame(t, h)),
+            (None, Some(h)) => (frame(t, i, h)),
             (None, None) => p class="entry-text muted" { (t.no_text) },
         }
         @if !files.is_empty() {
@@ -347,23 +349,20 @@ fn message(
     }
 }
 
-/// The sanitised HTML in a frame of its own: `sandbox` with no `allow-scripts` and no
-/// `allow-same-origin`, so nothing in it runs or reaches the page; links open in a new tab
-/// (outside the sandbox, as a link the agent chose to follow).
-fn frame(t: &Texts, sanitised: &str) -> Markup {
-    let doc = html! {
-        (DOCTYPE)
-        html {
-            head {
-                meta charset="utf-8";
-                base target="_blank";
-                link rel="stylesheet" href={ "/assets/mail.css?v=" (crate::pages::ASSET_VERSION) };
-            }
-            body { (maud::PreEscaped(sanitised)) }
-        }
-    };
+/// The formatted message in a frame of its own, served with a policy that lets nothing in
+/// it run (see `message_frame`); `sandbox` here too, so even a browser that ignored the
+/// policy runs nothing and reaches nothing. Held-back images load in the same frame when the
+/// agent follows the link under it.
+fn frame(t: &Texts, i: &InteractionRecord, sanitised: &str) -> Markup {
+    let name = format!("msg-{}", i.id);
     html! {
-        iframe class="msg-frame" title=(t.formatted_title) sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" srcdoc=(doc.into_string()) {}
+        iframe class="msg-frame" name=(name) title=(t.formatted_title) sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" loading="lazy" src=(frame_url(i.id, false)) {}
+        @if holds_back_images(sanitised) {
+            p class="small muted frame-images" {
+                (t.images_held) " "
+                a href=(frame_url(i.id, true)) target=(name) { (t.images_load) }
+            }
+        }
     }
 }
 
