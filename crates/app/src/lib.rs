@@ -32,6 +32,8 @@ pub mod users;
 
 pub use error::AppError;
 pub use principal::{Principal, Via};
+/// How much of an incoming e-mail is kept (see [`AppConfig::mail_limits`]).
+pub use vinculo_channels::email::Limits as MailLimits;
 
 use std::sync::Arc;
 use vinculo_store::Db;
@@ -48,6 +50,9 @@ pub struct AppConfig {
     /// Seals the passwords of other servers (mailboxes). None: connecting one is refused
     /// with a message saying so (commands that never need it run without).
     pub credentials: Option<Arc<credentials::CredentialsKey>>,
+    /// How much of an incoming e-mail is kept: a larger attachment is listed with a note, a
+    /// larger message keeps its sender, subject and a note.
+    pub mail_limits: MailLimits,
 }
 
 impl Default for AppConfig {
@@ -57,6 +62,7 @@ impl Default for AppConfig {
             session_idle: time::Duration::days(14),
             invite_ttl: time::Duration::days(7),
             credentials: None,
+            mail_limits: MailLimits::default(),
         }
     }
 }

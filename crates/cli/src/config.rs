@@ -19,6 +19,7 @@ pub struct FileConfig {
     pub trust_forwarded_for: Option<bool>,
     pub secret_key: Option<String>,
     pub log: Option<String>,
+    pub mail_max_attachment_mb: Option<u32>,
 }
 
 impl FileConfig {

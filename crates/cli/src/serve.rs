@@ -31,6 +31,21 @@ pub struct ServeArgs {
     /// Log filter, e.g. `info` or `vinculo_web=debug` [default: info,sqlx=warn].
     #[arg(long, env = "VINCULO_LOG")]
     log: Option<String>,
+    /// Largest e-mail attachment kept, in MB: a larger one is listed with a note, and a
+    /// message far larger keeps its sender and subject only [default: 25].
+    #[arg(long, env = "VINCULO_MAIL_MAX_ATTACHMENT_MB")]
+    mail_max_attachment_mb: Option<u32>,
+}
+
+/// The e-mail size limits for attachments of up to `mb` MB: a message may hold one such
+/// file base64-encoded (a third larger) with room for its text, and never less than the
+/// default's 35 MB.
+fn mail_limits(mb: u32) -> vinculo_app::MailLimits {
+    let attachment = mb.max(1) as usize * 1024 * 1024;
+    vinculo_app::MailLimits {
+        max_attachment_bytes: attachment,
+        max_message_bytes: (attachment / 3 * 4 + 10 * 1024 * 1024).max(35 * 1024 * 1024),
+    }
 }
 
 fn init_logging(filter: &str) {
@@ -89,6 +104,11 @@ pub async fn run(args: ServeArgs, db_config: DbConfig, file: &FileConfig) -> any
         db.clone(),
         AppConfig {
             credentials: Some(std::sync::Arc::new(credentials)),
+            mail_limits: mail_limits(
+                args.mail_max_attachment_mb
+                    .or(file.mail_max_attachment_mb)
+                    .unwrap_or(25),
+            ),
             ..AppConfig::default()
         },
     );

@@ -145,6 +145,11 @@ impl TestApp {
                 credentials: Some(std::sync::Arc::new(
                     vinculo_app::credentials::CredentialsKey::random(),
                 )),
+                // Small, so the tests can cross them with small messages.
+                mail_limits: vinculo_app::MailLimits {
+                    max_message_bytes: 2 * 1024 * 1024,
+                    max_attachment_bytes: 1024 * 1024,
+                },
                 ..AppConfig::default()
             },
         );

@@ -109,9 +109,12 @@ pub fn inbound(m: &MailChannelRecord, raw: &[u8], parsed: email::Message) -> Inb
             content_id: a.content_id.clone(),
             inline: a.inline,
             data: a.bytes().map(<[u8]>::to_vec),
+            // A code, not words: each page says it in its reader's language.
             refused: match &a.content {
                 Content::Kept(_) => None,
-                other => Some(format!("{other:?}")),
+                Content::Refused(email::Refusal::TooLarge { limit, .. }) => {
+                    Some(format!("too_large:{limit}"))
+                }
             },
         })
         .collect();
@@ -133,6 +136,40 @@ pub fn inbound(m: &MailChannelRecord, raw: &[u8], parsed: email::Message) -> Inb
     }
 }
 
+/// A message over the size limit is not dropped: its header (sender, subject, thread) is
+/// read and it joins the inbox with a note instead of its body, to be read on the server.
+fn too_large(
+    m: &MailChannelRecord,
+    raw: &[u8],
+    limits: &Limits,
+    size: usize,
+    limit: usize,
+) -> Option<InboundMessage> {
+    let header_end = raw
+        .windows(4)
+        .take(256 * 1024)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|at| at + 4)
+        .or_else(|| {
+            raw.windows(2)
+                .take(256 * 1024)
+                .position(|w| w == b"\n\n")
+                .map(|at| at + 2)
+        })?;
+    let parsed = email::parse(&raw[..header_end], limits).ok()?;
+    let mut msg = inbound(m, raw, parsed);
+    let mb = |b: usize| b.div_ceil(1024 * 1024);
+    msg.text = Some(format!(
+        "[Este mensaje ocupa {} MB, más que el límite de {} MB: se guardaron su remitente y su \
+         asunto, no su texto ni sus adjuntos. Está completo en el buzón del servidor de correo.]",
+        mb(size),
+        mb(limit)
+    ));
+    msg.html = None;
+    msg.attachments.clear();
+    Some(msg)
+}
+
 /// Takes a fetched batch into the inbox and stores the cursor after it. Errors of the
 /// database fail the batch (it is read again); a message that cannot be taken is passed over.
 async fn store_batch(
@@ -141,17 +178,26 @@ async fn store_batch(
     m: &MailChannelRecord,
     batch: &Batch,
 ) -> Result<usize, AppError> {
-    let limits = Limits::default();
+    let limits = &app.config.mail_limits;
     let mut taken = 0;
     for f in &batch.messages {
-        let parsed = match email::parse(&f.raw, &limits) {
-            Ok(p) => p,
+        let msg = match email::parse(&f.raw, limits) {
+            Ok(p) => inbound(m, &f.raw, p),
+            Err(email::ParseError::TooLarge { size, limit }) => {
+                match too_large(m, &f.raw, limits, size, limit) {
+                    Some(msg) => msg,
+                    None => {
+                        tracing::warn!(mailbox = %m.address, uid = f.uid, size, "an oversized message has no header to read; passed over");
+                        continue;
+                    }
+                }
+            }
             Err(e) => {
                 tracing::warn!(mailbox = %m.address, uid = f.uid, error = %e, "a message could not be read; passed over");
                 continue;
             }
         };
-        match receive(app, actor, &inbound(m, &f.raw, parsed)).await {
+        match receive(app, actor, &msg).await {
             Ok(_) => taken += 1,
             Err(AppError::InvalidFields(issues)) => {
                 tracing::warn!(mailbox = %m.address, uid = f.uid, ?issues, "a message was refused; passed over");

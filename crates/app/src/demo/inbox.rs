@@ -182,7 +182,7 @@ fn attachments() -> Vec<Attachment> {
             content_id: None,
             inline: false,
             data: None,
-            refused: Some("más de 25 MB".into()),
+            refused: Some(format!("too_large:{}", 25 * 1024 * 1024)),
         },
     ]
 }

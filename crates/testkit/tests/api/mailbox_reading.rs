@@ -189,3 +189,111 @@ async fn a_real_mailbox_is_read_once_into_threaded_conversations(#[case] backend
         "{v}"
     );
 }
+
+/// A message with `attachment` bytes attached, base64, lines of 76.
+fn with_attachment(id: &str, attachment: usize) -> Vec<u8> {
+    use base64::Engine as _;
+    let data = base64::engine::general_purpose::STANDARD.encode(vec![b'x'; attachment]);
+    let lines: Vec<&str> = data
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).expect("ascii"))
+        .collect();
+    format!(
+        "From: Rosa <rosa@cliente.test>\r\nTo: soporte@acme.test\r\nSubject: Fotos del daño\r\n\
+         Date: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nAdjunto las fotos.\r\n--b1\r\n\
+         Content-Type: image/jpeg; name=\"daño.jpg\"\r\nContent-Disposition: attachment; filename=\"daño.jpg\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b1--\r\n",
+        lines.join("\r\n")
+    )
+    .into_bytes()
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn oversized_parts_and_messages_are_kept_with_a_note_not_dropped(#[case] backend: Backend) {
+    let Some(srv) = server() else { return };
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = admin(&t).await;
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let folder = format!("vinculo-big-{}", uuid::Uuid::new_v4().simple());
+    let mut cfg = ImapConfig::new(
+        &srv.host,
+        &srv.user,
+        SecretString::from(srv.password.clone()),
+    );
+    cfg.port = srv.port;
+    cfg.security = Security::StartTls;
+    cfg.extra_ca_pem = Some(srv.ca.clone());
+    let mut session = imap::connect(&cfg).await.expect("connect");
+    session.create_folder(&folder).await.expect("folder");
+    // The test server keeps attachments up to 1 MiB and messages up to 2 MiB.
+    let big_file = format!("{folder}-file@cliente.test");
+    let big_message = format!("{folder}-all@cliente.test");
+    session
+        .append(&folder, &with_attachment(&big_file, 1_300_000))
+        .await
+        .expect("append");
+    session
+        .append(&folder, &with_attachment(&big_message, 2_000_000))
+        .await
+        .expect("append");
+    let (s, v) = post(
+        &t,
+        &c,
+        "/api/v1/mail-channels",
+        json!({"name": "Soporte", "address": "soporte@acme.test", "folder": folder,
+               "imap": {"host": srv.host, "port": srv.port, "security": "starttls", "username": srv.user, "password": srv.password},
+               "smtp": {"host": srv.host, "port": 10025, "security": "starttls", "username": srv.user, "password": srv.password},
+               "tls_ca_pem": srv.ca, "enabled": false}),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let id = v["id"].as_str().expect("id").parse().expect("uuid");
+    let read = vinculo_app::conversations::reader::read_once(&t.app, (actor.workspace_id, id))
+        .await
+        .expect("read");
+    assert_eq!(read, 2, "neither message is dropped");
+
+    let mut conn = t.db.conn().await.expect("conn");
+    let ws = actor.workspace_id;
+    // The oversized file: listed, not kept, with why.
+    let e = store::entry_by_message_id(&mut conn, ws, &big_file)
+        .await
+        .expect("entry")
+        .expect("the message with the big file");
+    let i = e.interaction_id.expect("interaction");
+    let files = vinculo_store::attachments::of_interactions(&mut conn, ws, &[i])
+        .await
+        .expect("files");
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].filename, "daño.jpg");
+    assert_eq!(files[0].refused.as_deref(), Some("too_large:1048576"));
+    let text = vinculo_store::interactions::get(&mut conn, ws, i)
+        .await
+        .expect("interaction")
+        .and_then(|r| r.body)
+        .unwrap_or_default();
+    assert!(text.contains("Adjunto las fotos."), "{text}");
+    // The oversized message: its sender and subject, and a note saying where the rest is.
+    let e = store::entry_by_message_id(&mut conn, ws, &big_message)
+        .await
+        .expect("entry")
+        .expect("the oversized message");
+    let r = vinculo_store::interactions::get(&mut conn, ws, e.interaction_id.expect("interaction"))
+        .await
+        .expect("interaction")
+        .expect("stored");
+    assert_eq!(r.subject.as_deref(), Some("Fotos del daño"));
+    let note = r.body.unwrap_or_default();
+    assert!(note.contains("más que el límite de 2 MB"), "{note}");
+    drop(conn);
+    session.delete_folder(&folder).await.expect("cleanup");
+    let _ = session.logout().await;
+}

@@ -73,7 +73,7 @@ pub struct AttachmentOut {
     pub size: u64,
     pub inline: bool,
     pub content_id: Option<String>,
-    /// Why the file was not kept (too large…); it cannot be downloaded then.
+    /// Why the file was not kept: `too_large:<limit in bytes>`; it cannot be downloaded then.
     pub refused: Option<String>,
 }
 

@@ -54,6 +54,7 @@ messages! {
     formatted_title: "The message as formatted by its sender", "El mensaje con el formato de quien lo envió";
     attachments: "Attachments", "Adjuntos";
     not_kept: "not kept: {reason}", "no se guardó: {reason}";
+    too_large: "over {limit}", "más de {limit}";
     note: "Internal note", "Nota interna";
     note_hint: "Only your colleagues see it: it is never sent to the customer.", "Solo la ven tus compañeros: nunca se envía al cliente.";
     add_note: "Add note", "Añadir nota";

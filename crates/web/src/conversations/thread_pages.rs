@@ -340,7 +340,7 @@ fn message(
                     li {
                         @match &f.refused {
                             None => { a href={ "/inbox/attachments/" (f.id) } download=(f.filename) { (f.filename) } " " span class="muted small" { (size(f.size)) } },
-                            Some(why) => { span { (f.filename) } " " span class="muted small" { (size(f.size)) " · " (t.not_kept.replace("{reason}", why)) } },
+                            Some(why) => { span { (f.filename) } " " span class="muted small" { (size(f.size)) " · " (t.not_kept.replace("{reason}", &refusal(t, why))) } },
                         }
                     }
                 }
@@ -366,11 +366,24 @@ fn frame(t: &Texts, i: &InteractionRecord, sanitised: &str) -> Markup {
     }
 }
 
+/// Why a file was not kept, in the reader's words (`too_large:<limit in bytes>` from the
+/// mailbox reader; anything else as stored).
+fn refusal(t: &Texts, why: &str) -> String {
+    match why
+        .strip_prefix("too_large:")
+        .and_then(|l| l.parse::<u64>().ok())
+    {
+        Some(limit) => t.too_large.replace("{limit}", &size(limit)),
+        None => why.to_owned(),
+    }
+}
+
 /// `512 B`, `12 KB`, `3.4 MB`.
 fn size(bytes: u64) -> String {
     match bytes {
         0..=1023 => format!("{bytes} B"),
         1024..=1_048_575 => format!("{} KB", bytes.div_ceil(1024)),
+        _ if bytes % 1_048_576 == 0 => format!("{} MB", bytes / 1_048_576),
         _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
     }
 }
