@@ -383,7 +383,7 @@ fn size(bytes: u64) -> String {
     match bytes {
         0..=1023 => format!("{bytes} B"),
         1024..=1_048_575 => format!("{} KB", bytes.div_ceil(1024)),
-        _ if bytes % 1_048_576 == 0 => format!("{} MB", bytes / 1_048_576),
+        _ if bytes.is_multiple_of(1_048_576) => format!("{} MB", bytes / 1_048_576),
         _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
     }
 }
