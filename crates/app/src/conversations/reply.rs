@@ -350,6 +350,12 @@ async fn recipient(
     c: &ConversationRecord,
     entries: &[store::EntryRecord],
 ) -> Result<String, AppError> {
+    let customer = vinculo_store::customers::get(conn, ws, c.customer_id).await?;
+    // `"Lucía Pérez" <lucia@…>`: the name as the company knows the customer.
+    let named = |address: &str| match customer.as_ref().map(|c| quoted(&c.display_name)) {
+        Some(name) if !name.is_empty() => format!("\"{name}\" <{address}>"),
+        _ => address.to_owned(),
+    };
     let last_inbound = entries
         .iter()
         .rev()
@@ -359,19 +365,17 @@ async fn recipient(
         if let Some(r) = vinculo_store::interactions::get(conn, ws, i).await? {
             if let Some(from) = r.attributes.get("from").and_then(|f| f.as_str()) {
                 if !from.is_empty() {
-                    return Ok(from.to_owned());
+                    return Ok(named(from));
                 }
             }
         }
     }
-    let customer = vinculo_store::customers::get(conn, ws, c.customer_id)
-        .await?
-        .ok_or(AppError::NotFound("customer"))?;
+    let customer = customer.as_ref().ok_or(AppError::NotFound("customer"))?;
     let emails = || customer.keys.iter().filter(|k| k.kind == KeyKind::Email);
     emails()
         .find(|k| k.primary)
         .or_else(|| emails().next())
-        .map(|k| k.display.clone())
+        .map(|k| named(&k.display))
         .ok_or_else(|| {
             AppError::invalid(
                 "to",
@@ -425,13 +429,18 @@ fn with_signature(body: &str, signature: Option<&str>) -> String {
 
 /// `"Mailbox name" <address>`, the name quoted so a comma or a dot in it stays a name.
 fn from_header(m: &MailChannelRecord) -> String {
-    let name: String = m
-        .name
-        .chars()
+    format!("\"{}\" <{}>", quoted(&m.name), m.address)
+}
+
+/// A display name as it can stand between quotes in a header: no controls, quotes or
+/// backslashes.
+fn quoted(name: &str) -> String {
+    name.chars()
         .filter(|c| !c.is_control())
         .map(|c| if c == '"' || c == '\\' { ' ' } else { c })
-        .collect();
-    format!("\"{}\" <{}>", name.trim(), m.address)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 fn build_error(e: BuildError) -> AppError {

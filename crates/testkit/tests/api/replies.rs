@@ -145,7 +145,7 @@ async fn a_reply_reaches_the_smtp_server_threaded_signed_and_with_its_files(
     .await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["delivery"], "queued");
-    assert_eq!(v["to"], "lucia@cliente.test");
+    assert_eq!(v["to"], "\"Lucía Pérez\" <lucia@cliente.test>");
     let entry_id = v["id"].as_str().expect("id").to_owned();
     let message_id = v["message_id"].as_str().expect("message id").to_owned();
 
@@ -170,6 +170,11 @@ async fn a_reply_reaches_the_smtp_server_threaded_signed_and_with_its_files(
     let from = parsed.from().and_then(|f| f.first()).expect("from");
     assert_eq!(from.name(), Some("Soporte Acme, S.L."));
     assert_eq!(from.address(), Some("soporte@acme.test"));
+    let to = parsed.to().and_then(|f| f.first()).expect("to");
+    assert_eq!(
+        (to.name(), to.address()),
+        (Some("Lucía Pérez"), Some("lucia@cliente.test"))
+    );
     let cc = parsed.cc().and_then(|f| f.first()).expect("cc");
     assert_eq!(
         (cc.name(), cc.address()),
