@@ -103,6 +103,13 @@ async fn a_scan_suggests_the_typo_and_the_swapped_duplicate_but_not_the_househol
     let (s, report) = post(&t, &c, "/api/v1/merge-suggestions:scan", json!({})).await;
     assert_eq!(s, 200, "{report}");
     assert_eq!(report["customers"], 8, "{report}");
+    // Eight people make no block too big to compare whole.
+    assert_eq!(report["oversized_blocks"], 0, "{report}");
+    assert_eq!(
+        report["in_windows"],
+        json!({"candidates": 0, "found": 0}),
+        "{report}"
+    );
     assert_eq!(
         (report["found"].clone(), report["suggested"].clone()),
         (json!(2), json!(2)),

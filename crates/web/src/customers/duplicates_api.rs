@@ -24,7 +24,29 @@ pub struct ScanOut {
     /// Pairs merged at once: their score reached the workspace's `auto_merge_above` (off by
     /// default). Each is a merge like any other, listed by `GET /merges/{id}` and undoable.
     pub auto_merged: u64,
+    /// Name, e-mail, phone… keys shared by more than 200 people (a common name with nothing
+    /// rarer known): not compared whole, but split into sub-blocks and walked with a window.
+    pub oversized_blocks: u64,
+    /// Of `candidates` and `found`: pairs that met only in an oversized block's sub-blocks,
+    /// and only in its window.
+    pub in_sub_blocks: TallyOut,
+    pub in_windows: TallyOut,
     pub took_ms: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TallyOut {
+    pub candidates: u64,
+    pub found: u64,
+}
+
+impl From<vinculo_domain::identity::matching::Tally> for TallyOut {
+    fn from(t: vinculo_domain::identity::matching::Tally) -> Self {
+        TallyOut {
+            candidates: t.candidates,
+            found: t.found,
+        }
+    }
 }
 
 impl From<ScanReport> for ScanOut {
@@ -35,6 +57,9 @@ impl From<ScanReport> for ScanOut {
             found: r.found,
             suggested: r.suggested,
             auto_merged: r.auto_merged,
+            oversized_blocks: r.oversized_blocks,
+            in_sub_blocks: r.in_sub_blocks.into(),
+            in_windows: r.in_windows.into(),
             took_ms: u64::try_from(r.took.as_millis()).unwrap_or(u64::MAX),
         }
     }
