@@ -152,6 +152,6 @@ pub fn flash(lang: Lang, key: &str) -> Option<&'static str> {
         "note_added" => t.note_added,
         "mailbox_connected" => t.mb_connected,
         "mailbox_deleted" => t.mb_deleted,
-        _ => return None,
+        _ => return super::tools_texts::flash(lang, key),
     })
 }

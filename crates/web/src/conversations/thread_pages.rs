@@ -59,6 +59,7 @@ pub(super) async fn render(
         Ok::<_, AppError>((thread, customer, People::load(state, ctx).await?))
     }
     .await;
+    let canned = super::canned_pages::for_picker(state, &ctx.principal).await;
     let (thread, customer, people) = match data {
         Ok(d) => d,
         Err(e) => return ctx_error(ctx, e),
@@ -87,6 +88,7 @@ pub(super) async fn render(
                 // The reply box (with the durable outbox) joins the note here.
                 @if can_write {
                     section class="compose card" id="compose" {
+                        (super::canned_pages::picker(ctx, c.id, c.team_id, &canned))
                         form class="stack" method="post" action={ "/inbox/" (c.id) "/notes" } {
                             (csrf_field(&ctx.csrf))
                             label { (t.note)
@@ -288,6 +290,7 @@ fn assign_card(ctx: &Ctx, t: &Texts, thread: &Thread, people: &People, can_write
                     label { (t.assignee)
                         select name="assignee" {
                             option value="" { (t.nobody) }
+                            option value="turn" { (super::tools_texts::tool_texts(ctx.lang).turn_option) }
                             @for u in people.agents() {
                                 option value=(u.id) selected[c.assignee_id == Some(u.id)] { (u.name) }
                             }
