@@ -284,7 +284,14 @@ pub fn render(
             @if editing {
                 label class="check" { input type="checkbox" name="enabled" value="on" checked[f.enabled.is_some()]; (t.mb_enabled) }
             }
-            div { button type="submit" { (if editing { m.save } else { t.mb_connect }) } }
+            div class="form-actions" {
+                button type="submit" { (if editing { m.save } else { t.mb_connect }) }
+                " "
+                // The settings as typed, tried before (or without) saving them.
+                button type="submit" class="secondary" formaction={ (action) "/test" } formnovalidate {
+                    (super::tools_texts::tool_texts(ctx.lang).mb_test)
+                }
+            }
         }
     }
 }

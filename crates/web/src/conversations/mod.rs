@@ -2,6 +2,10 @@
 //! (`/api/v1/mail-channels`) as JSON; the inbox (`/inbox`), a conversation (`/inbox/{id}`)
 //! and the mailbox settings (`/settings/mailboxes`) as pages.
 pub mod api;
+pub mod canned_api;
+pub mod canned_pages;
+pub mod checks_api;
+pub mod mailbox_checks;
 mod mailbox_form;
 pub mod mailboxes_api;
 pub mod mailboxes_pages;
@@ -9,4 +13,6 @@ pub mod pages;
 pub mod texts;
 pub mod thread_forms;
 pub mod thread_pages;
+pub mod tools_texts;
+mod turn_forms;
 mod view;
