@@ -214,3 +214,90 @@ async fn a_response_is_filled_in_for_the_conversations_customer_and_the_caller(
     .await;
     assert_eq!(s, 404);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[tokio::test]
+async fn the_settings_page_names_a_mistake_beside_its_field_and_the_picker_fills_in_text(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    t.user("acme", "ana@acme.test", Role::Agent).await;
+    let actor = t.principal("acme", "ana@acme.test").await;
+    let (browser, csrf) = t.login("ana@acme.test").await;
+    let r = browser
+        .post(t.url("/settings/canned-responses"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Saludo"),
+            ("body", "Hola {{nombre}}"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("id=\"err-body\""), "{html}");
+    assert!(html.contains("line 1, column 6"), "{html}");
+    assert!(
+        html.contains("Hola {{nombre}}"),
+        "the text typed is kept: {html}"
+    );
+    let r = browser
+        .post(t.url("/settings/canned-responses"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Saludo"),
+            ("body", "Hola {{customer.given_name|cliente}}"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 303);
+
+    let mut msg = InboundMessage {
+        channel: Channel::Email,
+        mail_channel_id: None,
+        message_id: "p1@cliente.test".into(),
+        answers: Vec::new(),
+        from_address: "lucia@cliente.test".into(),
+        from_name: Some("Lucía Pérez".into()),
+        to: Vec::new(),
+        cc: Vec::new(),
+        subject: "Hola".into(),
+        date: None,
+        text: Some("Hola".into()),
+        html: None,
+        class: Classified::Customer,
+        attachments: Vec::new(),
+    };
+    msg.to.push("soporte@acme.test".into());
+    let Received::Added {
+        conversation_id, ..
+    } = receive(&t.app, &actor, &msg).await.expect("receive")
+    else {
+        panic!("not added")
+    };
+    let page = browser
+        .get(t.url(&format!("/inbox/{conversation_id}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("data-canned-picker"), "{page}");
+    let option = page.split("<option value=\"").nth(2).expect("an option");
+    let id = &option[..36];
+    let text = browser
+        .get(t.url(&format!("/inbox/{conversation_id}/canned?canned={id}")))
+        .send()
+        .await
+        .expect("rendered")
+        .text()
+        .await
+        .expect("html");
+    assert!(text.contains(">Hola Lucía</textarea>"), "{text}");
+}

@@ -209,3 +209,42 @@ async fn moving_a_conversation_to_a_team_by_turn_gives_it_to_whose_turn_it_is(
     assert_eq!(v["conversation"]["assignee_id"], ana.to_string());
     assert_eq!(v["conversation"]["team_id"], team["id"]);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn arrivals_at_the_same_moment_take_different_turns(#[case] backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = Member::join(&t, "acme", "admin@acme.test", Role::Admin).await;
+    let ana = t.user("acme", "ana@acme.test", Role::Agent).await;
+    let bea = t.user("acme", "bea@acme.test", Role::Agent).await;
+    let (_, team) = admin
+        .post(
+            "/teams",
+            json!({"name": "Soporte", "members": [ana.uuid(), bea.uuid()], "assign_by_turn": true}),
+        )
+        .await;
+    let (_, mb) = admin
+        .post(
+            "/mail-channels",
+            json!({"name": "Soporte", "address": "soporte@acme.test", "team_id": team["id"], "enabled": false,
+                   "imap": {"host": "imap.acme.test", "username": "u", "password": "p"},
+                   "smtp": {"host": "smtp.acme.test", "username": "u", "password": "p"}}),
+        )
+        .await;
+    let mailbox = MailChannelId(mb["id"].as_str().expect("id").parse().expect("uuid"));
+    for round in 0..3 {
+        let (a, b) = tokio::join!(
+            arrive(&t, 100 + 2 * round, mailbox),
+            arrive(&t, 101 + 2 * round, mailbox)
+        );
+        let (a, b) = (assignee(&admin, a).await, assignee(&admin, b).await);
+        assert!(
+            a.is_some() && b.is_some() && a != b,
+            "round {round}: {a:?} {b:?}"
+        );
+    }
+}
