@@ -324,7 +324,7 @@ pub fn picker(
     let mut sorted: Vec<&CannedRecord> = all.iter().collect();
     sorted.sort_by_key(|r| team.is_none() || r.team_id != team);
     html! {
-        form class="canned-picker row" method="get" action={ "/inbox/" (conversation) "/canned" }
+        form class="canned-picker row card" method="get" action={ "/inbox/" (conversation) "/canned" }
             data-canned-picker={ "/api/v1/conversations/" (conversation) "/canned-responses/" } {
             label class="grow" { (t.cr_pick)
                 select name="canned" required {

@@ -87,8 +87,8 @@ pub(super) async fn render(
                 }
                 // The reply box (with the durable outbox) joins the note here.
                 @if can_write {
+                    (super::canned_pages::picker(ctx, c.id, c.team_id, &canned))
                     section class="compose card" id="compose" {
-                        (super::canned_pages::picker(ctx, c.id, c.team_id, &canned))
                         form class="stack" method="post" action={ "/inbox/" (c.id) "/notes" } {
                             (csrf_field(&ctx.csrf))
                             label { (t.note)
