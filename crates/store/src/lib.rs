@@ -31,6 +31,7 @@ pub mod page;
 pub mod quick;
 pub mod sessions;
 pub mod settings;
+pub mod team_turns;
 pub mod teams;
 pub mod telephony;
 pub mod tokens;

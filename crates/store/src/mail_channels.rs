@@ -322,7 +322,9 @@ pub async fn delete(
     Ok(conn.execute(&stmt).await? > 0)
 }
 
-/// Records a read: where it stopped (when it got that far) and its error, if any.
+/// Records a read: where it stopped (when it got that far) and its error, if any. A read
+/// that worked clears the error and is the new `last_fetch_at`; a failed one leaves
+/// `last_fetch_at` at the last read that worked, so the settings page shows both.
 pub async fn record_fetch(
     conn: &mut Conn,
     ws: WorkspaceId,
@@ -334,11 +336,13 @@ pub async fn record_fetch(
     let b = conn.backend();
     let mut stmt = Query::update()
         .table(MailChannels::Table)
-        .value(MailChannels::LastFetchAt, time_value(b, at))
         .value(MailChannels::LastError, error)
         .and_where(Expr::col(MailChannels::WorkspaceId).eq(ws.uuid()))
         .and_where(Expr::col(MailChannels::Id).eq(id.uuid()))
         .to_owned();
+    if error.is_none() {
+        stmt.value(MailChannels::LastFetchAt, time_value(b, at));
+    }
     if let Some((validity, uid)) = cursor {
         stmt.value(MailChannels::Uidvalidity, i64::from(validity))
             .value(MailChannels::LastUid, i64::from(uid));

@@ -14,6 +14,7 @@ pub(crate) enum Teams {
     WorkspaceId,
     Name,
     CreatedAt,
+    AssignByTurn,
 }
 
 #[derive(Iden)]
@@ -30,6 +31,8 @@ pub struct Team {
     pub name: String,
     pub member_count: i64,
     pub created_at: OffsetDateTime,
+    /// New conversations without an agent go to its members in turn (see `team_turns`).
+    pub assign_by_turn: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,6 +41,7 @@ struct TeamRow {
     name: String,
     member_count: i64,
     created_at: OffsetDateTime,
+    assign_by_turn: bool,
 }
 
 impl From<TeamRow> for Team {
@@ -47,6 +51,7 @@ impl From<TeamRow> for Team {
             name: r.name,
             member_count: r.member_count,
             created_at: r.created_at,
+            assign_by_turn: r.assign_by_turn,
         }
     }
 }
@@ -79,6 +84,7 @@ fn select(ws: WorkspaceId) -> sea_query::SelectStatement {
             (Teams::Table, Teams::Id),
             (Teams::Table, Teams::Name),
             (Teams::Table, Teams::CreatedAt),
+            (Teams::Table, Teams::AssignByTurn),
         ])
         .expr_as(
             sea_query::SimpleExpr::SubQuery(None, Box::new(count.into_sub_query_statement())),
@@ -120,6 +126,22 @@ pub async fn rename(
     let stmt = Query::update()
         .table(Teams::Table)
         .value(Teams::Name, name)
+        .and_where(Expr::col(Teams::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Teams::Id).eq(id.uuid()))
+        .to_owned();
+    Ok(conn.execute(&stmt).await? > 0)
+}
+
+/// Turns assignment by turn on or off.
+pub async fn set_assign_by_turn(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    id: TeamId,
+    on: bool,
+) -> Result<bool, StoreError> {
+    let stmt = Query::update()
+        .table(Teams::Table)
+        .value(Teams::AssignByTurn, on)
         .and_where(Expr::col(Teams::WorkspaceId).eq(ws.uuid()))
         .and_where(Expr::col(Teams::Id).eq(id.uuid()))
         .to_owned();

@@ -94,6 +94,19 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             conversations::mailboxes_api::delete_mailbox
         ))
         .routes(routes!(
+            conversations::canned_api::list_canned,
+            conversations::canned_api::create_canned
+        ))
+        .routes(routes!(
+            conversations::canned_api::get_canned,
+            conversations::canned_api::put_canned,
+            conversations::canned_api::delete_canned
+        ))
+        .routes(routes!(conversations::canned_api::render_canned))
+        .routes(routes!(conversations::checks_api::test_mailbox))
+        .routes(routes!(conversations::checks_api::test_draft))
+        .routes(routes!(conversations::checks_api::read_mailbox))
+        .routes(routes!(
             teams::api::get_team,
             teams::api::patch_team,
             teams::api::delete_team

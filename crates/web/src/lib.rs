@@ -149,6 +149,34 @@ fn pages(state: &AppState) -> Router<AppState> {
             "/settings/mailboxes/{id}/delete",
             post(conversations::mailboxes_pages::delete),
         )
+        .route(
+            "/settings/mailboxes/test",
+            post(conversations::mailbox_checks::test_typed),
+        )
+        .route(
+            "/settings/mailboxes/{id}/test",
+            post(conversations::mailbox_checks::test_stored),
+        )
+        .route(
+            "/settings/mailboxes/{id}/read",
+            post(conversations::mailbox_checks::read_now),
+        )
+        .route(
+            "/settings/canned-responses",
+            get(conversations::canned_pages::list_page).post(conversations::canned_pages::create),
+        )
+        .route(
+            "/settings/canned-responses/{id}",
+            get(conversations::canned_pages::edit_page).post(conversations::canned_pages::update),
+        )
+        .route(
+            "/settings/canned-responses/{id}/delete",
+            post(conversations::canned_pages::delete),
+        )
+        .route(
+            "/inbox/{id}/canned",
+            get(conversations::canned_pages::rendered_page),
+        )
         .route("/inbox", get(conversations::pages::list_page))
         .route("/inbox/live", get(conversations::live::live))
         .route("/inbox/{id}/activity", post(conversations::live::activity))

@@ -233,6 +233,15 @@ fn spanish(p: &Problem) -> String {
             )
         }
         OtherKind => "no se puede fusionar una persona con una empresa".into(),
+        UnknownPlaceholder { name, line, column, known } => format!(
+            "marcador desconocido {{{{{name}}}}} en la línea {line}, columna {column}: usa uno de {known}"
+        ),
+        UnbalancedBraces { line, column } => format!(
+            "llaves sin cerrar en la línea {line}, columna {column}: escribe un marcador como {{{{customer.given_name}}}} en una sola línea"
+        ),
+        BadShortcut { value, max } => {
+            format!("«{value}»: un atajo tiene de 1 a {max} letras, cifras, - y _")
+        }
     }
 }
 

@@ -115,8 +115,15 @@ pub async fn change(
         store::set_status(&mut tx, ws, id, status, until, at).await?;
     }
     if c.assignee.is_some() || c.team.is_some() {
-        let assignee = c.assignee.unwrap_or(before.assignee_id);
         let team = c.team.unwrap_or(before.team_id);
+        // Moved to another team without naming an agent: whoever's turn it is there, when
+        // that team assigns by turn.
+        let moved = c.assignee.is_none() && team.is_some() && team != before.team_id;
+        let turn = match team {
+            Some(t) if moved => super::turns::assign_by_turn(&mut tx, ws, t).await?,
+            _ => None,
+        };
+        let assignee = turn.or(c.assignee.unwrap_or(before.assignee_id));
         if let Some(u) = assignee {
             let member = vinculo_store::users::member(&mut tx, ws, u).await?;
             let serves = member
@@ -163,6 +170,50 @@ pub async fn change(
         id,
         &view(&before, &before_labels),
         &view(&after, &after_labels),
+    )
+    .await?;
+    tx.commit().await?;
+    super::changed(app, ws, id);
+    super::thread(app, actor, id).await
+}
+
+/// Gives a conversation to whoever's turn it is in `team` (its current team when `None`),
+/// moving it there. Refused on `assignee_id` when there is no one to give it to: no team, a
+/// team that does not assign by turn, or nobody active in it who answers customers.
+pub async fn assign_by_turn(
+    app: &App,
+    actor: &Principal,
+    id: ConversationId,
+    team: Option<TeamId>,
+) -> Result<Thread, AppError> {
+    actor.require(Area::Service, Access::Write)?;
+    let ws = actor.workspace_id;
+    let at = now();
+    let mut tx = app.db.begin().await?;
+    let before = store::get(&mut tx, ws, id)
+        .await?
+        .ok_or(AppError::NotFound("conversation"))?;
+    let team = team.or(before.team_id);
+    let given = match team {
+        Some(t) => super::turns::assign_by_turn(&mut tx, ws, t).await?,
+        None => None,
+    };
+    let Some(user) = given else {
+        return Err(AppError::invalid(
+            "assignee_id",
+            "no one to assign by turn: choose a team that assigns by turn and has active agents",
+        ));
+    };
+    store::assign(&mut tx, ws, id, Some(user), team, at).await?;
+    let view = |a: Option<UserId>, t: Option<TeamId>| json!({"assignee_id": a.map(|u| u.to_string()), "team_id": t.map(|t| t.to_string()), "by_turn": true});
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::Update,
+        "conversation",
+        id,
+        &view(before.assignee_id, before.team_id),
+        &view(Some(user), team),
     )
     .await?;
     tx.commit().await?;

@@ -1,5 +1,7 @@
 //! The shared inbox: messages arriving on a channel become interactions on the sender's
 //! timeline and entries of a conversation (`receive`); agents read, assign and answer them.
+pub mod canned;
+pub mod checks;
 pub mod inbox;
 pub mod mailboxes;
 pub mod presence;
@@ -7,6 +9,7 @@ pub mod reader;
 mod receive;
 pub mod reply;
 pub mod sender;
+pub mod turns;
 
 pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
 

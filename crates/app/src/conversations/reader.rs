@@ -312,7 +312,8 @@ async fn follow(app: App, m: MailChannelRecord, stop: oneshot::Receiver<()>) {
         uidvalidity,
         last_uid,
     });
-    let mut watcher = Watcher::new(config, options, cursor);
+    let mut watcher =
+        Watcher::new(config, options, cursor).with_reports(super::checks::reporting(&app, &m));
     let (app_ref, actor_ref, m_ref) = (&app, &actor, &m);
     watcher
         .run(

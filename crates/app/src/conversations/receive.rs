@@ -178,6 +178,8 @@ async fn open(
 ) -> Result<ConversationId, AppError> {
     let id = ConversationId::new();
     let token = rules::token_for(id);
+    let (team_id, assignee_id) =
+        super::turns::route_new(conn, actor.workspace_id, msg.mail_channel_id).await?;
     let subject = if msg.subject.trim().is_empty() {
         "(sin asunto)".to_owned()
     } else {
@@ -193,8 +195,8 @@ async fn open(
             mail_channel_id: msg.mail_channel_id,
             subject: &subject,
             status: Status::Open,
-            assignee_id: None,
-            team_id: None,
+            assignee_id,
+            team_id,
             token: &token,
             at,
         },

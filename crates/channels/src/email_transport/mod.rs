@@ -27,7 +27,7 @@ pub use idle::{wait_for_mail, Wakeup};
 pub use imap::{test_connection as test_imap, ImapCheck, ImapConfig, ImapSession};
 pub use reply::{build_reply, Attachment, BuildError, ReplyDraft};
 pub use smtp::{send, test_connection as test_smtp, SmtpConfig};
-pub use watch::{WatchOptions, Watcher};
+pub use watch::{WatchOptions, WatchReport, Watcher};
 
 use std::time::Duration;
 

@@ -50,12 +50,23 @@ impl Default for WatchOptions {
     }
 }
 
+/// How a watched mailbox is doing, for whoever shows it to people (the mailbox settings'
+/// "last read" and "last error"); sent when the watcher was given a channel for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchReport {
+    /// Everything new was fetched and handed over.
+    Fetched,
+    /// A connected stretch ended in an error; it is tried again after a pause.
+    Failed { code: &'static str, message: String },
+}
+
 /// One mailbox watched until told to stop. See the module docs for the delivery guarantee.
 #[derive(Debug)]
 pub struct Watcher {
     config: ImapConfig,
     options: WatchOptions,
     cursor: Option<Cursor>,
+    reports: Option<tokio::sync::mpsc::UnboundedSender<WatchReport>>,
 }
 
 /// Why one connected stretch ended.
@@ -71,6 +82,20 @@ impl Watcher {
             config,
             options,
             cursor,
+            reports: None,
+        }
+    }
+
+    /// Sends a [`WatchReport`] after each round and each failure (a closed channel is fine:
+    /// reports are dropped).
+    pub fn with_reports(mut self, to: tokio::sync::mpsc::UnboundedSender<WatchReport>) -> Self {
+        self.reports = Some(to);
+        self
+    }
+
+    fn report(&self, r: WatchReport) {
+        if let Some(to) = &self.reports {
+            let _ = to.send(r);
         }
     }
 
@@ -100,6 +125,10 @@ impl Watcher {
                 Ended::Shutdown => return,
                 Ended::Failed(reason, code) => (reason, code),
             };
+            self.report(WatchReport::Failed {
+                code,
+                message: reason.clone(),
+            });
             // Up to half off at random, so mailboxes on one server that failed together do
             // not all come back in the same second.
             let pause = backoff.mul_f64(rand::thread_rng().gen_range(0.5..=1.0));
@@ -149,6 +178,7 @@ impl Watcher {
             }
             // A full round worked: the next failure starts from the short wait again.
             *backoff = self.options.backoff_min;
+            self.report(WatchReport::Fetched);
             let wait = if session.supports_idle() {
                 self.options.idle_timeout
             } else {

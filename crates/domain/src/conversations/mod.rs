@@ -1,6 +1,7 @@
 //! The shared inbox's rules: a conversation's states and how messages move it between them,
 //! what a conversation holds (messages and internal notes), and the reference token that
 //! threads a reply whose headers were lost.
+pub mod canned;
 pub mod mailbox;
 mod token;
 

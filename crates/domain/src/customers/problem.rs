@@ -199,6 +199,21 @@ pub enum Problem {
     PlainOffLoopback,
     #[error("not a PEM certificate (-----BEGIN CERTIFICATE-----)")]
     NotACertificate,
+
+    // Writing a canned response.
+    #[error(
+        "unknown placeholder {{{{{name}}}}} at line {line}, column {column}: use one of {known}"
+    )]
+    UnknownPlaceholder {
+        name: String,
+        line: usize,
+        column: usize,
+        known: String,
+    },
+    #[error("unbalanced braces at line {line}, column {column}: write a placeholder as {{{{customer.given_name}}}} on one line")]
+    UnbalancedBraces { line: usize, column: usize },
+    #[error("{value:?}: a shortcut is 1 to {max} letters, digits, - and _")]
+    BadShortcut { value: String, max: usize },
 }
 
 impl Problem {
@@ -291,6 +306,9 @@ impl Problem {
             NotMerged(_) => "not_a_merged_customer",
             NotAMergeField { .. } => "unknown_field",
             OtherKind => "kind_mismatch",
+            UnknownPlaceholder { .. } => "unknown_placeholder",
+            UnbalancedBraces { .. } => "unbalanced_braces",
+            BadShortcut { .. } => "invalid_shortcut",
         }
     }
 }

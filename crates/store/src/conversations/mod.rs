@@ -1,5 +1,6 @@
 //! The shared inbox's conversations: their rows, the entries (messages and notes) they hold,
 //! how a new message finds its thread, and the inbox list.
+pub mod canned;
 mod inbox;
 mod thread;
 mod write;

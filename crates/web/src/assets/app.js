@@ -418,6 +418,35 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // Canned responses: "Insert" fetches the response filled in for this conversation and puts
+  // it into the reply box at the cursor (the note box until the reply box is there). Without
+  // a box, or when the fetch fails, the form goes on to the page that shows the text.
+  document.querySelectorAll("form[data-canned-picker]").forEach((form) => {
+    form.addEventListener("submit", async (e) => {
+      const id = form.elements.canned?.value;
+      const box = document.querySelector("#reply textarea[name=body]")
+        || document.querySelector("#compose textarea[name=body]");
+      if (!id || !box) return;
+      e.preventDefault();
+      try {
+        const res = await fetch(form.dataset.cannedPicker + encodeURIComponent(id), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        if (!res.ok) throw new Error(String(res.status));
+        const { text } = await res.json();
+        const start = box.selectionStart ?? box.value.length;
+        const end = box.selectionEnd ?? start;
+        box.value = box.value.slice(0, start) + text + box.value.slice(end);
+        box.focus();
+        box.setSelectionRange(start + text.length, start + text.length);
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+      } catch (_) {
+        form.submit();
+      }
+    });
+  });
+
   // Drop the one-shot ?flash= from the address bar so a reload does not repeat it.
   const url = new URL(window.location.href);
   if (url.searchParams.has("flash")) {

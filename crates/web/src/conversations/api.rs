@@ -263,6 +263,10 @@ pub struct ConversationPatch {
     pub team_id: Option<Option<Uuid>>,
     /// Replaces the labels.
     pub labels: Option<Vec<String>>,
+    /// `true`: give it to whoever's turn it is in its team (`team_id` when sent), instead of
+    /// naming an agent. A move to a team that assigns by turn, with no `assignee_id`, does
+    /// this by itself.
+    pub assign_by_turn: Option<bool>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
@@ -300,15 +304,27 @@ pub async fn patch_conversation(
     ApiJson(body): ApiJson<ConversationPatch>,
 ) -> Result<Json<ThreadOut>, ApiError> {
     let status = status_change(body.status.as_deref(), body.snoozed_until)?;
+    let by_turn = body.assign_by_turn == Some(true);
+    if by_turn && body.assignee_id.is_some() {
+        return Err(bad(
+            "assign_by_turn",
+            "send either assignee_id or assign_by_turn",
+        ));
+    }
+    let team = body.team_id.map(|t| t.map(TeamId));
     let change = inbox::Change {
         status,
         assignee: body.assignee_id.map(|a| a.map(UserId)),
-        team: body.team_id.map(|t| t.map(TeamId)),
+        // By turn, the team is set with the turn (one change, one audit entry).
+        team: team.filter(|_| !by_turn),
         labels: body.labels,
     };
-    Ok(Json(thread_out(
-        inbox::change(&state.app, &p, ConversationId(id), &change).await?,
-    )))
+    let id = ConversationId(id);
+    let mut thread = inbox::change(&state.app, &p, id, &change).await?;
+    if by_turn {
+        thread = inbox::assign_by_turn(&state.app, &p, id, team.flatten()).await?;
+    }
+    Ok(Json(thread_out(thread)))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -248,7 +248,7 @@ pub fn render(
     let m = ctx.m;
     let ca_bad = errors.on("tls_ca_pem").is_some();
     html! {
-        form class="stack mailbox-form" method="post" action=(action) novalidate {
+        form class="stack mailbox-form" id="mailbox-form" method="post" action=(action) novalidate {
             (csrf_field(&ctx.csrf))
             @if let Some(e) = &errors.form { div class="flash err" role="alert" { (e) } }
             div class="row" {
@@ -285,6 +285,13 @@ pub fn render(
                 label class="check" { input type="checkbox" name="enabled" value="on" checked[f.enabled.is_some()]; (t.mb_enabled) }
             }
             div { button type="submit" { (if editing { m.save } else { t.mb_connect }) } }
+        }
+        // The settings as typed, tried before (or without) saving them. Outside the form
+        // (tied to it by `form=`), so the form's own button stays its only one.
+        div class="form-actions" {
+            button type="submit" class="secondary" form="mailbox-form" formaction={ (action) "/test" } formnovalidate {
+                (super::tools_texts::tool_texts(ctx.lang).mb_test)
+            }
         }
     }
 }

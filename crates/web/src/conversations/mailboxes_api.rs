@@ -66,7 +66,7 @@ pub struct MailboxIn {
 }
 
 impl MailboxIn {
-    fn split(self) -> (MailboxDraft, Option<TeamId>) {
+    pub(crate) fn split(self) -> (MailboxDraft, Option<TeamId>) {
         let team = self.team_id.map(TeamId);
         (
             MailboxDraft {

@@ -32,11 +32,13 @@ fn status_of(failed: bool) -> StatusCode {
     }
 }
 
-async fn render_list(
+/// The list; `notice` (a test's or a read's outcome) shown above it.
+pub(super) async fn render_list(
     state: &AppState,
     ctx: &Ctx,
     f: &MailboxForm,
     errors: Option<Errors>,
+    notice: Option<maud::Markup>,
 ) -> Response {
     let p = &ctx.principal;
     let data = async {
@@ -54,6 +56,7 @@ async fn render_list(
     let body = html! {
         h1 { (t.mb_title) }
         p class="muted" { (t.mb_intro) }
+        @if let Some(n) = &notice { (n) }
         @if all.is_empty() { p class="muted" { (t.mb_none) } } @else {
             div class="table-wrap" {
                 table class="stack-phone mailboxes" {
@@ -86,13 +89,16 @@ fn row(ctx: &Ctx, t: &Texts, mb: &MailChannelRecord) -> maud::Markup {
                     br; span class="field-error" { (t.mb_last_error) ": " (e) }
                 }
             }
-            td data-label=(m.actions) { a href={ "/settings/mailboxes/" (mb.id) } { (t.mb_edit) } }
+            td data-label=(m.actions) {
+                a href={ "/settings/mailboxes/" (mb.id) } { (t.mb_edit) }
+                (super::mailbox_checks::row_buttons(ctx, mb.id))
+            }
         }
     }
 }
 
 pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Response {
-    render_list(&state, &ctx, &MailboxForm::default(), None).await
+    render_list(&state, &ctx, &MailboxForm::default(), None, None).await
 }
 
 pub async fn create(
@@ -106,17 +112,19 @@ pub async fn create(
         Err(AppError::Forbidden) => ctx_error(&ctx, AppError::Forbidden),
         Err(e) => {
             let errors = Errors::of(&ctx, texts(ctx.lang), &e);
-            render_list(&state, &ctx, &f, Some(errors)).await
+            render_list(&state, &ctx, &f, Some(errors), None).await
         }
     }
 }
 
-async fn render_edit(
+/// A mailbox's form; `notice` (a test's outcome) shown above it.
+pub(super) async fn render_edit(
     state: &AppState,
     ctx: &Ctx,
     id: MailChannelId,
     typed: Option<&MailboxForm>,
     errors: Option<Errors>,
+    notice: Option<maud::Markup>,
 ) -> Response {
     let p = &ctx.principal;
     let data = async {
@@ -136,6 +144,8 @@ async fn render_edit(
     let body = html! {
         p class="small" { a href="/settings/mailboxes" { "← " (t.mb_title) } }
         h1 { (mb.name) }
+        @if let Some(n) = &notice { (n) }
+        (super::mailbox_checks::last_read(ctx, &mb))
         section class="card" { (form(ctx, t, &f, &errors, &teams, &action, true)) }
         form method="post" action={ (action) "/delete" } {
             (csrf_field(&ctx.csrf))
@@ -146,7 +156,7 @@ async fn render_edit(
 }
 
 pub async fn edit_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
-    render_edit(&state, &ctx, MailChannelId(id), None, None).await
+    render_edit(&state, &ctx, MailChannelId(id), None, None, None).await
 }
 
 pub async fn update(
@@ -162,7 +172,7 @@ pub async fn update(
         Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
         Err(e) => {
             let errors = Errors::of(&ctx, texts(ctx.lang), &e);
-            render_edit(&state, &ctx, id, Some(&f), Some(errors)).await
+            render_edit(&state, &ctx, id, Some(&f), Some(errors), None).await
         }
     }
 }

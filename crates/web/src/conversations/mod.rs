@@ -2,7 +2,11 @@
 //! (`/api/v1/mail-channels`) as JSON; the inbox (`/inbox`), a conversation (`/inbox/{id}`)
 //! and the mailbox settings (`/settings/mailboxes`) as pages.
 pub mod api;
+pub mod canned_api;
+pub mod canned_pages;
+pub mod checks_api;
 pub mod live;
+pub mod mailbox_checks;
 mod mailbox_form;
 pub mod mailboxes_api;
 pub mod mailboxes_pages;
@@ -13,4 +17,6 @@ pub mod reply_forms;
 pub mod texts;
 pub mod thread_forms;
 pub mod thread_pages;
+pub mod tools_texts;
+mod turn_forms;
 mod view;

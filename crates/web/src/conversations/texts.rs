@@ -186,6 +186,6 @@ pub fn flash(lang: Lang, key: &str) -> Option<&'static str> {
         "reply_resent" => t.reply_resent,
         "mailbox_connected" => t.mb_connected,
         "mailbox_deleted" => t.mb_deleted,
-        _ => return None,
+        _ => return super::tools_texts::flash(lang, key),
     })
 }

@@ -150,6 +150,9 @@ pub async fn assign(
     Form(f): Form<AssignForm>,
 ) -> Response {
     let t = texts(ctx.lang);
+    if f.assignee.trim() == "turn" {
+        return super::turn_forms::by_turn(&state, &mut ctx, ConversationId(id), &f.team).await;
+    }
     let parse = |v: &str, err: &str| -> Result<Option<Uuid>, String> {
         match v.trim() {
             "" => Ok(None),

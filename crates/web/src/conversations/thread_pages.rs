@@ -75,6 +75,7 @@ pub(super) async fn render(
         Ok::<_, AppError>((thread, customer, People::load(state, ctx).await?, from))
     }
     .await;
+    let canned = super::canned_pages::for_picker(state, &ctx.principal).await;
     let (thread, customer, people, from) = match data {
         Ok(d) => d,
         Err(e) => return ctx_error(ctx, e),
@@ -109,6 +110,7 @@ pub(super) async fn render(
                     @for e in &thread.entries { (entry(t, &thread, e, &customer, &people, can_write.then_some(ctx.csrf.as_str()))) }
                 }
                 @if can_write {
+                    (super::canned_pages::picker(ctx, c.id, c.team_id, &canned))
                     section class="compose card" id="compose" {
                         @match from.as_deref() {
                             Some(from) => (reply_form(ctx, t, &thread, from, failed.as_ref().and_then(|f| f.reply.as_ref()))),
@@ -433,6 +435,7 @@ fn assign_card(ctx: &Ctx, t: &Texts, thread: &Thread, people: &People, can_write
                     label { (t.assignee)
                         select name="assignee" {
                             option value="" { (t.nobody) }
+                            option value="turn" { (super::tools_texts::tool_texts(ctx.lang).turn_option) }
                             @for u in people.agents() {
                                 option value=(u.id) selected[c.assignee_id == Some(u.id)] { (u.name) }
                             }

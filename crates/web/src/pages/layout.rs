@@ -85,6 +85,11 @@ const SETTINGS_NAV: &[NavItem] = &[
         area: Area::Workspace,
     },
     NavItem {
+        href: "/settings/canned-responses",
+        label: |m| crate::conversations::tools_texts::for_msg(m).cr_title,
+        area: Area::Service,
+    },
+    NavItem {
         href: "/settings/audit",
         label: |m| m.nav_audit,
         area: Area::Audit,

@@ -8,6 +8,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use vinculo_app::conversations::turns;
 use vinculo_app::teams;
 use vinculo_domain::ids::{TeamId, UserId};
 
@@ -16,6 +17,9 @@ pub struct Team {
     pub id: Uuid,
     pub name: String,
     pub member_count: i64,
+    /// New conversations reaching the team without an agent go to its active members in
+    /// turn (the one given one least recently first).
+    pub assign_by_turn: bool,
     /// Present when one team is fetched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<TeamMember>>,
@@ -32,6 +36,7 @@ fn team_out(t: vinculo_store::teams::Team, members: Option<Vec<(UserId, String)>
         id: t.id.uuid(),
         name: t.name,
         member_count: t.member_count,
+        assign_by_turn: t.assign_by_turn,
         members: members.map(|m| {
             m.into_iter()
                 .map(|(id, name)| TeamMember {
@@ -64,6 +69,8 @@ pub struct NewTeam {
     pub name: String,
     #[serde(default)]
     pub members: Vec<Uuid>,
+    /// Assign new conversations by turn (off when left out).
+    pub assign_by_turn: Option<bool>,
 }
 
 /// Creates a team (admins and managers).
@@ -77,7 +84,11 @@ pub async fn create_team(
     ApiJson(body): ApiJson<NewTeam>,
 ) -> Result<(StatusCode, Json<Team>), ApiError> {
     let members: Vec<UserId> = body.members.into_iter().map(UserId).collect();
-    let team = teams::create(&state.app, &p, &body.name, &members).await?;
+    let mut team = teams::create(&state.app, &p, &body.name, &members).await?;
+    if let Some(on) = body.assign_by_turn {
+        turns::set_team_by_turn(&state.app, &p, team.id, on).await?;
+        team.assign_by_turn = on;
+    }
     Ok((StatusCode::CREATED, Json(team_out(team, None))))
 }
 
@@ -100,9 +111,11 @@ pub struct TeamPatch {
     pub name: Option<String>,
     /// Replaces the member list when present.
     pub members: Option<Vec<Uuid>>,
+    /// Turns assignment by turn on or off.
+    pub assign_by_turn: Option<bool>,
 }
 
-/// Renames a team or replaces its members.
+/// Renames a team, replaces its members, or turns assignment by turn on or off.
 #[utoipa::path(patch, path = "/teams/{id}", tag = "teams", params(("id" = Uuid, Path)), request_body = TeamPatch,
     responses((status = 200, body = Team), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []), ("session" = [])))]
@@ -113,7 +126,7 @@ pub async fn patch_team(
     ApiJson(body): ApiJson<TeamPatch>,
 ) -> Result<Json<Team>, ApiError> {
     let members: Option<Vec<UserId>> = body.members.map(|m| m.into_iter().map(UserId).collect());
-    let team = teams::update(
+    let mut team = teams::update(
         &state.app,
         &p,
         TeamId(id),
@@ -121,6 +134,10 @@ pub async fn patch_team(
         members.as_deref(),
     )
     .await?;
+    if let Some(on) = body.assign_by_turn {
+        turns::set_team_by_turn(&state.app, &p, team.id, on).await?;
+        team.assign_by_turn = on;
+    }
     Ok(Json(team_out(team, None)))
 }
 

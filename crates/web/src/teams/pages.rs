@@ -5,6 +5,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use uuid::Uuid;
+use vinculo_app::conversations::turns;
 use vinculo_app::{teams, users, AppError};
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::ids::{TeamId, UserId};
@@ -24,18 +25,30 @@ fn member_checks(ctx: &Ctx, members: &[Member], checked: &[UserId]) -> Markup {
     }
 }
 
-/// Parses a form with repeated `members` fields (serde_urlencoded cannot collect repeats).
-fn parse_team_form(bytes: &[u8]) -> (String, Vec<UserId>) {
+/// The "assign by turn" box.
+fn by_turn_check(ctx: &Ctx, on: bool) -> Markup {
+    let t = crate::conversations::tools_texts::tool_texts(ctx.lang);
+    html! {
+        label class="check" { input type="checkbox" name="assign_by_turn" value="on" checked[on]; (t.team_by_turn) }
+        span class="hint" { (t.team_by_turn_hint) }
+    }
+}
+
+/// Parses a form with repeated `members` fields (serde_urlencoded cannot collect repeats);
+/// and whether "assign by turn" is ticked.
+fn parse_team_form(bytes: &[u8]) -> (String, Vec<UserId>, bool) {
     let mut name = String::new();
     let mut members = Vec::new();
+    let mut by_turn = false;
     for (k, v) in url::form_urlencoded::parse(bytes) {
         match &*k {
             "name" => name = v.into_owned(),
             "members" => members.extend(v.parse::<Uuid>().ok().map(UserId)),
+            "assign_by_turn" => by_turn = true,
             _ => {}
         }
     }
-    (name, members)
+    (name, members, by_turn)
 }
 
 async fn render_list(state: &AppState, ctx: &Ctx, error: Option<String>) -> Response {
@@ -66,7 +79,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, error: Option<String>) -> Resp
                     tbody {
                         @for t in &teams {
                             tr {
-                                td { (t.name) } td { (t.member_count) }
+                                td { (t.name) @if t.assign_by_turn { " " span class="badge" { (crate::conversations::tools_texts::tool_texts(ctx.lang).team_by_turn_badge) } } } td { (t.member_count) }
                                 @if can_write { td { a href={ "/settings/teams/" (t.id) } { (m.team_edit) } } }
                             }
                         }
@@ -81,6 +94,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, error: Option<String>) -> Resp
                     (csrf_field(&ctx.csrf))
                     label { (m.name) input type="text" name="name" required maxlength="80"; }
                     (member_checks(ctx, &members, &[]))
+                    (by_turn_check(ctx, false))
                     div { button type="submit" { (m.team_create) } }
                 }
             }
@@ -99,9 +113,15 @@ pub async fn teams_page(State(state): State<AppState>, ctx: Ctx) -> Response {
 }
 
 pub async fn create(State(state): State<AppState>, ctx: Ctx, RawForm(bytes): RawForm) -> Response {
-    let (name, members) = parse_team_form(&bytes);
-    match teams::create(&state.app, &ctx.principal, &name, &members).await {
-        Ok(_) => Redirect::to("/settings/teams?flash=team_created").into_response(),
+    let (name, members, by_turn) = parse_team_form(&bytes);
+    let created = match teams::create(&state.app, &ctx.principal, &name, &members).await {
+        Ok(team) if by_turn => turns::set_team_by_turn(&state.app, &ctx.principal, team.id, true)
+            .await
+            .map(drop),
+        other => other.map(drop),
+    };
+    match created {
+        Ok(()) => Redirect::to("/settings/teams?flash=team_created").into_response(),
         Err(AppError::Forbidden) => ctx_error(&ctx, AppError::Forbidden),
         Err(e) => {
             render_list(
@@ -140,6 +160,7 @@ async fn render_edit(state: &AppState, ctx: &Ctx, id: TeamId, error: Option<Stri
                 (csrf_field(&ctx.csrf))
                 label { (m.name) input type="text" name="name" value=(team.name) required maxlength="80"; }
                 (member_checks(ctx, &members, &checked))
+                (by_turn_check(ctx, team.assign_by_turn))
                 div { button type="submit" { (m.save) } }
             }
         }
@@ -166,8 +187,8 @@ pub async fn update(
     Path(id): Path<Uuid>,
     RawForm(bytes): RawForm,
 ) -> Response {
-    let (name, members) = parse_team_form(&bytes);
-    match teams::update(
+    let (name, members, by_turn) = parse_team_form(&bytes);
+    let saved = match teams::update(
         &state.app,
         &ctx.principal,
         TeamId(id),
@@ -176,7 +197,11 @@ pub async fn update(
     )
     .await
     {
-        Ok(_) => Redirect::to("/settings/teams?flash=saved").into_response(),
+        Ok(team) => turns::set_team_by_turn(&state.app, &ctx.principal, team.id, by_turn).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Redirect::to("/settings/teams?flash=saved").into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound(_))) => ctx_error(&ctx, e),
         Err(e) => {
             render_edit(
