@@ -8,6 +8,7 @@
 //! - [`customers`]: people and their validation, field by field.
 //! - [`identity`]: identity keys (e-mail, E.164 phone, external id) normalised for matching.
 //! - [`conversations`]: the shared inbox: conversation states, entries, reference tokens.
+//! - [`forms`]: web forms an admin builds, and the checks of what visitors send to them.
 //! - [`audit`]: what a change looked like before and after, field by field.
 #![forbid(unsafe_code)]
 
@@ -15,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod conversations;
 pub mod customers;
+pub mod forms;
 pub mod identity;
 pub mod ids;
 pub mod interactions;
