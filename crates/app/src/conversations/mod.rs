@@ -6,6 +6,7 @@ pub mod presence;
 pub mod reader;
 mod receive;
 
+pub(crate) use receive::{open_conversation, Opening};
 pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
 
 use crate::{AppError, Principal};
