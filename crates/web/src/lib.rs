@@ -5,7 +5,8 @@
 //!   health and metrics, embedded assets, and the layers every request passes (request id,
 //!   tracing span, security headers, metrics).
 //! - One module per context, each with `api.rs` (JSON handlers) and `pages.rs` (HTML):
-//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`], [`conversations`] (the inbox).
+//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`], [`conversations`] (the inbox),
+//!   [`forms`] (web forms, with their public pages at `/f/{slug}`).
 //! - [`extract`]: who is calling (token or session), JSON/query/path extraction whose
 //!   failures are problem+json; [`csrf`]: the form protection; [`idempotency`]: retry-safe POST.
 //! - [`error`]: RFC 9457 problem documents; [`i18n`]: Spanish and English strings.
@@ -20,6 +21,7 @@ pub mod customers;
 mod docs;
 pub mod error;
 pub mod extract;
+pub mod forms;
 mod health;
 pub mod i18n;
 pub mod idempotency;
@@ -149,6 +151,16 @@ fn pages(state: &AppState) -> Router<AppState> {
             "/settings/mailboxes/{id}/delete",
             post(conversations::mailboxes_pages::delete),
         )
+        .route(
+            "/settings/forms",
+            get(forms::pages::list_page).post(forms::pages::create),
+        )
+        .route("/settings/forms/new", get(forms::pages::new_page))
+        .route(
+            "/settings/forms/{id}",
+            get(forms::pages::edit_page).post(forms::pages::update),
+        )
+        .route("/settings/forms/{id}/delete", post(forms::pages::delete))
         .route("/inbox", get(conversations::pages::list_page))
         .route("/inbox/{id}", get(conversations::thread_pages::show))
         .route(
@@ -268,6 +280,14 @@ fn pages(state: &AppState) -> Router<AppState> {
                 customers::import_api::UPLOAD_BODY_LIMIT,
             )),
         )
+        // Public and cross-site by design, so outside the CSRF layer: it reads no cookie and
+        // only ever submits to the form (see `forms::public`).
+        .route(
+            "/f/{slug}",
+            get(forms::public::page)
+                .post(forms::public::submit)
+                .options(forms::public::preflight),
+        )
 }
 
 async fn root(extract::MaybePageAuth(auth): extract::MaybePageAuth) -> Redirect {
@@ -344,6 +364,9 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/app.js", get(pages::assets::js))
         .route("/assets/mail.css", get(pages::assets::mail_css))
         .route("/assets/icon.svg", get(pages::assets::icon))
+        .route("/assets/forms.js", get(forms::public::js))
+        .route("/assets/forms.css", get(forms::public::css))
+        .route("/assets/form-builder.js", get(forms::pages::builder_js))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
