@@ -432,13 +432,15 @@ fn fields(c: &mut Check, drafts: &[FieldDraft], defs: &[FieldDef]) -> Vec<FormFi
             });
         }
     }
-    let has_contact = out.iter().any(|f| {
+    // Asked of what was typed, so a contact field refused for its label does not also
+    // count as missing.
+    let has_contact = drafts.iter().any(|d| {
         matches!(
-            f.target,
-            Target::Attribute(Attribute::Email | Attribute::Phone)
+            d.maps_to.as_deref().and_then(Target::parse),
+            Some(Target::Attribute(Attribute::Email | Attribute::Phone))
         )
     });
-    if !has_contact && drafts.len() == out.len() {
+    if !has_contact {
         c.fail("fields", Problem::NoContactField);
     }
     out

@@ -31,6 +31,7 @@ mod tokens;
 mod users;
 mod value_tiers;
 mod views;
+mod web_forms;
 
 use serde_json::Value;
 

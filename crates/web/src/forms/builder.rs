@@ -186,9 +186,13 @@ impl Builder {
         let used = self.used();
         let fields = used
             .iter()
-            .map(|(_, r)| FieldDraft {
+            .map(|(i, r)| FieldDraft {
                 maps_to: match r.maps_to.trim() {
-                    "question" => Some(format!("question.{}", key_from_label(&r.label))),
+                    // A question's key comes from its label (a row number while it has none).
+                    "question" => Some(match key_from_label(&r.label) {
+                        k if k.is_empty() => format!("question.q{}", i + 1),
+                        k => format!("question.{k}"),
+                    }),
                     m => some(m),
                 },
                 label: some(&r.label),
