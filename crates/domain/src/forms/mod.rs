@@ -263,6 +263,13 @@ pub fn origin(raw: &str) -> Option<String> {
     })
 }
 
+/// The origin of an absolute http(s) address (`https://example.com/gracias` →
+/// `https://example.com`).
+pub fn origin_of_url(raw: &str) -> Option<String> {
+    let u = url::Url::parse(raw).ok()?;
+    matches!(u.scheme(), "http" | "https").then(|| u.origin().ascii_serialization())
+}
+
 /// An absolute http(s) address to send the browser to after a submission.
 fn web_address(raw: &str) -> bool {
     url::Url::parse(raw).is_ok_and(|u| {

@@ -84,10 +84,28 @@ fn message_page(language: &str, status: StatusCode, title: &str, text: &str) -> 
     (status, body).into_response()
 }
 
+/// The hosted page as a response. Its policy lets the post be redirected to the form's
+/// `redirect_url` (browsers apply `form-action` to where a post's redirect leads too).
+fn hosted_response(status: StatusCode, rec: &FormRecord, page: Markup) -> Response {
+    let mut res = (status, page).into_response();
+    let redirect = rec
+        .form
+        .redirect_url
+        .as_deref()
+        .and_then(vinculo_domain::forms::origin_of_url)
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
+    let csp = format!("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'{redirect}");
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
+}
+
 /// `GET /f/{slug}`.
 pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     match forms::public(&state.app, &slug).await {
-        Ok((rec, defs)) => hosted(&rec, &defs, None, &[]).into_response(),
+        Ok((rec, defs)) => hosted_response(StatusCode::OK, &rec, hosted(&rec, &defs, None, &[])),
         Err(e) => crate::pages::error_page(crate::i18n::Lang::Es, e),
     }
 }
@@ -317,11 +335,11 @@ async fn answer(
                         .collect(),
                 )
                 .into_response(),
-                Reply::Page => (
+                Reply::Page => hosted_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
+                    rec,
                     hosted(rec, defs, Some(&values), &errors),
-                )
-                    .into_response(),
+                ),
             }
         }
         Err(e @ AppError::RateLimited { .. }) => match reply {

@@ -40,7 +40,7 @@ messages! {
     consent_channel: "Channel", "Canal";
     consent_purpose: "Purpose", "Finalidad";
     outcome_record: "Only record it on the timeline", "Solo registrarlo en el historial";
-    outcome_lead: "Make a prospect a lead", "Convertir un prospecto en prospecto cualificado (lead)";
+    outcome_lead: "Make a prospect a lead", "Convertir un prospecto en contacto cualificado";
     outcome_conversation: "Open a conversation in the inbox", "Abrir una conversación en la bandeja";
     team: "Team", "Equipo";
     no_team: "No team", "Sin equipo";
