@@ -1,6 +1,7 @@
 use super::submission::Values;
 use super::*;
-use crate::customers::custom::{AppliesTo, FieldType};
+use crate::customers::custom::{AppliesTo, FieldDef, FieldType};
+use crate::customers::Problem;
 use crate::identity::Region;
 use serde_json::json;
 

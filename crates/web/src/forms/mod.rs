@@ -3,6 +3,7 @@
 //! (`render`).
 pub mod api;
 mod builder;
+mod builder_view;
 pub mod pages;
 pub mod public;
 mod render;

@@ -1,7 +1,8 @@
 //! `/settings/forms` (admins): the workspace's web forms with their addresses and how many
 //! submissions each had; the builder that creates and changes one, with the hosted page's
 //! address, the snippet to embed it, and a preview; deleting.
-use super::builder::{render as builder, Builder, Errors, Page};
+use super::builder::{Builder, Errors};
+use super::builder_view::{render as builder, Page};
 use super::render::{form as draw, snippet, Drawing};
 use super::texts::{texts, Texts};
 use crate::pages::{csrf_field, ctx_error, layout, Ctx};
