@@ -2,11 +2,12 @@
 //! timeline and entries of a conversation (`receive`); agents read, assign and answer them.
 pub mod inbox;
 pub mod mailboxes;
+mod opening;
 pub mod presence;
 pub mod reader;
 mod receive;
 
-pub(crate) use receive::{open_conversation, Opening};
+pub(crate) use opening::{open_conversation, Opening};
 pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
 
 use crate::{AppError, Principal};

@@ -176,54 +176,27 @@ async fn open(
     customer_id: vinculo_domain::ids::CustomerId,
     at: OffsetDateTime,
 ) -> Result<ConversationId, AppError> {
-    let opening = Opening {
-        customer_id,
-        channel: msg.channel,
-        mail_channel_id: msg.mail_channel_id,
-        subject: &msg.subject,
-        team_id: None,
-        at,
-    };
-    open_conversation(conn, actor.workspace_id, &opening).await
-}
-
-/// A conversation to open for a customer's first message on any channel.
-pub(crate) struct Opening<'a> {
-    pub customer_id: vinculo_domain::ids::CustomerId,
-    pub channel: Channel,
-    pub mail_channel_id: Option<MailChannelId>,
-    pub subject: &'a str,
-    pub team_id: Option<vinculo_domain::ids::TeamId>,
-    pub at: OffsetDateTime,
-}
-
-/// Opens a conversation (no entries yet): open, unassigned, with its reference token.
-pub(crate) async fn open_conversation(
-    conn: &mut vinculo_store::Conn,
-    ws: vinculo_domain::ids::WorkspaceId,
-    o: &Opening<'_>,
-) -> Result<ConversationId, AppError> {
     let id = ConversationId::new();
     let token = rules::token_for(id);
-    let subject = if o.subject.trim().is_empty() {
+    let subject = if msg.subject.trim().is_empty() {
         "(sin asunto)".to_owned()
     } else {
-        o.subject.trim().chars().take(998).collect()
+        msg.subject.trim().chars().take(998).collect()
     };
     store::insert(
         conn,
-        ws,
+        actor.workspace_id,
         &NewConversation {
             id,
-            customer_id: o.customer_id,
-            channel: o.channel,
-            mail_channel_id: o.mail_channel_id,
+            customer_id,
+            channel: msg.channel,
+            mail_channel_id: msg.mail_channel_id,
             subject: &subject,
             status: Status::Open,
             assignee_id: None,
-            team_id: o.team_id,
+            team_id: None,
             token: &token,
-            at: o.at,
+            at,
         },
     )
     .await?;
