@@ -9,6 +9,8 @@
 //! - [`secrets`]: random secrets, their hashes, and argon2id password hashing.
 //! - [`auth`]: first-run setup, login and sessions, API-token authentication, password change.
 //! - [`users`], [`teams`], [`tokens`], [`audit`]: administration of a workspace.
+//! - [`forms`]: web forms (admins build them; visitors' submissions become customers,
+//!   consent, interactions and conversations or leads).
 #![forbid(unsafe_code)]
 
 pub mod audit;
@@ -20,6 +22,7 @@ pub mod demo;
 mod error;
 pub mod events;
 pub mod exports;
+pub mod forms;
 pub mod imports;
 pub mod interactions;
 pub mod principal;
@@ -74,6 +77,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     pub(crate) token_cache: Arc<auth::TokenCache>,
     pub(crate) login_limiter: Arc<ratelimit::LoginLimiter>,
+    /// Submissions to the public web forms, per client IP and per form.
+    pub(crate) form_limiter: Arc<ratelimit::SubmitLimiter>,
     /// The interaction writer, started on first use (it needs the runtime).
     ingest: Arc<std::sync::OnceLock<interactions::Queue>>,
     /// Live events for the pages that show changes as they happen.
@@ -93,6 +98,7 @@ impl App {
             config: Arc::new(config),
             token_cache: Arc::new(auth::TokenCache::default()),
             login_limiter: Arc::new(ratelimit::LoginLimiter::default()),
+            form_limiter: Arc::new(ratelimit::SubmitLimiter::default()),
             ingest: Arc::new(std::sync::OnceLock::new()),
             events: Arc::new(events::Events::default()),
             presence: Arc::new(conversations::presence::Presence::default()),

@@ -1,4 +1,5 @@
-//! Login throttling, per account and per client IP, in memory. Fixed windows are enough
+//! Login throttling, per account and per client IP, and the web forms' submission limits,
+//! in memory. Fixed windows are enough
 //! here: the aim is to make password guessing slow, not to meter traffic precisely. A
 //! deployment with several Vinculo processes multiplies the budget by their number.
 use std::collections::HashMap;
@@ -70,6 +71,37 @@ impl LoginLimiter {
     }
 }
 
+/// Submissions to the public web forms per client IP per window: generous for people (a
+/// shared office, someone correcting a typo), slow for a script.
+pub const FORM_IP_SUBMISSIONS: u32 = 20;
+/// Submissions per form per window, from every address together: a flood from many
+/// addresses stops at this rather than filling the inbox.
+pub const FORM_SUBMISSIONS: u32 = 1_000;
+
+/// Submissions to the public web forms, per client IP and per form (same windows as login).
+#[derive(Default)]
+pub struct SubmitLimiter {
+    ips: Mutex<HashMap<String, (Instant, u32)>>,
+    forms: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl SubmitLimiter {
+    /// Counts a submission; `Some(seconds to wait)` when it must be refused.
+    pub fn submit(&self, form: &str, ip: Option<&str>) -> Option<u64> {
+        let now = Instant::now();
+        let wait = ip
+            .and_then(|ip| over(&self.ips, ip, FORM_IP_SUBMISSIONS, now))
+            .or_else(|| over(&self.forms, form, FORM_SUBMISSIONS, now));
+        if wait.is_none() {
+            if let Some(ip) = ip {
+                bump(&self.ips, ip, now);
+            }
+            bump(&self.forms, form, now);
+        }
+        wait
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +117,16 @@ mod tests {
         assert!(l.check("luis@x.com", None).is_none());
         l.succeeded("ana@x.com");
         assert!(l.check("ana@x.com", None).is_none());
+    }
+
+    #[test]
+    fn form_submissions_are_limited_per_ip_across_forms() {
+        let l = SubmitLimiter::default();
+        for i in 0..FORM_IP_SUBMISSIONS {
+            assert!(l.submit(&format!("f{i}"), Some("10.0.0.1")).is_none());
+        }
+        assert!(l.submit("f0", Some("10.0.0.1")).is_some());
+        assert!(l.submit("f0", Some("10.0.0.2")).is_none());
     }
 
     #[test]

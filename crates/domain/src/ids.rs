@@ -83,4 +83,6 @@ id_type!(
     OutboxId,
     /// A saved reply an agent inserts.
     CannedResponseId,
+    /// A web form an admin built.
+    FormId,
 );

@@ -9,6 +9,7 @@
 //! - [`identity`]: identity keys (e-mail, E.164 phone, external id) normalised for matching.
 //! - [`conversations`]: the shared inbox: conversation states, entries, reference tokens.
 //! - [`html`]: customer-written HTML made safe to show.
+//! - [`forms`]: web forms an admin builds, and the checks of what visitors send to them.
 //! - [`audit`]: what a change looked like before and after, field by field.
 #![forbid(unsafe_code)]
 
@@ -16,6 +17,7 @@ pub mod audit;
 pub mod auth;
 pub mod conversations;
 pub mod customers;
+pub mod forms;
 pub mod html;
 pub mod identity;
 pub mod ids;

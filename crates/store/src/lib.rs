@@ -21,6 +21,7 @@ pub mod conversations;
 pub mod customers;
 pub mod db;
 pub mod error;
+pub mod forms;
 pub mod idempotency;
 pub mod interactions;
 pub mod invites;

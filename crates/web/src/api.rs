@@ -3,8 +3,8 @@
 use crate::error::{ApiError, FieldError, Problem};
 use crate::state::AppState;
 use crate::{
-    audit, auth, conversations, customers, idempotency, interactions, teams, telephony, tokens,
-    users,
+    audit, auth, conversations, customers, forms, idempotency, interactions, teams, telephony,
+    tokens, users,
 };
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -33,6 +33,7 @@ use utoipa_axum::routes;
         (name = "customers", description = "People, their identity keys, addresses, organisations, stage, owner and tags; the workspace's customer settings; merging customers and undoing a merge"),
         (name = "organizations", description = "Organisations (customers too): domains, tax id, industry, size, and their people"),
         (name = "inbox", description = "The shared inbox: conversations with customers (filter, open, assign, label, snooze, resolve, internal notes) and the mailboxes they come from, read over IMAP and answered over SMTP"),
+        (name = "forms", description = "Web forms: build them (fields mapped to customer attributes, custom fields or questions; a consent box; a conversation, a lead or just the record as outcome; allowed origins), and get their hosted page and embed snippet. Visitors submit at the public `/f/{slug}` (see the API guide)"),
         (name = "telephony", description = "Call events from a telephony system (generic JSON, Asterisk AMI-style, Twilio-style): the caller's card pops on the agents' pages at ringing, and the call is logged on the customer's timeline with its duration when it ends"),
         (name = "interactions", description = "Every contact with a customer on any channel: ingest (one or a batch, idempotent by source event, tied to the customer its keys name), and the customer's timeline"),
     )
@@ -92,6 +93,12 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             conversations::mailboxes_api::get_mailbox,
             conversations::mailboxes_api::put_mailbox,
             conversations::mailboxes_api::delete_mailbox
+        ))
+        .routes(routes!(forms::api::list_forms, forms::api::create_form))
+        .routes(routes!(
+            forms::api::get_form,
+            forms::api::put_form,
+            forms::api::delete_form
         ))
         .routes(routes!(
             conversations::canned_api::list_canned,

@@ -557,6 +557,7 @@ messages! {
     tier_min_spend: "Minimum spend", "Gasto mínimo";
     nav_inbox: "Inbox", "Bandeja";
     nav_mailboxes: "Mailboxes", "Buzones de correo";
+    nav_forms: "Web forms", "Formularios web";
 }
 }
 

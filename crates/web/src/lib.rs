@@ -5,7 +5,8 @@
 //!   health and metrics, embedded assets, and the layers every request passes (request id,
 //!   tracing span, security headers, metrics).
 //! - One module per context, each with `api.rs` (JSON handlers) and `pages.rs` (HTML):
-//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`], [`conversations`] (the inbox).
+//!   [`auth`], [`users`], [`teams`], [`tokens`], [`audit`], [`conversations`] (the inbox),
+//!   [`forms`] (web forms, with their public pages at `/f/{slug}`).
 //! - [`extract`]: who is calling (token or session), JSON/query/path extraction whose
 //!   failures are problem+json; [`csrf`]: the form protection; [`idempotency`]: retry-safe POST.
 //! - [`error`]: RFC 9457 problem documents; [`i18n`]: Spanish and English strings.
@@ -20,6 +21,7 @@ pub mod customers;
 mod docs;
 pub mod error;
 pub mod extract;
+pub mod forms;
 mod health;
 pub mod i18n;
 pub mod idempotency;
@@ -177,6 +179,16 @@ fn pages(state: &AppState) -> Router<AppState> {
             "/inbox/{id}/canned",
             get(conversations::canned_pages::rendered_page),
         )
+        .route(
+            "/settings/forms",
+            get(forms::pages::list_page).post(forms::pages::create),
+        )
+        .route("/settings/forms/new", get(forms::pages::new_page))
+        .route(
+            "/settings/forms/{id}",
+            get(forms::pages::edit_page).post(forms::pages::update),
+        )
+        .route("/settings/forms/{id}/delete", post(forms::pages::delete))
         .route("/inbox", get(conversations::pages::list_page))
         .route("/inbox/live", get(conversations::live::live))
         .route("/inbox/{id}/activity", post(conversations::live::activity))
@@ -313,6 +325,14 @@ fn pages(state: &AppState) -> Router<AppState> {
                 axum::extract::DefaultBodyLimit::max(conversations::reply_forms::REPLY_FORM_LIMIT),
             ),
         )
+        // Public and cross-site by design, so outside the CSRF layer: it reads no cookie and
+        // only ever submits to the form (see `forms::public`).
+        .route(
+            "/f/{slug}",
+            get(forms::public::page)
+                .post(forms::public::submit)
+                .options(forms::public::preflight),
+        )
 }
 
 async fn root(extract::MaybePageAuth(auth): extract::MaybePageAuth) -> Redirect {
@@ -389,6 +409,9 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/app.js", get(pages::assets::js))
         .route("/assets/mail.css", get(pages::assets::mail_css))
         .route("/assets/icon.svg", get(pages::assets::icon))
+        .route("/assets/forms.js", get(forms::public::js))
+        .route("/assets/forms.css", get(forms::public::css))
+        .route("/assets/form-builder.js", get(forms::pages::builder_js))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

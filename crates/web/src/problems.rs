@@ -242,6 +242,13 @@ fn spanish(p: &Problem) -> String {
         BadShortcut { value, max } => {
             format!("«{value}»: un atajo tiene de 1 a {max} letras, cifras, - y _")
         }
+        BadSlug(v) => format!("«{v}»: una dirección tiene de 2 a 60 letras a-z, cifras y -"),
+        NotATarget(v) => format!("«{v}» no es un campo que se pueda rellenar"),
+        NoContactField => "añade un campo de correo o de teléfono: cada envío debe decir quién lo manda".into(),
+        NotAnOrigin(v) => format!("«{v}» no es un origen como https://ejemplo.com (sin ruta ni *)"),
+        NoSuchTeam(v) => format!("no hay ningún equipo {v} en este espacio de trabajo"),
+        NoSuchMailbox(v) => format!("no hay ningún buzón {v} en este espacio de trabajo"),
+        NoContact => "indica un correo electrónico o un teléfono".into(),
     }
 }
 

@@ -4,6 +4,7 @@ pub mod canned;
 pub mod checks;
 pub mod inbox;
 pub mod mailboxes;
+mod opening;
 pub mod presence;
 pub mod reader;
 mod receive;
@@ -11,6 +12,7 @@ pub mod reply;
 pub mod sender;
 pub mod turns;
 
+pub(crate) use opening::{open_conversation, Opening};
 pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
 
 use crate::{AppError, Principal};

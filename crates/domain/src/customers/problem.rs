@@ -214,6 +214,21 @@ pub enum Problem {
     UnbalancedBraces { line: usize, column: usize },
     #[error("{value:?}: a shortcut is 1 to {max} letters, digits, - and _")]
     BadShortcut { value: String, max: usize },
+    // Building a web form, and what a visitor sends to it.
+    #[error("{0:?}: an address is 2 to 60 of a-z, 0-9 and -")]
+    BadSlug(String),
+    #[error("{0:?} is not a field to fill: use given_name, family_name, email, phone, organization, language, message, custom_fields.<key> or question.<key>")]
+    NotATarget(String),
+    #[error("add an e-mail or a phone field: a submission must say who sent it")]
+    NoContactField,
+    #[error("{0:?} is not an origin like https://example.com (no path, no *)")]
+    NotAnOrigin(String),
+    #[error("no team {0} in this workspace")]
+    NoSuchTeam(String),
+    #[error("no mailbox {0} in this workspace")]
+    NoSuchMailbox(String),
+    #[error("give an e-mail address or a phone number")]
+    NoContact,
 }
 
 impl Problem {
@@ -309,6 +324,13 @@ impl Problem {
             UnknownPlaceholder { .. } => "unknown_placeholder",
             UnbalancedBraces { .. } => "unbalanced_braces",
             BadShortcut { .. } => "invalid_shortcut",
+            BadSlug(_) => "invalid_slug",
+            NotATarget(_) => "invalid_target",
+            NoContactField => "contact_field_required",
+            NotAnOrigin(_) => "invalid_origin",
+            NoSuchTeam(_) => "unknown_team",
+            NoSuchMailbox(_) => "unknown_mailbox",
+            NoContact => "contact_required",
         }
     }
 }

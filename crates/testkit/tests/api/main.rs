@@ -35,6 +35,7 @@ mod turns;
 mod users;
 mod value_tiers;
 mod views;
+mod web_forms;
 
 use serde_json::Value;
 

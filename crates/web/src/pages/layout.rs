@@ -90,6 +90,11 @@ const SETTINGS_NAV: &[NavItem] = &[
         area: Area::Service,
     },
     NavItem {
+        href: "/settings/forms",
+        label: |m| m.nav_forms,
+        area: Area::Workspace,
+    },
+    NavItem {
         href: "/settings/audit",
         label: |m| m.nav_audit,
         area: Area::Audit,

@@ -52,6 +52,7 @@ impl FromRequestParts<AppState> for Ctx {
                 .and_then(|(_, v)| {
                     flash_text(lang.msg(), &v)
                         .or_else(|| crate::conversations::texts::flash(lang, &v))
+                        .or_else(|| crate::forms::texts::flash(lang, &v))
                 })
         });
         let inbox_unread = if principal.can(Area::Service, Access::Read) {
