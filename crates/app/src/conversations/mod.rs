@@ -6,7 +6,7 @@ pub mod presence;
 pub mod reader;
 mod receive;
 
-pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
+pub use receive::{receive, receive_all, Attachment, Classified, InboundMessage, Received};
 
 use crate::{AppError, Principal};
 use vinculo_domain::auth::{Access, Area};

@@ -5,7 +5,9 @@ mod thread;
 mod write;
 
 pub use inbox::{inbox, unread_count, Assignee, InboxFilter, InboxRow};
-pub use thread::{by_message_ids, by_token, entries, entry_by_message_id};
+pub use thread::{
+    by_message_ids, by_token, conversations_of_message_ids, entries, entry_by_message_id,
+};
 pub use write::{
     add_entry, assign, insert, mark_read, set_delivery, set_labels, set_status, touch,
     NewConversation, NewEntry,
