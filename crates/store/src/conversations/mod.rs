@@ -64,6 +64,9 @@ pub(crate) enum ConversationLabels {
     WorkspaceId,
     ConversationId,
     Label,
+    /// The conversation's, copied so that a label's conversations are one index range in
+    /// the inbox's order (kept by `touch` and `set_labels`).
+    LastMessageAt,
 }
 
 #[derive(Iden, Clone, Copy)]
