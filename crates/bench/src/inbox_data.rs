@@ -135,6 +135,12 @@ fn sqlite_time(t: OffsetDateTime) -> String {
 
 /// Binds a time the way the backend stores it.
 macro_rules! bind_time {
+    ($b:expr, sqlite, opt $t:expr) => {
+        $b.push_bind($t.map(sqlite_time))
+    };
+    ($b:expr, postgres, opt $t:expr) => {
+        $b.push_bind($t)
+    };
     ($b:expr, sqlite, $t:expr) => {
         $b.push_bind(sqlite_time($t))
     };
@@ -160,10 +166,7 @@ macro_rules! write_rows {
                     .push_bind(None::<uuid::Uuid>)
                     .push_bind(c.subject)
                     .push_bind(c.status.as_str());
-                match c.snoozed_until {
-                    Some(t) => bind_time!(b, $kind, t),
-                    None => b.push_bind(None::<String>),
-                };
+                bind_time!(b, $kind, opt c.snoozed_until);
                 b.push_bind(c.assignee.map(|u| u.uuid()))
                     .push_bind(c.team.map(|t| t.uuid()))
                     .push_bind(vinculo_domain::conversations::token_for(c.id));
