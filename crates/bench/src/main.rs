@@ -7,10 +7,16 @@ mod dedup;
 mod dedup_data;
 mod dedup_names;
 mod http;
+mod imap_fill;
 mod import;
+mod inbox;
+mod inbox_data;
 mod ingest;
+mod inproc;
 mod load;
 mod machine;
+mod mail_data;
+mod mailbox;
 mod memory;
 mod phones;
 mod report;
@@ -140,6 +146,47 @@ enum Cmd {
         /// Calls per figure.
         #[arg(long, default_value_t = 1_000)]
         calls: u64,
+    },
+    /// Reading a mailbox: a folder of the local IMAP server filled with generated customer
+    /// mail, read by the mailbox reader into a fresh store until drained; against the IMAP
+    /// fetch alone and the parse alone.
+    Mailbox {
+        /// Messages in the folder.
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+        /// Timed reads of the whole folder; medians are reported.
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+        #[arg(long, default_value_t = 5)]
+        seed: u64,
+        /// The IMAP server and account (`imap://user:password@host:port`, STARTTLS).
+        #[arg(long, env = "VINCULO_TEST_IMAP")]
+        imap: String,
+        /// PEM of the IMAP server's certificate.
+        #[arg(long, env = "VINCULO_TEST_IMAP_CA")]
+        imap_ca: PathBuf,
+        /// Also read into a fresh database on this PostgreSQL server (an admin URL; the
+        /// database is created and dropped by the bench).
+        #[arg(long)]
+        postgres: Option<String>,
+    },
+    /// Inbox list latency (p50, p99) of an agent's usual views over a workspace of 100,000
+    /// conversations: the bare SQL, the use case, and GET /api/v1/conversations.
+    Inbox {
+        #[command(flatten)]
+        target: Target,
+        /// Conversations in the workspace.
+        #[arg(long, default_value_t = 100_000)]
+        conversations: usize,
+        /// Requests per view and layer.
+        #[arg(long, default_value_t = 300)]
+        queries: usize,
+        #[arg(long, default_value_t = 9)]
+        seed: u64,
+        /// Measure on a fresh database on this PostgreSQL server instead of SQLite (an admin
+        /// URL; the database is created and dropped by the bench).
+        #[arg(long)]
+        postgres: Option<String>,
     },
     /// The scale (1M customers, 20M interactions): the 360 view and the screen pop.
     Scale {
@@ -326,6 +373,41 @@ fn run(cli: Cli) -> Result<()> {
             let serve = target.serve_cmd()?;
             println!("machine: {}\n", machine.one_line());
             println!("{}", screenpop::run(&serve, calls)?);
+        }
+        Cmd::Mailbox {
+            messages,
+            reps,
+            seed,
+            imap,
+            imap_ca,
+            postgres,
+        } => {
+            println!("machine: {}\n", machine.one_line());
+            let srv = mailbox::ImapServer::from_url(&imap, &imap_ca)?;
+            let opts = mailbox::Opts {
+                messages,
+                reps,
+                seed,
+                postgres,
+            };
+            println!("{}", mailbox::run(&srv, &opts)?);
+        }
+        Cmd::Inbox {
+            target,
+            conversations,
+            queries,
+            seed,
+            postgres,
+        } => {
+            let serve = target.serve_cmd()?;
+            println!("machine: {}\n", machine.one_line());
+            let opts = inbox::Opts {
+                conversations,
+                queries,
+                seed,
+                postgres,
+            };
+            println!("{}", inbox::run(&serve, &opts)?);
         }
         Cmd::Scale {
             target,

@@ -13,7 +13,7 @@ pub mod sender;
 pub mod turns;
 
 pub(crate) use opening::{open_conversation, Opening};
-pub use receive::{receive, Attachment, Classified, InboundMessage, Received};
+pub use receive::{receive, receive_all, Attachment, Classified, InboundMessage, Received};
 
 use crate::{AppError, Principal};
 use vinculo_domain::auth::{Access, Area};

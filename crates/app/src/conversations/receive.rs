@@ -14,8 +14,16 @@
 //! Steps 3 and 4–5 are two transactions: a crash between them leaves the interaction and no
 //! entry; the message is then read again (the reader advances only after `receive`
 //! returns), 3 answers with the stored interaction, and 4–5 complete.
+//!
+//! A mailbox's reader hands over a batch at a time ([`receive_all`]): the duplicate check is
+//! one statement for the batch, step 3 one ingest of all its customer messages (one
+//! transaction), and steps 2, 4 and 5 one transaction for all of them, taken in order, so a
+//! reply finds a conversation its batch opened. Per message that was two commits and a dozen
+//! round trips to the database; it capped a 10,000-message mailbox at a few hundred messages
+//! a second (docs/performance.md, "Reading a mailbox").
 use crate::{AppError, Principal};
 use serde_json::json;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use vinculo_domain::conversations::{self as rules, Channel, Delivery, EntryKind, Status};
 use vinculo_domain::ids::{AttachmentId, ConversationId, EntryId, InteractionId, MailChannelId};
@@ -98,42 +106,127 @@ pub async fn receive(
     actor: &Principal,
     msg: &InboundMessage,
 ) -> Result<Received, AppError> {
+    receive_all(app, actor, std::slice::from_ref(msg))
+        .await?
+        .pop()
+        .unwrap_or_else(|| Err(AppError::Internal("receive answered nothing".into())))
+}
+
+/// What became of each of `msgs`, in order: `Err(AppError::InvalidFields)` for a message
+/// validation refused (the others go on). A database error fails the call, and none of the
+/// messages' entries is stored (their interactions may be: taking them again completes them).
+pub async fn receive_all(
+    app: &crate::App,
+    actor: &Principal,
+    msgs: &[InboundMessage],
+) -> Result<Vec<Result<Received, AppError>>, AppError> {
     let ws = actor.workspace_id;
-    {
+    let known: HashMap<String, ConversationId> = {
+        let ids: Vec<&str> = msgs.iter().map(|m| m.message_id.as_str()).collect();
         let mut conn = app.db.conn().await?;
-        if let Some(e) = store::entry_by_message_id(&mut conn, ws, &msg.message_id).await? {
-            return Ok(Received::Duplicate {
-                conversation_id: e.conversation_id,
-            });
+        store::conversations_of_message_ids(&mut conn, ws, &ids)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    // Step 3 for every new customer message at once.
+    let customer: Vec<&InboundMessage> = msgs
+        .iter()
+        .filter(|m| m.class == Classified::Customer && !known.contains_key(&m.message_id))
+        .collect();
+    let mut ingested = ingest(app, actor, &customer).await?.into_iter();
+    let now = crate::now();
+    let mut tx = app.db.begin().await?;
+    let mut added: HashMap<&str, ConversationId> = HashMap::new();
+    let mut out = Vec::with_capacity(msgs.len());
+    for msg in msgs {
+        if let Some(c) = known.get(&msg.message_id) {
+            out.push(Ok(Received::Duplicate {
+                conversation_id: *c,
+            }));
+            continue;
+        }
+        let interaction = match msg.class {
+            Classified::Customer => ingested.next(),
+            _ => None,
+        };
+        if let Some(c) = added.get(msg.message_id.as_str()) {
+            // The same message twice in one batch: the second is the duplicate it would
+            // have been one call later.
+            out.push(Ok(Received::Duplicate {
+                conversation_id: *c,
+            }));
+            continue;
+        }
+        let received = match (&msg.class, interaction) {
+            (Classified::List, _) => Received::SetAside,
+            (Classified::AutoReply, _) => {
+                side_entry(&mut tx, ws, msg, EntryKind::AutoReply).await?
+            }
+            (Classified::Bounce { .. }, _) => {
+                side_entry(&mut tx, ws, msg, EntryKind::Bounce).await?
+            }
+            (Classified::Customer, Some(Ok(ids))) => {
+                add_inbound(&mut tx, actor, msg, ids, now).await?
+            }
+            (Classified::Customer, Some(Err(e))) => {
+                out.push(Err(e));
+                continue;
+            }
+            (Classified::Customer, None) => {
+                return Err(AppError::Internal("ingest answered too few".into()))
+            }
+        };
+        if let Received::Added {
+            conversation_id, ..
+        } = &received
+        {
+            added.insert(&msg.message_id, *conversation_id);
+        }
+        out.push(Ok(received));
+    }
+    tx.commit().await?;
+    let mut told = std::collections::HashSet::new();
+    for r in out.iter().flatten() {
+        if let Received::Added {
+            conversation_id, ..
+        } = r
+        {
+            if told.insert(*conversation_id) {
+                super::changed(app, ws, *conversation_id);
+            }
         }
     }
-    match &msg.class {
-        Classified::Customer => {}
-        Classified::List => return Ok(Received::SetAside),
-        Classified::AutoReply => return side_entry(app, actor, msg, EntryKind::AutoReply).await,
-        Classified::Bounce { .. } => return side_entry(app, actor, msg, EntryKind::Bounce).await,
-    }
-    let interaction_id = ingest(app, actor, msg).await?;
-    let now = crate::now();
+    Ok(out)
+}
+
+/// Steps 4 and 5 of a customer's message whose interaction is stored.
+async fn add_inbound(
+    tx: &mut vinculo_store::Conn,
+    actor: &Principal,
+    msg: &InboundMessage,
+    (interaction_id, customer_id): (InteractionId, vinculo_domain::ids::CustomerId),
+    now: OffsetDateTime,
+) -> Result<Received, AppError> {
+    let ws = actor.workspace_id;
     let at = msg.date.filter(|d| *d <= now).unwrap_or(now);
-    let mut tx = app.db.begin().await?;
-    let (conversation_id, new_conversation) = match find_thread(&mut tx, ws, msg).await? {
+    let (conversation_id, new_conversation) = match find_thread(tx, ws, msg).await? {
         Some(c) => (c, false),
-        None => (open(&mut tx, actor, msg, interaction_id.1, at).await?, true),
+        None => (open(tx, actor, msg, customer_id, at).await?, true),
     };
-    let status = store::get(&mut tx, ws, conversation_id)
+    let status = store::get(tx, ws, conversation_id)
         .await?
         .map_or(Status::Open, |c| {
             rules::status_after(c.status, EntryKind::Inbound)
         });
     store::add_entry(
-        &mut tx,
+        tx,
         ws,
         &NewEntry {
             id: EntryId::new(),
             conversation_id,
             kind: EntryKind::Inbound,
-            interaction_id: Some(interaction_id.0),
+            interaction_id: Some(interaction_id),
             message_id: Some(&msg.message_id),
             author_id: None,
             body: None,
@@ -142,13 +235,11 @@ pub async fn receive(
         },
     )
     .await?;
-    store::touch(&mut tx, ws, conversation_id, at, true, status).await?;
-    store_attachments(&mut tx, ws, interaction_id.0, &msg.attachments, now).await?;
-    tx.commit().await?;
-    super::changed(app, ws, conversation_id);
+    store::touch(tx, ws, conversation_id, at, true, status).await?;
+    store_attachments(tx, ws, interaction_id, &msg.attachments, now).await?;
     Ok(Received::Added {
         conversation_id,
-        interaction_id: Some(interaction_id.0),
+        interaction_id: Some(interaction_id),
         new_conversation,
     })
 }
@@ -205,12 +296,30 @@ async fn open(
     Ok(id)
 }
 
-/// Ingests the customer's message as an interaction: (its id, its customer).
+/// Ingests customers' messages as interactions, [`MAX_BATCH`](crate::interactions::MAX_BATCH)
+/// to a call: for each, (its id, its customer), or the fields validation refused.
 async fn ingest(
     app: &crate::App,
     actor: &Principal,
-    msg: &InboundMessage,
-) -> Result<(InteractionId, vinculo_domain::ids::CustomerId), AppError> {
+    msgs: &[&InboundMessage],
+) -> Result<Vec<Result<(InteractionId, vinculo_domain::ids::CustomerId), AppError>>, AppError> {
+    let mut out = Vec::with_capacity(msgs.len());
+    for chunk in msgs.chunks(crate::interactions::MAX_BATCH) {
+        let drafts: Vec<InteractionDraft> = chunk.iter().map(|m| draft(m)).collect();
+        let answers = crate::interactions::ingest(app, actor, &drafts).await?;
+        if answers.len() != drafts.len() {
+            return Err(AppError::Internal("ingest answered too few".into()));
+        }
+        out.extend(answers.into_iter().map(|a| match a {
+            Ok(i) => Ok((i.id, i.customer_id)),
+            Err(issues) => Err(AppError::InvalidFields(issues)),
+        }));
+    }
+    Ok(out)
+}
+
+/// A customer's message as the interaction it becomes.
+fn draft(msg: &InboundMessage) -> InteractionDraft {
     let event_id = if msg.message_id.len() <= MAX_EVENT_ID {
         msg.message_id.clone()
     } else {
@@ -218,7 +327,7 @@ async fn ingest(
     };
     let (text, cut) = cut_text(msg.text.as_deref());
     let html = msg.html.clone().filter(|h| h.len() <= MAX_HTML);
-    let draft = InteractionDraft {
+    InteractionDraft {
         channel: Some("email".into()),
         direction: Some("inbound".into()),
         kind: Some("message".into()),
@@ -248,12 +357,6 @@ async fn ingest(
         source: Some(msg.channel.as_str().into()),
         source_event_id: Some(event_id),
         ..InteractionDraft::default()
-    };
-    let mut answers = crate::interactions::ingest(app, actor, std::slice::from_ref(&draft)).await?;
-    match answers.pop() {
-        Some(Ok(i)) => Ok((i.id, i.customer_id)),
-        Some(Err(issues)) => Err(AppError::InvalidFields(issues)),
-        None => Err(AppError::Internal("ingest answered nothing".into())),
     }
 }
 
@@ -277,13 +380,11 @@ fn hex(bytes: &[u8]) -> String {
 /// A bounce or an automatic reply: kept in the conversation of the reply it answers (a
 /// bounce also marks that reply undeliverable); set aside when there is none.
 async fn side_entry(
-    app: &crate::App,
-    actor: &Principal,
+    tx: &mut vinculo_store::Conn,
+    ws: vinculo_domain::ids::WorkspaceId,
     msg: &InboundMessage,
     kind: EntryKind,
 ) -> Result<Received, AppError> {
-    let ws = actor.workspace_id;
-    let mut tx = app.db.begin().await?;
     let mut answers = msg.answers.clone();
     let mut failed = None;
     if let Classified::Bounce {
@@ -303,15 +404,15 @@ async fn side_entry(
                 .join(": "),
         );
     }
-    let Some(conversation_id) = store::by_message_ids(&mut tx, ws, &answers).await? else {
+    let Some(conversation_id) = store::by_message_ids(tx, ws, &answers).await? else {
         return Ok(Received::SetAside);
     };
     if let Some(reason) = &failed {
         for id in &answers {
-            if let Some(e) = store::entry_by_message_id(&mut tx, ws, id).await? {
+            if let Some(e) = store::entry_by_message_id(tx, ws, id).await? {
                 if e.kind == EntryKind::Outbound {
                     let reason = Some(reason.as_str()).filter(|r| !r.is_empty());
-                    store::set_delivery(&mut tx, ws, e.id, Delivery::Undeliverable, reason).await?;
+                    store::set_delivery(tx, ws, e.id, Delivery::Undeliverable, reason).await?;
                 }
             }
         }
@@ -321,7 +422,7 @@ async fn side_entry(
         .as_deref()
         .map(|t| t.chars().take(4_000).collect::<String>());
     store::add_entry(
-        &mut tx,
+        tx,
         ws,
         &NewEntry {
             id: EntryId::new(),
@@ -336,8 +437,6 @@ async fn side_entry(
         },
     )
     .await?;
-    tx.commit().await?;
-    super::changed(app, ws, conversation_id);
     Ok(Received::Added {
         conversation_id,
         interaction_id: None,

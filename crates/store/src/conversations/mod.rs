@@ -6,7 +6,9 @@ mod thread;
 mod write;
 
 pub use inbox::{inbox, unread_count, Assignee, InboxFilter, InboxRow};
-pub use thread::{by_message_ids, by_token, entries, entry, entry_by_message_id};
+pub use thread::{
+    by_message_ids, by_token, conversations_of_message_ids, entries, entry, entry_by_message_id,
+};
 pub use write::{
     add_entry, assign, insert, mark_read, set_delivery, set_labels, set_status, touch,
     NewConversation, NewEntry,
@@ -63,6 +65,9 @@ pub(crate) enum ConversationLabels {
     WorkspaceId,
     ConversationId,
     Label,
+    /// The conversation's, copied so that a label's conversations are one index range in
+    /// the inbox's order (kept by `touch` and `set_labels`).
+    LastMessageAt,
 }
 
 #[derive(Iden, Clone, Copy)]

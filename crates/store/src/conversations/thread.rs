@@ -92,6 +92,30 @@ pub async fn entry(
         .transpose()
 }
 
+/// Which of these message ids the workspace holds, with the conversation of each: the
+/// duplicate check of a whole batch of read mail in one statement (per 500 ids).
+pub async fn conversations_of_message_ids(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    ids: &[&str],
+) -> Result<Vec<(String, ConversationId)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let stmt = Query::select()
+            .columns([
+                ConversationEntries::MessageId,
+                ConversationEntries::ConversationId,
+            ])
+            .from(ConversationEntries::Table)
+            .and_where(Expr::col(ConversationEntries::WorkspaceId).eq(ws.uuid()))
+            .and_where(Expr::col(ConversationEntries::MessageId).is_in(chunk.iter().copied()))
+            .to_owned();
+        let rows: Vec<(String, Uuid)> = conn.fetch_all(&stmt).await?;
+        out.extend(rows.into_iter().map(|(m, c)| (m, ConversationId(c))));
+    }
+    Ok(out)
+}
+
 /// A conversation's entries, oldest first.
 pub async fn entries(
     conn: &mut Conn,

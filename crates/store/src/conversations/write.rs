@@ -146,7 +146,15 @@ pub async fn touch(
     if status != Status::Snoozed {
         stmt.value(Conversations::SnoozedUntil, Option::<OffsetDateTime>::None);
     }
-    conn.execute(&stmt).await.map(drop)
+    conn.execute(&stmt).await?;
+    // The labels' copy of the time, which orders the inbox filtered by a label.
+    let labels = Query::update()
+        .table(ConversationLabels::Table)
+        .value(ConversationLabels::LastMessageAt, time_value(b, at))
+        .and_where(Expr::col(ConversationLabels::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(ConversationLabels::ConversationId).eq(id.uuid()))
+        .to_owned();
+    conn.execute(&labels).await.map(drop)
 }
 
 /// Sets a conversation's status (and the end of a snooze). False: no such conversation.
@@ -212,16 +220,33 @@ pub async fn set_labels(
     if labels.is_empty() {
         return Ok(());
     }
+    let last = Query::select()
+        .column(Conversations::LastMessageAt)
+        .from(Conversations::Table)
+        .and_where(Expr::col(Conversations::WorkspaceId).eq(ws.uuid()))
+        .and_where(Expr::col(Conversations::Id).eq(id.uuid()))
+        .to_owned();
+    let Some((at,)) = conn.fetch_optional::<(OffsetDateTime,), _>(&last).await? else {
+        // As the labels' foreign key would have refused them.
+        return Err(StoreError::Database(sqlx::Error::RowNotFound));
+    };
+    let b = conn.backend();
     let mut stmt = Query::insert()
         .into_table(ConversationLabels::Table)
         .columns([
             ConversationLabels::WorkspaceId,
             ConversationLabels::ConversationId,
             ConversationLabels::Label,
+            ConversationLabels::LastMessageAt,
         ])
         .to_owned();
     for l in labels {
-        stmt.values_panic([ws.uuid().into(), id.uuid().into(), l.as_str().into()]);
+        stmt.values_panic([
+            ws.uuid().into(),
+            id.uuid().into(),
+            l.as_str().into(),
+            time_value(b, at),
+        ]);
     }
     conn.execute(&stmt).await.map(drop)
 }

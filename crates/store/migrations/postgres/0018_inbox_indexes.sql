@@ -1,0 +1,20 @@
+-- The inbox's slow views, measured at 100,000 conversations (docs/performance.md, "The
+-- inbox list"):
+--
+-- A label filter had no index in the inbox's order: the database gathered every
+-- conversation with the label, read each, and sorted them. A label now carries its
+-- conversation's last activity, kept by `touch` and `set_labels`, so the view is a range of
+-- one index read newest first, like the other views.
+ALTER TABLE conversation_labels ADD COLUMN last_message_at TIMESTAMPTZ;
+UPDATE conversation_labels l SET last_message_at = c.last_message_at
+    FROM conversations c WHERE c.id = l.conversation_id;
+ALTER TABLE conversation_labels ALTER COLUMN last_message_at SET NOT NULL;
+DROP INDEX conversation_labels_label;
+CREATE INDEX conversation_labels_inbox
+    ON conversation_labels (workspace_id, label, last_message_at, conversation_id);
+
+-- "Open, assigned to me" and the unread count (open, mine or nobody's) read a status and an
+-- assignee together: two short ranges here, instead of every conversation the agent was ever
+-- assigned checked for its status.
+CREATE INDEX conversations_status_assignee
+    ON conversations (workspace_id, status, assignee_id, last_message_at, id);
