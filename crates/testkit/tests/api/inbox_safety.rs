@@ -204,3 +204,37 @@ async fn an_html_body_is_shown_only_escaped_inside_a_sandboxed_frame(#[case] bac
     assert_eq!(s, 404);
     assert!(html.contains("Texto con &lt;i&gt;etiquetas&lt;/i&gt;"));
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn the_quoted_history_and_the_signature_are_folded_under_the_new_text(
+    #[case] backend: Backend,
+) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    t.user("acme", "ana@acme.test", Role::Admin).await;
+    let mut msg = mail("q1@mail.test", "lucia@mail.test", "Re: Pedido");
+    msg.text = Some(
+        "Gracias, ya llegó.\n\n-- \nLucía Pérez\nTel. 612 34 56 78\n\n\
+         El lun, 23 nov 2026 a las 9:00, Soporte <soporte@acme.test> escribió:\n\
+         > ¿Le llegó el pedido?\n"
+            .into(),
+    );
+    let conv = take(&t, &msg).await;
+    let (c, _) = t.login("ana@acme.test").await;
+    let (s, html) = page(&t, &c, &format!("/inbox/{conv}")).await;
+    assert_eq!(s, 200);
+    let new = html.find("Gracias, ya llegó.").expect("the new text");
+    let fold = html.find("<details class=\"quoted\">").expect("a fold");
+    let quote = html
+        .find("¿Le llegó el pedido?")
+        .expect("the quote, folded");
+    let signature = html
+        .find("Tel. 612 34 56 78")
+        .expect("the signature, folded");
+    assert!(new < fold && fold < signature && fold < quote, "{html}");
+    assert!(html.contains("Show the quoted text") || html.contains("Ver el texto citado"));
+}

@@ -54,6 +54,8 @@ messages! {
     formatted_title: "The message as formatted by its sender", "El mensaje con el formato de quien lo envió";
     attachments: "Attachments", "Adjuntos";
     not_kept: "not kept: {reason}", "no se guardó: {reason}";
+    show_quoted: "Show the quoted text", "Ver el texto citado";
+    show_signature: "Show the signature", "Ver la firma";
     too_large: "over {limit}", "más de {limit}";
     note: "Internal note", "Nota interna";
     note_hint: "Only your colleagues see it: it is never sent to the customer.", "Solo la ven tus compañeros: nunca se envía al cliente.";

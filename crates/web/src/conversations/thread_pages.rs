@@ -329,10 +329,10 @@ fn message(
         }
         @match (text, html_body) {
             (Some(text), Some(h)) => {
-                p class="entry-text" { (text) }
+                (folded_text(t, text))
                 details class="msg-html" { summary { (t.formatted) } (frame(t, i, h)) }
             },
-            (Some(text), None) => p class="entry-text" { (text) },
+            (Some(text), None) => (folded_text(t, text)),
             (None, Some(h)) => (frame(t, i, h)),
             (None, None) => p class="entry-text muted" { (t.no_text) },
         }
@@ -346,6 +346,25 @@ fn message(
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A message's text: what was written now, with the quoted history and the signature folded
+/// under it (a reply quoting the whole thread would otherwise bury the new lines).
+fn folded_text(t: &Texts, text: &str) -> Markup {
+    let split = vinculo_channels::email::split_reply(text);
+    let rest: Vec<&str> = [split.signature.as_deref(), split.quoted_text.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    html! {
+        p class="entry-text" { (split.visible_text) }
+        @if !rest.is_empty() {
+            details class="quoted" {
+                summary { (if split.quoted_text.is_some() { t.show_quoted } else { t.show_signature }) }
+                p class="entry-text muted" { (rest.join("\n\n")) }
             }
         }
     }
