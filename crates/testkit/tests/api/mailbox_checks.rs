@@ -4,34 +4,10 @@
 //! apart; reading now takes in an APPENDed message. Skipped with a note when
 //! `VINCULO_TEST_IMAP` is not set.
 use crate::interactions::{admin, get, post};
+use crate::mailbox_reading::{new_folder, server, Server};
 use rstest::rstest;
-use secrecy::SecretString;
 use serde_json::{json, Value};
-use vinculo_channels::email_transport::{imap, ImapConfig, Security};
 use vinculo_testkit::{Backend, TestApp};
-
-struct Server {
-    user: String,
-    password: String,
-    ca: String,
-}
-
-fn server() -> Option<Server> {
-    let Ok(raw) = std::env::var("VINCULO_TEST_IMAP") else {
-        eprintln!("VINCULO_TEST_IMAP is not set: skipping (run .ci/start-mail.sh)");
-        return None;
-    };
-    let url = url::Url::parse(&raw).expect("VINCULO_TEST_IMAP is a URL");
-    let ca_path = std::env::var("VINCULO_TEST_IMAP_CA").expect("VINCULO_TEST_IMAP_CA");
-    Some(Server {
-        user: url::form_urlencoded::parse(url.username().as_bytes())
-            .next()
-            .map(|(k, _)| k.into_owned())
-            .unwrap_or_default(),
-        password: url.password().unwrap_or_default().to_owned(),
-        ca: std::fs::read_to_string(ca_path).expect("CA file"),
-    })
-}
 
 /// A mailbox on the test servers (STARTTLS on both), reading `folder`.
 fn settings(srv: &Server, folder: &str, imap_password: &str, ca: bool) -> Value {
@@ -66,18 +42,7 @@ async fn a_connection_test_tells_each_failure_apart_and_read_now_takes_new_mail(
     };
     let c = admin(&t).await;
     let folder = format!("vinculo-check-{}", uuid::Uuid::new_v4().simple());
-    let mut cfg = ImapConfig::new(
-        "127.0.0.1",
-        &srv.user,
-        SecretString::from(srv.password.clone()),
-    );
-    cfg.port = 10143;
-    cfg.security = Security::StartTls;
-    cfg.extra_ca_pem = Some(srv.ca.clone());
-    let mut session = imap::connect(&cfg)
-        .await
-        .expect("connect to the test IMAP server");
-    session.create_folder(&folder).await.expect("folder");
+    let mut session = new_folder(&srv, &folder).await;
 
     // Settings still being typed.
     let (s, v) = post(
@@ -211,18 +176,7 @@ async fn the_settings_page_tests_typed_and_stored_settings_and_reads_now(#[case]
     };
     let c = admin(&t).await;
     let folder = format!("vinculo-page-{}", uuid::Uuid::new_v4().simple());
-    let mut cfg = ImapConfig::new(
-        "127.0.0.1",
-        &srv.user,
-        SecretString::from(srv.password.clone()),
-    );
-    cfg.port = 10143;
-    cfg.security = Security::StartTls;
-    cfg.extra_ca_pem = Some(srv.ca.clone());
-    let mut session = imap::connect(&cfg)
-        .await
-        .expect("connect to the test IMAP server");
-    session.create_folder(&folder).await.expect("folder");
+    let mut session = new_folder(&srv, &folder).await;
     session
         .append(&folder, &message(&format!("{folder}@cliente.test")))
         .await

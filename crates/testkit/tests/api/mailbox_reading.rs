@@ -9,15 +9,15 @@ use vinculo_channels::email_transport::{imap, ImapConfig, Security};
 use vinculo_store::conversations::{self as store, InboxFilter};
 use vinculo_testkit::{Backend, TestApp};
 
-struct Server {
-    host: String,
-    port: u16,
-    user: String,
-    password: String,
-    ca: String,
+pub(crate) struct Server {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password: String,
+    pub ca: String,
 }
 
-fn server() -> Option<Server> {
+pub(crate) fn server() -> Option<Server> {
     let Ok(raw) = std::env::var("VINCULO_TEST_IMAP") else {
         eprintln!("VINCULO_TEST_IMAP is not set: skipping (run .ci/start-mail.sh)");
         return None;
@@ -34,6 +34,23 @@ fn server() -> Option<Server> {
         password: url.password().unwrap_or_default().to_owned(),
         ca: std::fs::read_to_string(ca_path).expect("CA file"),
     })
+}
+
+/// A session on the test IMAP server (STARTTLS) with a new folder named `folder`.
+pub(crate) async fn new_folder(srv: &Server, folder: &str) -> imap::ImapSession {
+    let mut cfg = ImapConfig::new(
+        &srv.host,
+        &srv.user,
+        SecretString::from(srv.password.clone()),
+    );
+    cfg.port = srv.port;
+    cfg.security = Security::StartTls;
+    cfg.extra_ca_pem = Some(srv.ca.clone());
+    let mut session = imap::connect(&cfg)
+        .await
+        .expect("connect to the test IMAP server");
+    session.create_folder(folder).await.expect("folder");
+    session
 }
 
 fn message(id: &str, answers: Option<&str>, subject: &str, body: &str) -> Vec<u8> {
@@ -60,18 +77,7 @@ async fn a_real_mailbox_is_read_once_into_threaded_conversations(#[case] backend
     let c = admin(&t).await;
     let actor = t.principal("acme", "ana@acme.test").await;
     let folder = format!("vinculo-read-{}", uuid::Uuid::new_v4().simple());
-    let mut cfg = ImapConfig::new(
-        &srv.host,
-        &srv.user,
-        SecretString::from(srv.password.clone()),
-    );
-    cfg.port = srv.port;
-    cfg.security = Security::StartTls;
-    cfg.extra_ca_pem = Some(srv.ca.clone());
-    let mut session = imap::connect(&cfg)
-        .await
-        .expect("connect to the test IMAP server");
-    session.create_folder(&folder).await.expect("folder");
+    let mut session = new_folder(&srv, &folder).await;
     let first = format!("{folder}-1@cliente.test");
     session
         .append(
@@ -223,16 +229,7 @@ async fn oversized_parts_and_messages_are_kept_with_a_note_not_dropped(#[case] b
     let c = admin(&t).await;
     let actor = t.principal("acme", "ana@acme.test").await;
     let folder = format!("vinculo-big-{}", uuid::Uuid::new_v4().simple());
-    let mut cfg = ImapConfig::new(
-        &srv.host,
-        &srv.user,
-        SecretString::from(srv.password.clone()),
-    );
-    cfg.port = srv.port;
-    cfg.security = Security::StartTls;
-    cfg.extra_ca_pem = Some(srv.ca.clone());
-    let mut session = imap::connect(&cfg).await.expect("connect");
-    session.create_folder(&folder).await.expect("folder");
+    let mut session = new_folder(&srv, &folder).await;
     // The test server keeps attachments up to 1 MiB and messages up to 2 MiB.
     let big_file = format!("{folder}-file@cliente.test");
     let big_message = format!("{folder}-all@cliente.test");

@@ -76,24 +76,46 @@ async fn conversation(t: &TestApp, c: &reqwest::Client, s: &Sink, from: &str) ->
     .await;
     assert_eq!(status, 201, "{v}");
     let mailbox = v["id"].as_str().expect("id").parse().expect("uuid");
-    let actor = t.principal("acme", "ana@acme.test").await;
-    let msg = InboundMessage {
+    let msg = message(
+        mailbox,
+        from,
+        Some("Lucía Pérez"),
+        "Pedido PED-7 roto",
+        "Llegó roto.",
+    );
+    take(t, &msg).await
+}
+
+/// A customer's message arriving at `mailbox`.
+fn message(
+    mailbox: vinculo_domain::ids::MailChannelId,
+    from: &str,
+    name: Option<&str>,
+    subject: &str,
+    text: &str,
+) -> InboundMessage {
+    InboundMessage {
         channel: Channel::Email,
         mail_channel_id: Some(mailbox),
         message_id: format!("{}@cliente.test", uuid::Uuid::new_v4().simple()),
         answers: Vec::new(),
         from_address: from.to_owned(),
-        from_name: Some("Lucía Pérez".into()),
+        from_name: name.map(str::to_owned),
         to: vec!["soporte@acme.test".into()],
         cc: Vec::new(),
-        subject: "Pedido PED-7 roto".into(),
+        subject: subject.into(),
         date: None,
-        text: Some("Llegó roto.".into()),
+        text: Some(text.into()),
         html: None,
         class: Classified::Customer,
         attachments: Vec::new(),
-    };
-    match receive(&t.app, &actor, &msg).await.expect("receive") {
+    }
+}
+
+/// The conversation a message opened.
+async fn take(t: &TestApp, msg: &InboundMessage) -> ConversationId {
+    let actor = t.principal("acme", "ana@acme.test").await;
+    match receive(&t.app, &actor, msg).await.expect("receive") {
         Received::Added {
             conversation_id, ..
         } => conversation_id,
@@ -310,34 +332,17 @@ async fn a_refused_reply_is_undeliverable_a_deferred_one_is_retried_later(
         .expect("mailboxes")[0]
         .id;
     drop(conn);
-    let deferred = match receive(
-        &t.app,
-        &actor,
-        &InboundMessage {
-            channel: Channel::Email,
-            mail_channel_id: Some(mailbox),
-            message_id: format!("{}@defer.vinculo.test", uuid::Uuid::new_v4().simple()),
-            answers: Vec::new(),
-            from_address: "luego@defer.vinculo.test".into(),
-            from_name: None,
-            to: vec!["soporte@acme.test".into()],
-            cc: Vec::new(),
-            subject: "Consulta".into(),
-            date: None,
-            text: Some("¿Abren el sábado?".into()),
-            html: None,
-            class: Classified::Customer,
-            attachments: Vec::new(),
-        },
+    let deferred = take(
+        &t,
+        &message(
+            mailbox,
+            "luego@defer.vinculo.test",
+            None,
+            "Consulta",
+            "¿Abren el sábado?",
+        ),
     )
-    .await
-    .expect("receive")
-    {
-        Received::Added {
-            conversation_id, ..
-        } => conversation_id,
-        other => panic!("{other:?}"),
-    };
+    .await;
     let (_, v) = post(
         &t,
         &c,
