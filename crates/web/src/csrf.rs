@@ -81,6 +81,22 @@ pub fn origin_ok(req_headers: &axum::http::HeaderMap) -> bool {
         .is_some_and(|(_, rest)| rest == host)
 }
 
+/// The check of a multipart form (an upload), which [`protect_forms`] does not read: its
+/// `_csrf` field must come first, before any file is read, and be valid for this browser.
+pub async fn multipart_ok(
+    key: &[u8],
+    jar: &CookieJar,
+    headers: &axum::http::HeaderMap,
+    form: &mut axum::extract::Multipart,
+) -> bool {
+    let token = match form.next_field().await {
+        Ok(Some(f)) if f.name() == Some(FIELD) => f.text().await.unwrap_or_default(),
+        _ => return false,
+    };
+    let bound = binding(jar).unwrap_or_default();
+    origin_ok(headers) && verify(key, &bound, &token)
+}
+
 /// Middleware for the HTML pages: every unsafe request must carry a valid token.
 pub async fn protect_forms(
     State(state): State<AppState>,

@@ -83,12 +83,7 @@ pub async fn send_reply(
     mut form: Multipart,
 ) -> Response {
     // Multipart bodies are not read by the CSRF middleware: `_csrf` is the first part.
-    let token = match form.next_field().await {
-        Ok(Some(f)) if f.name() == Some(csrf::FIELD) => f.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    let bound = csrf::binding(&jar).unwrap_or_default();
-    if !csrf::origin_ok(&headers) || !csrf::verify(&state.csrf_key, &bound, &token) {
+    if !csrf::multipart_ok(&state.csrf_key, &jar, &headers, &mut form).await {
         return (StatusCode::FORBIDDEN, crate::pages::csrf_failed_page()).into_response();
     }
     let id = ConversationId(id);
@@ -147,11 +142,7 @@ pub async fn resend(
         Err(e @ (AppError::NotFound(_) | AppError::Forbidden)) => ctx_error(&ctx, e),
         Err(_) => {
             let t = texts(ctx.lang);
-            let failed = Failed {
-                message: t.err_resend.to_owned(),
-                note: None,
-                reply: None,
-            };
+            let failed = Failed::message(t.err_resend.to_owned());
             render(&state, &mut ctx, id, Some(failed)).await
         }
     }

@@ -51,36 +51,14 @@ async fn apply(
         Ok(c) => inbox::change(&state.app, &ctx.principal, id, &c)
             .await
             .map(drop),
-        Err(message) => {
-            return render(
-                state,
-                ctx,
-                id,
-                Some(Failed {
-                    message,
-                    note: None,
-                    reply: None,
-                }),
-            )
-            .await
-        }
+        Err(message) => return render(state, ctx, id, Some(Failed::message(message))).await,
     };
     match result {
         Ok(()) => back(id, flash),
         Err(e @ (AppError::NotFound(_) | AppError::Forbidden)) => ctx_error(ctx, e),
         Err(e) => {
             let message = refusal(ctx, t, &e);
-            render(
-                state,
-                ctx,
-                id,
-                Some(Failed {
-                    message,
-                    note: None,
-                    reply: None,
-                }),
-            )
-            .await
+            render(state, ctx, id, Some(Failed::message(message))).await
         }
     }
 }

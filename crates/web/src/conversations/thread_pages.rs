@@ -32,6 +32,17 @@ pub(super) struct Failed {
     pub reply: Option<KeptReply>,
 }
 
+impl Failed {
+    /// A refusal with nothing typed to keep.
+    pub fn message(message: String) -> Failed {
+        Failed {
+            message,
+            note: None,
+            reply: None,
+        }
+    }
+}
+
 /// What the agent wrote in a reply that was refused, to show again (files must be chosen
 /// again: a browser never lets a page fill a file input).
 #[derive(Default)]

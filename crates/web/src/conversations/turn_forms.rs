@@ -34,15 +34,5 @@ pub async fn by_turn(state: &AppState, ctx: &mut Ctx, id: ConversationId, team: 
         }) => texts(ctx.lang).err_team.to_owned(),
         Err(e) => form_error(ctx.m, &e),
     };
-    render(
-        state,
-        ctx,
-        id,
-        Some(Failed {
-            message,
-            note: None,
-            reply: None,
-        }),
-    )
-    .await
+    render(state, ctx, id, Some(Failed::message(message))).await
 }

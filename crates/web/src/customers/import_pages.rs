@@ -61,14 +61,8 @@ pub async fn upload(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let refuse = || (StatusCode::FORBIDDEN, crate::pages::csrf_failed_page()).into_response();
-    let token = match form.next_field().await {
-        Ok(Some(f)) if f.name() == Some(csrf::FIELD) => f.text().await.unwrap_or_default(),
-        _ => return refuse(),
-    };
-    let bound = csrf::binding(&jar).unwrap_or_default();
-    if !csrf::origin_ok(&headers) || !csrf::verify(&state.csrf_key, &bound, &token) {
-        return refuse();
+    if !csrf::multipart_ok(&state.csrf_key, &jar, &headers, &mut form).await {
+        return (StatusCode::FORBIDDEN, crate::pages::csrf_failed_page()).into_response();
     }
     if let Some(r) = refuse_readers(&ctx) {
         return r;
