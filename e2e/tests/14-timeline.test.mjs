@@ -423,7 +423,10 @@ test('an open customer page shows a new interaction as it arrives, without a rel
   const { context, page } = await newPage(fx.browser);
   await login(page, fx.server, ADMIN.email, ADMIN.password);
   const fetches = fragmentFetches(page, fixture.customer);
-  const listening = page.waitForResponse((r) => r.url().endsWith(`/customers/${fixture.customer}/live`));
+  const listening = page.waitForResponse((r) => {
+    const u = new URL(r.url());
+    return u.pathname === '/live' && u.searchParams.get('customer') === fixture.customer;
+  });
   await page.goto(`${fx.server.url}/customers/${fixture.customer}`);
   await listening;
   // Scrolled down to the oldest first: the refresh brings the newest page back, and
@@ -449,5 +452,42 @@ test('an open customer page shows a new interaction as it arrives, without a rel
   assert.equal(fetches.length, 3, `fetched ${JSON.stringify(fetches)}`);
   assert.ok(fetches[0] && fetches[1] === null && fetches[2], 'older, the refresh (no before=), older again');
   assert.deepEqual((await entries(page)).slice(0, 2).map((e) => e.channel), ['chat', 'chat']);
+  await context.close();
+});
+
+test('a tab hidden for a minute lets its stream go, and catches up when shown again', async () => {
+  const { context, page } = await newPage(fx.browser);
+  await page.clock.install();
+  await login(page, fx.server, ADMIN.email, ADMIN.password);
+  const isStream = (r) => {
+    const u = new URL(r.url());
+    return u.pathname === '/live' && u.searchParams.get('customer') === fixture.customer;
+  };
+  const listening = page.waitForResponse(isStream);
+  await page.goto(`${fx.server.url}/customers/${fixture.customer}`);
+  await listening;
+  const setVisibility = (state) => page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+
+  // Hidden: the stream stays for a minute (a quick look elsewhere keeps it), then goes.
+  const closed = page.waitForEvent('requestfailed', { predicate: isStream, timeout: 5000 });
+  await setVisibility('hidden');
+  await page.clock.fastForward('00:59');
+  await page.clock.fastForward('00:02');
+  await closed;
+
+  // Meanwhile an interaction arrives; shown again, the tab opens its stream and fetches
+  // its timeline at once.
+  await ingest(fixture.token, {
+    channel: 'sms', type: 'message', occurred_at: ago(0), subject: 'Mientras no mirabas',
+    customer: { id: fixture.customer },
+  });
+  const back = page.waitForResponse(isStream);
+  await setVisibility('visible');
+  await back;
+  await page.clock.runFor(300);
+  await page.locator('#interactions li.tl-item', { hasText: 'Mientras no mirabas' }).waitFor({ timeout: 3000 });
   await context.close();
 });

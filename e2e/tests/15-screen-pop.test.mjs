@@ -66,7 +66,7 @@ async function setExtension(page, extension) {
  */
 async function openListening(page, path = '/app') {
   const streams = [];
-  const onRequest = (r) => { if (r.url().endsWith('/screen-pop/live')) streams.push(r); };
+  const onRequest = (r) => { if (followsPops(r.url())) streams.push(r); };
   page.on('request', onRequest);
   try {
     await page.goto(`${fx.server.url}${path}`);
@@ -78,6 +78,12 @@ async function openListening(page, path = '/app') {
   } finally {
     page.off('request', onRequest);
   }
+}
+
+/** Whether a request is a live stream that follows the screen pop. */
+function followsPops(url) {
+  const u = new URL(url);
+  return u.pathname === '/live' && u.searchParams.get('pops') === '1';
 }
 
 /** Waits for a new card's slide-in to end, so a screenshot shows it as it stays. */
@@ -295,4 +301,34 @@ test('phone: at 360 px the card fits the screen and its close button is reachabl
   assert.equal(await page.locator('.pop').count(), 0);
   await marta.context.close();
   await fixture.admin.context.close();
+});
+
+test('two tabs of one agent: one stream follows the screen pop, both tabs show the card, and the other takes over when it closes', async () => {
+  const marta = await martaOnApp();
+  const first = marta.page;
+  const streams = [];
+  marta.context.on('request', (r) => { if (followsPops(r.url())) streams.push(r); });
+  const second = await marta.context.newPage();
+  await second.goto(`${fx.server.url}/customers`);
+  // The second tab opens no screen-pop stream of its own: the first one follows it.
+  await second.waitForTimeout(500);
+  assert.equal(streams.length, 0, 'only the first tab follows the screen pop');
+
+  const call = newCall(ROSA.phone);
+  await callEvent('ringing', call);
+  await first.locator(`.pop[data-call="${call.id}"]`).waitFor({ timeout: 1000 });
+  await second.locator(`.pop[data-call="${call.id}"]`).waitFor({ timeout: 1000 });
+  await callEvent('ended', call);
+  await second.waitForFunction((id) => document.querySelector(`.pop[data-call="${id}"]`)?.dataset.state === 'ended', call.id);
+
+  // Closing the tab that follows hands the screen pop to the other one.
+  await first.close();
+  for (let n = 0; !streams.length && n < 100; n++) await second.waitForTimeout(20);
+  assert.equal(streams.length, 1, 'the second tab took the screen pop over');
+  assert.equal((await streams[0].response()).status(), 200);
+  const next = newCall(ROSA.phone);
+  await callEvent('ringing', next);
+  await second.locator(`.pop[data-call="${next.id}"]`).waitFor({ timeout: 1000 });
+  await callEvent('ended', next);
+  await marta.context.close();
 });

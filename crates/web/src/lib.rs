@@ -26,6 +26,7 @@ mod health;
 pub mod i18n;
 pub mod idempotency;
 pub mod interactions;
+pub mod live;
 pub mod metrics;
 pub mod pages;
 pub mod problems;
@@ -254,6 +255,7 @@ fn pages(state: &AppState) -> Router<AppState> {
         )
         .route("/customers/{id}/live", get(interactions::pages::live))
         .route("/screen-pop/live", get(telephony::pages::live))
+        .route("/live", get(live::live))
         .route("/organizations", get(customers::org_pages::list_page))
         .route(
             "/organizations/new",

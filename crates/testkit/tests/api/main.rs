@@ -17,6 +17,7 @@ mod imports;
 mod inbox_pages;
 mod inbox_safety;
 mod interactions;
+mod live;
 mod mailbox_checks;
 mod mailbox_pages;
 mod mailbox_reading;

@@ -227,11 +227,109 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   watchOlder();
 
+  // One live stream per page (GET /live) for every topic it follows: the timeline, the
+  // inbox, the screen pop. A browser has six connections per server, page loads included,
+  // so tabs share what they can:
+  // - one tab, the holder of a Web Lock, follows the screen pop for all of them and passes
+  //   its cards on over a BroadcastChannel (without those APIs, each tab follows it);
+  // - a tab hidden for a minute closes its stream (unless it holds the screen pop), and
+  //   catches up when shown again: each topic's catch-up fetches what it shows.
+  const live = (() => {
+    const topics = new Set();
+    const handlers = {};
+    const catchUps = [];
+    let source = null;
+    let hiddenTimer = null;
+    let keeper = false;
+    let started = false;
+    // Settles once this tab knows whether it follows the screen pop (see `pops`).
+    let decided = Promise.resolve();
+    const HIDDEN_GRACE = 60 * 1000;
+    const hidden = () => document.visibilityState === "hidden";
+    const open = () => {
+      if (source || topics.size === 0 || !window.EventSource) return;
+      source = new EventSource("/live?" + Array.from(topics).join("&"));
+      Object.keys(handlers).forEach((name) => {
+        source.addEventListener(name, (e) => handlers[name].forEach((fn) => fn(e.data)));
+      });
+    };
+    const close = () => {
+      if (source) { source.close(); source = null; }
+    };
+    const on = (name, fn) => { (handlers[name] = handlers[name] || []).push(fn); };
+    const resume = () => {
+      if (source) return;
+      open();
+      catchUps.forEach((fn) => fn());
+    };
+    document.addEventListener("visibilitychange", () => {
+      clearTimeout(hiddenTimer);
+      if (!started) return;
+      if (hidden()) {
+        if (!keeper) hiddenTimer = setTimeout(close, HIDDEN_GRACE);
+      } else {
+        resume();
+      }
+    });
+    window.addEventListener("pagehide", close);
+    window.addEventListener("pageshow", (e) => { if (e.persisted && started) resume(); });
+    return {
+      // A topic (`customer=ID`, `inbox=1`…), its events' handlers, and what to do when the
+      // stream comes back after a pause (events may have been missed meanwhile).
+      follow(topic, events, catchUp) {
+        topics.add(topic);
+        Object.keys(events).forEach((name) => on(name, events[name]));
+        if (catchUp) catchUps.push(catchUp);
+      },
+      // The screen pop: followed by one tab (the lock's holder), its cards shown in all.
+      pops(topic, events) {
+        if (!window.BroadcastChannel || !navigator.locks) {
+          this.follow(topic, events);
+          return;
+        }
+        const shared = new BroadcastChannel("vinculo-screenpop");
+        shared.onmessage = (m) => {
+          const fn = m.data && events[m.data.name];
+          if (fn) fn(m.data.data);
+        };
+        // Only the keeper's stream carries these: show here, and tell the other tabs.
+        Object.keys(events).forEach((name) => on(name, (data) => {
+          events[name](data);
+          shared.postMessage({ name, data });
+        }));
+        const become = () => {
+          keeper = true;
+          clearTimeout(hiddenTimer);
+          topics.add(topic);
+          if (started) { close(); open(); }
+          // Held until the tab closes or navigates; the lock then passes to a waiting tab.
+          return new Promise(() => {});
+        };
+        decided = new Promise((settle) => {
+          navigator.locks.request("vinculo-screenpop", { ifAvailable: true }, (lock) => {
+            settle();
+            if (lock) return become();
+            navigator.locks.request("vinculo-screenpop", become).catch(() => {});
+            return undefined;
+          }).catch(() => settle());
+        });
+      },
+      // Opens the stream once the topics are known; a tab opened in the background waits
+      // until it is shown (its page is fresh), unless it follows the screen pop.
+      start() {
+        decided.then(() => {
+          started = true;
+          if (keeper || !hidden()) open();
+        });
+      },
+    };
+  })();
+
   // A customer's timeline shows new interactions as they arrive: the server says when one
   // is committed, and the section is fetched again as the page would show it. A later page
   // (?before=) stays put: new entries belong to the first.
   const timeline = document.getElementById("interactions");
-  if (timeline && timeline.dataset.live && window.EventSource
+  if (timeline && timeline.dataset.topic
       && !new URLSearchParams(window.location.search).has("before")) {
     let pending = null;
     const refresh = () => {
@@ -259,17 +357,14 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     // A burst of interactions (a batch) refreshes once.
     const soon = () => { if (!pending) pending = setTimeout(refresh, 250); };
-    const source = new EventSource(timeline.dataset.live);
-    source.addEventListener("interaction", soon);
-    source.addEventListener("reload", soon);
-    window.addEventListener("pagehide", () => source.close());
+    live.follow(timeline.dataset.topic, { interaction: soon, reload: soon }, soon);
   }
 
   // Screen pop: a call ringing on this agent's extension (or queue) pushes its caller's card
   // here; answered and ended update it. The cards outlive a navigation (the agent opens the
   // caller's profile mid-call) through sessionStorage, until closed or half an hour old.
   const pops = document.getElementById("screenpop");
-  if (pops && pops.dataset.live && window.EventSource) {
+  if (pops && pops.dataset.topic) {
     const KEY = "vinculo.pops";
     const MAX_AGE = 30 * 60 * 1000;
     const load = () => {
@@ -301,29 +396,28 @@ document.addEventListener("DOMContentLoaded", () => {
     const kept = load().filter((p) => now - p.at < MAX_AGE);
     save(kept);
     kept.slice().reverse().forEach((p) => show(p.html, p.state, p.text));
-    const source = new EventSource(pops.dataset.live);
-    source.addEventListener("card", (e) => {
-      const card = show(e.data);
+    const onCard = (data) => {
+      const card = show(data);
       if (!card) return;
-      save([{ call: card.dataset.call, html: e.data, state: "ringing", text: "", at: Date.now() }]
+      save([{ call: card.dataset.call, html: data, state: "ringing", text: "", at: Date.now() }]
         .concat(load().filter((p) => p.call !== card.dataset.call)));
-    });
-    source.addEventListener("call", (e) => {
+    };
+    const onCall = (data) => {
       let u;
-      try { u = JSON.parse(e.data); } catch (_) { return; }
+      try { u = JSON.parse(data); } catch (_) { return; }
       const card = cardOf(u.call_id);
       if (!card) return;
       setState(card, u.state, u.text);
       save(load().map((p) => (p.call === u.call_id ? Object.assign(p, { state: u.state, text: u.text }) : p)));
-    });
-    window.addEventListener("pagehide", () => source.close());
+    };
+    live.pops(pops.dataset.topic, { card: onCard, call: onCall });
   }
 
   // The inbox live: the unread badges follow the server's count; the list, or the open
   // conversation's thread and controls, are fetched again when a conversation changes (not
   // a form the agent is typing in); and the collision warning says who else is there.
-  const inboxLive = document.querySelector("#inbox-body[data-live], #conv[data-live]");
-  if (inboxLive && window.EventSource) {
+  const inboxLive = document.querySelector("#inbox-body[data-topic], #conv[data-topic]");
+  if (inboxLive) {
     const setBadges = (n) => {
       document.querySelectorAll(".nav-count").forEach((b) => {
         b.dataset.unread = String(n);
@@ -351,7 +445,7 @@ document.addEventListener("DOMContentLoaded", () => {
             const now = document.querySelector(sel);
             const next = fresh.querySelector(sel);
             if (!now || !next || now.contains(document.activeElement)) return;
-            if (sel === "#inbox-body") next.removeAttribute("data-live");
+            if (sel === "#inbox-body") next.removeAttribute("data-topic");
             now.replaceWith(next);
           });
         })
@@ -378,16 +472,17 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       box.hidden = list.length === 0;
     };
-    const source = new EventSource(inboxLive.dataset.live);
-    source.addEventListener("unread", (e) => setBadges(Number(e.data) || 0));
-    source.addEventListener("changed", (e) => {
-      if (conv && e.data !== "*" && !conv.dataset.live.endsWith(e.data)) return;
+    const changed = (data) => {
+      if (conv && data !== "*" && !conv.dataset.topic.endsWith(data)) return;
       if (!pending) pending = setTimeout(refresh, 300);
-    });
-    source.addEventListener("presence", (e) => {
-      try { warn(JSON.parse(e.data)); } catch (_) { /* a malformed event: keep the last */ }
-    });
-    window.addEventListener("pagehide", () => source.close());
+    };
+    live.follow(inboxLive.dataset.topic, {
+      unread: (data) => setBadges(Number(data) || 0),
+      changed,
+      presence: (data) => {
+        try { warn(JSON.parse(data)); } catch (_) { /* a malformed event: keep the last */ }
+      },
+    }, () => changed("*"));
 
     // Writing a reply tells the others (once when it starts, once when it is emptied).
     const box = document.querySelector("form#reply textarea[name=body]");
@@ -408,6 +503,8 @@ document.addEventListener("DOMContentLoaded", () => {
       box.addEventListener("blur", () => say(box.value.trim() !== ""));
     }
   }
+
+  live.start();
 
   // A snooze time is typed in the browser's time: send its offset from UTC at that moment
   // (daylight saving included). Without this the server reads the time as UTC.

@@ -1,7 +1,7 @@
-//! The inbox's live stream, `GET /inbox/live` (server-sent events), opened by the inbox's
-//! pages only (a browser has six connections per server; not every page needs one):
-//! - `unread`: the agent's unread count, again after conversations change (a burst of
-//!   changes counts once);
+//! The inbox's live events, on the inbox pages' stream (`GET /live?inbox=1` or
+//! `?conversation=ID`, see `crate::live`; `GET /inbox/live` alone):
+//! - `unread`: the agent's unread count, at once and again after conversations change (a
+//!   burst of changes counts once);
 //! - `changed`: a conversation changed (its id): the page fetches what it shows again;
 //! - `presence` (with `?conversation=ID`): who else has that conversation open, and who is
 //!   writing a reply in it — the collision warning. Opening the stream is being there.
@@ -11,7 +11,7 @@ use crate::pages::Ctx;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::sse::Event as SseEvent;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -23,8 +23,6 @@ use vinculo_app::conversations::presence::{self, Activity};
 use vinculo_app::events::Event;
 use vinculo_domain::ids::ConversationId;
 
-/// How often an idle connection says it is still there (proxies close silent ones).
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Changes within this long of each other are counted once.
 const SETTLE: Duration = Duration::from_millis(400);
 
@@ -34,29 +32,40 @@ pub struct LiveQuery {
 }
 
 pub async fn live(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LiveQuery>) -> Response {
+    let (tx, rx) = crate::live::channel();
+    match follow(&state, &ctx, q.conversation, tx).await {
+        Ok(()) => crate::live::stream(rx),
+        Err(e) => crate::pages::ctx_error(&ctx, e),
+    }
+}
+
+/// Forwards the inbox's events to a page's stream (see `crate::live`): the unread count at
+/// once and after changes, the changed conversations, and with `conversation` the presence
+/// in it (the page is in it while the stream is open).
+pub async fn follow(
+    state: &AppState,
+    ctx: &Ctx,
+    conversation: Option<Uuid>,
+    tx: crate::live::Sender,
+) -> Result<(), vinculo_app::AppError> {
     let p = ctx.principal.clone();
-    let watched = q.conversation.map(ConversationId);
+    let watched = conversation.map(ConversationId);
     // Being on the conversation's page is being in its presence, until the stream closes.
     let seat = match watched {
-        Some(id) => match presence::enter(&state.app, &p, id).await {
-            Ok(s) => Some(s),
-            Err(e) => return crate::pages::ctx_error(&ctx, e),
-        },
+        Some(id) => Some(presence::enter(&state.app, &p, id).await?),
         None => {
-            if let Err(e) = inbox::unread(&state.app, &p).await {
-                return crate::pages::ctx_error(&ctx, e);
-            }
+            inbox::unread(&state.app, &p).await?;
             None
         }
     };
     let app = state.app.clone();
     let mut events = app.events.subscribe();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<SseEvent, std::convert::Infallible>>(16);
     tokio::spawn(async move {
         let _seat = seat;
         let ws = p.workspace_id;
-        // When the unread count is due to be sent again.
-        let mut recount: Option<tokio::time::Instant> = None;
+        // When the unread count is due to be sent: at once (a page shown again after its
+        // stream was closed catches up), then after changes.
+        let mut recount: Option<tokio::time::Instant> = Some(tokio::time::Instant::now());
         if let Some(id) = watched {
             let others = others(&app, &p, id);
             if tx.send(Ok(others)).await.is_err() {
@@ -98,9 +107,7 @@ pub async fn live(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LiveQ
             }
         }
     });
-    Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx))
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-        .into_response()
+    Ok(())
 }
 
 /// The `presence` event: the others in the conversation (the agent is not warned of

@@ -173,7 +173,7 @@ pub async fn list_page(
         (tabs(t, &q))
         (filters(&ctx, t, &q, &people, &page.items))
         // The first page follows the inbox as it changes (`app.js`); an older one stays put.
-        div id="inbox-body" data-live=[q.before.is_none().then_some("/inbox/live")] {
+        div id="inbox-body" data-topic=[q.before.is_none().then_some("inbox=1")] {
         @if page.items.is_empty() {
             (empty(&ctx, t, &q, any))
         } @else {

@@ -114,7 +114,7 @@ pub(super) async fn render(
             }
         }
         @if let Some(f) = &failed { div class="flash err" role="alert" { (f.message) } }
-        div class="conv" id="conv" data-live={ "/inbox/live?conversation=" (c.id) } data-activity=[can_write.then(|| format!("/inbox/{}/activity", c.id))] {
+        div class="conv" id="conv" data-topic={ "conversation=" (c.id) } data-activity=[can_write.then(|| format!("/inbox/{}/activity", c.id))] {
             div class="conv-main" {
                 (collision(t, &viewers))
                 ol class="thread" {

@@ -6,7 +6,7 @@ use crate::pages::{when, Ctx};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::sse::Event as SseEvent;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
@@ -80,7 +80,7 @@ pub async fn section(
     let today = OffsetDateTime::now_utc().date();
     Ok(Some(html! {
         section class="card" id="interactions" aria-labelledby="interactions-title"
-            data-live={ (base) "/live" } data-fragment={ (base) "/timeline" } {
+            data-topic={ "customer=" (customer.0) } data-fragment={ (base) "/timeline" } {
             div class="row spread tl-head" {
                 h2 id="interactions-title" { (m.interactions_title) }
                 form class="row tl-filter" method="get" action={ (base) "#interactions" } {
@@ -405,30 +405,38 @@ pub async fn fragment(
     }
 }
 
-/// How often an idle live connection says it is still there (proxies close silent ones).
-const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
-
 /// `GET /customers/{id}/live`: server-sent events, one `interaction` event each time an
 /// interaction of this customer is committed (its id as data), for the page to refresh its
 /// timeline. A page that fell behind gets `reload`.
 pub async fn live(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
+    let (tx, rx) = crate::live::channel();
+    match follow(&state, &ctx, id, tx).await {
+        Ok(()) => crate::live::stream(rx),
+        Err(e) => crate::pages::ctx_error(&ctx, e),
+    }
+}
+
+/// Forwards a customer's new interactions to a page's stream (see `crate::live`).
+pub async fn follow(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    tx: crate::live::Sender,
+) -> Result<(), AppError> {
     use vinculo_domain::auth::{Access, Area};
-    if let Err(e) = ctx.principal.require(Area::Interactions, Access::Read) {
-        return crate::pages::ctx_error(&ctx, e);
-    }
+    ctx.principal.require(Area::Interactions, Access::Read)?;
     // Only a customer of the caller's workspace can be listened to.
-    if let Err(e) =
-        vinculo_app::customers::get(&state.app, &ctx.principal, CustomerId(id), None).await
-    {
-        return crate::pages::ctx_error(&ctx, e);
-    }
+    vinculo_app::customers::get(&state.app, &ctx.principal, CustomerId(id), None).await?;
     let (ws, customer) = (ctx.principal.workspace_id, CustomerId(id));
     let mut events = state.app.events.subscribe();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<SseEvent, std::convert::Infallible>>(16);
-    // Forwards this customer's events until the page goes away (the send fails).
+    // Forwards this customer's events until the page goes away.
     tokio::spawn(async move {
         loop {
-            let out = match events.recv().await {
+            let e = tokio::select! {
+                _ = tx.closed() => break,
+                e = events.recv() => e,
+            };
+            let out = match e {
                 Ok(Event::InteractionAdded {
                     workspace_id,
                     customer_id,
@@ -445,9 +453,7 @@ pub async fn live(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
             }
         }
     });
-    Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx))
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-        .into_response()
+    Ok(())
 }
 
 #[cfg(test)]

@@ -202,7 +202,7 @@ pub fn layout(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                 }
                 @if crate::telephony::pages::listens(ctx) {
                     // Call cards land here (app.js listens while the page is open).
-                    div id="screenpop" class="screenpop" data-live="/screen-pop/live" aria-live="polite" {}
+                    div id="screenpop" class="screenpop" data-topic="pops=1" aria-live="polite" {}
                 }
             }
         }

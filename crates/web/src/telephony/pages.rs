@@ -1,7 +1,8 @@
-//! The screen pop on an agent's open page: `GET /screen-pop/live` streams, as server-sent
-//! events, a `card` (HTML, in the agent's language) when a call rings on their extension or
-//! queue, and a `call` update (JSON) when it is answered or ends. Every logged-in page opens
-//! it (`app.js`); the cards stack in the page's corner until closed.
+//! The screen pop on an agent's open page: its live stream (`GET /live?pops=1`, or
+//! `GET /screen-pop/live` alone) carries, as server-sent events, a `card` (HTML, in the
+//! agent's language) when a call rings on their extension or queue, and a `call` update
+//! (JSON) when it is answered or ends. One tab of the agent's browser follows it and passes
+//! the cards to the others (`app.js`); the cards stack in the page's corner until closed.
 use crate::customers::parts::stage_name;
 use crate::i18n::Msg;
 use crate::interactions::pages::{
@@ -10,8 +11,8 @@ use crate::interactions::pages::{
 use crate::pages::Ctx;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::sse::Event as SseEvent;
+use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use tokio::sync::broadcast::error::RecvError;
 use vinculo_app::events::Event;
@@ -19,9 +20,6 @@ use vinculo_app::telephony::{CallCard, CardCustomer};
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::interactions::{is_withheld, CallState};
 use vinculo_store::interactions::InteractionRecord;
-
-/// How often an idle connection says it is still there (proxies close silent ones).
-const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Whether a user may see screen pops: they must be able to see who calls.
 pub fn may_listen(ctx: &Ctx) -> bool {
@@ -38,15 +36,31 @@ pub fn listens(ctx: &Ctx) -> bool {
 
 /// `GET /screen-pop/live`: this user's call cards and their updates.
 pub async fn live(State(state): State<AppState>, ctx: Ctx) -> Response {
-    if !may_listen(&ctx) {
-        return crate::pages::ctx_error(&ctx, vinculo_app::AppError::Forbidden);
+    let (tx, rx) = crate::live::channel();
+    match follow(&state, &ctx, tx) {
+        Ok(()) => crate::live::stream(rx),
+        Err(e) => crate::pages::ctx_error(&ctx, e),
+    }
+}
+
+/// Forwards this user's call cards and their updates to a page's stream (see `crate::live`).
+pub fn follow(
+    state: &AppState,
+    ctx: &Ctx,
+    tx: crate::live::Sender,
+) -> Result<(), vinculo_app::AppError> {
+    if !may_listen(ctx) {
+        return Err(vinculo_app::AppError::Forbidden);
     }
     let (ws, me, m) = (ctx.principal.workspace_id, ctx.principal.user_id, ctx.m);
     let mut events = state.app.events.subscribe();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<SseEvent, std::convert::Infallible>>(16);
     tokio::spawn(async move {
         loop {
-            let out = match events.recv().await {
+            let e = tokio::select! {
+                _ = tx.closed() => break,
+                e = events.recv() => e,
+            };
+            let out = match e {
                 Ok(Event::ScreenPop {
                     workspace_id,
                     to,
@@ -92,9 +106,7 @@ pub async fn live(State(state): State<AppState>, ctx: Ctx) -> Response {
             }
         }
     });
-    Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx))
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-        .into_response()
+    Ok(())
 }
 
 /// One call's card.
