@@ -136,6 +136,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(customers::api::export_customers))
         .routes(routes!(customers::merges_api::merge_customers))
+        .routes(routes!(customers::merges_api::list_merges))
         .routes(routes!(customers::merges_api::get_merge))
         .routes(routes!(customers::merges_api::undo_merge))
         .routes(routes!(customers::merges_api::dismiss_suggestion))

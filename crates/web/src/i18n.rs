@@ -311,6 +311,14 @@ messages! {
     merge_undone: "Merge undone.", "Fusión deshecha.";
     undo_merge: "Undo merge", "Deshacer la fusión";
     merged_into_this: "{n} merged into this customer", "{n} fusionado(s) en este cliente";
+    merges_title: "Merge history", "Historial de fusiones";
+    merges_of: "Merges of", "Fusiones de";
+    merges_all: "all merges", "todas las fusiones";
+    merges_none: "No merges yet.", "Todavía no hay fusiones.";
+    merges_into: "{n} merged into", "{n} fusionado(s) en";
+    merges_gone: "a customer no longer here", "un cliente que ya no está";
+    merges_undone: "Undone", "Deshecha";
+    merges_erased: "A customer in it was erased: it cannot be undone.", "Se borró un cliente de esta fusión: ya no se puede deshacer.";
     no_results: "No customer matches.", "Ningún cliente coincide.";
     more_results: "More", "Más";
     export_csv: "Export CSV", "Exportar CSV";

@@ -240,6 +240,7 @@ fn pages(state: &AppState) -> Router<AppState> {
             get(customers::merge_pages::compare).post(customers::merge_pages::merge),
         )
         .route("/merges/{id}/undo", post(customers::merge_pages::undo))
+        .route("/customers/merges", get(customers::merge_history::history))
         .route(
             "/customers/new",
             get(customers::pages::new_form).post(customers::pages::create),

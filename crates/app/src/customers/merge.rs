@@ -41,7 +41,7 @@ pub struct MergeCommand {
 }
 
 /// Whether the actor may merge or undo a merge (see the module note).
-pub(super) fn may_merge(actor: &Principal) -> Result<(), AppError> {
+pub fn may_merge(actor: &Principal) -> Result<(), AppError> {
     actor.require(Area::Customers, Access::Write)?;
     actor.require(Area::Interactions, Access::Write)?;
     if matches!(actor.role, Role::Admin | Role::Manager) {
@@ -318,4 +318,29 @@ pub async fn get_merge(app: &App, actor: &Principal, id: MergeId) -> Result<Merg
     merges::get(&mut conn, actor.workspace_id, id)
         .await?
         .ok_or(AppError::NotFound("merge"))
+}
+
+/// The workspace's merges newest first, or those of one customer (the one that stayed, or
+/// one merged into it): where a merge is found again to be checked or undone.
+pub async fn merge_history(
+    app: &App,
+    actor: &Principal,
+    customer: Option<CustomerId>,
+    before: Option<&vinculo_store::Cursor>,
+    limit: u64,
+) -> Result<vinculo_store::Page<MergeRecord>, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let limit = limit.clamp(1, 200);
+    let mut conn = app.db.conn().await?;
+    let rows = merges::history(
+        &mut conn,
+        actor.workspace_id,
+        customer,
+        before.map(|c| c.0),
+        limit + 1,
+    )
+    .await?;
+    Ok(vinculo_store::Page::from_overfetch(rows, limit, |r| {
+        r.id.uuid()
+    }))
 }

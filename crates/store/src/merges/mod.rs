@@ -2,9 +2,12 @@
 //! field winners, and whether it was undone), the snapshot of every row it removed or changed,
 //! the rows it moved to the survivor (so undo moves back exactly those, and not what arrived
 //! later), and whose data each record holds (so an erasure can empty it).
+mod history;
 mod moves;
 mod rows;
 pub mod snapshot;
+
+pub use history::history;
 
 pub use moves::{
     delete_added, delete_suggestions, dismiss_suggestion, link_again, links_to, move_back,
@@ -206,7 +209,15 @@ pub async fn get(
     ws: WorkspaceId,
     id: MergeId,
 ) -> Result<Option<MergeRecord>, StoreError> {
-    let stmt = Query::select()
+    let mut stmt = records(ws);
+    stmt.and_where(Expr::col(Merges::Id).eq(id.uuid()));
+    let row: Option<RecordRow> = conn.fetch_optional(&stmt).await?;
+    Ok(row.map(MergeRecord::from))
+}
+
+/// The records of the workspace's merges (without what undo keeps), to be narrowed.
+fn records(ws: WorkspaceId) -> sea_query::SelectStatement {
+    Query::select()
         .columns([
             Merges::Id,
             Merges::SurvivorId,
@@ -221,21 +232,24 @@ pub async fn get(
         ])
         .from(Merges::Table)
         .and_where(Expr::col(Merges::WorkspaceId).eq(ws.uuid()))
-        .and_where(Expr::col(Merges::Id).eq(id.uuid()))
-        .to_owned();
-    let row: Option<RecordRow> = conn.fetch_optional(&stmt).await?;
-    Ok(row.map(|r| MergeRecord {
-        id: MergeId(r.id),
-        survivor: CustomerId(r.survivor_id),
-        losers: r.losers.0.into_iter().map(CustomerId).collect(),
-        fields: r.fields.0,
-        status: r.status,
-        merged_by: r.merged_by,
-        merged_at: r.merged_at,
-        undone_by: r.undone_by,
-        undone_at: r.undone_at,
-        moved: r.moved.0,
-    }))
+        .to_owned()
+}
+
+impl From<RecordRow> for MergeRecord {
+    fn from(r: RecordRow) -> Self {
+        MergeRecord {
+            id: MergeId(r.id),
+            survivor: CustomerId(r.survivor_id),
+            losers: r.losers.0.into_iter().map(CustomerId).collect(),
+            fields: r.fields.0,
+            status: r.status,
+            merged_by: r.merged_by,
+            merged_at: r.merged_at,
+            undone_by: r.undone_by,
+            undone_at: r.undone_at,
+            moved: r.moved.0,
+        }
+    }
 }
 
 /// A merge's snapshot and the survivor's rows as it left them.

@@ -22,6 +22,7 @@ mod mailbox_checks;
 mod mailbox_pages;
 mod mailbox_reading;
 mod member;
+mod merge_history;
 mod merges;
 mod organizations;
 mod platform;

@@ -1,6 +1,7 @@
 //! The page comparing customers side by side, a radio per field to choose whose value
-//! stays; the merge itself, and undoing it from the survivor's page. (The list of suggested
-//! duplicates is `duplicates_pages`.)
+//! stays; the merge itself, and undoing it. (The list of suggested duplicates is
+//! `duplicates_pages`; the history of merges, and the undo on the survivor's page, is
+//! `merge_history`.)
 use super::parts::{form_page, stage_name};
 use crate::i18n::Msg;
 use crate::pages::{csrf_field, ctx_error, Ctx};
@@ -9,7 +10,7 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use maud::{html, Markup};
+use maud::html;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -283,34 +284,6 @@ pub async fn undo(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
         }
         Err(e) => problem(&ctx, e),
     }
-}
-
-#[derive(Deserialize, Default)]
-pub struct MergedQuery {
-    merge: Option<Uuid>,
-}
-
-/// Below a survivor's name, after a merge: how many were merged in, and the undo button.
-pub async fn banner(
-    state: &AppState,
-    ctx: &Ctx,
-    survivor: CustomerId,
-    q: &MergedQuery,
-) -> Option<Markup> {
-    let rec = customers::get_merge(&state.app, &ctx.principal, MergeId(q.merge?))
-        .await
-        .ok()?;
-    if rec.survivor != survivor || rec.status != "merged" {
-        return None;
-    }
-    let n = rec.losers.len().to_string();
-    Some(html! {
-        form class="card row" method="post" action={ "/merges/" (rec.id) "/undo" } {
-            (csrf_field(&ctx.csrf))
-            span { (ctx.m.merged_into_this.replace("{n}", &n)) }
-            button type="submit" class="secondary" { (ctx.m.undo_merge) }
-        }
-    })
 }
 
 #[cfg(test)]

@@ -1,20 +1,23 @@
 //! `POST /api/v1/customers:merge` (merge customers into a survivor, choosing field winners),
-//! `GET /api/v1/merges/{id}`, `POST /api/v1/merges/{id}/undo`, and
+//! `GET /api/v1/merges` (the history), `GET /api/v1/merges/{id}`,
+//! `POST /api/v1/merges/{id}/undo`, and
 //! `POST /api/v1/merge-suggestions/{id}/dismiss`.
 use crate::error::{ApiError, FieldError, Problem};
-use crate::extract::{ApiAuth, ApiJson, ApiPath};
+use crate::extract::{ApiAuth, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
+use crate::users::api::parse_cursor;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use vinculo_app::customers::{self, MergeCommand};
 use vinculo_domain::ids::{CustomerId, MergeId, SuggestionId};
 use vinculo_store::merges::MergeRecord;
+use vinculo_store::Cursor;
 
 /// Customers to merge into one.
 #[derive(Deserialize, ToSchema)]
@@ -124,6 +127,63 @@ pub async fn merge_customers(
     let cmd = MergeCommand::try_from(body)?;
     let rec = customers::merge(&state.app, &p, cmd).await?;
     Ok((StatusCode::CREATED, Json(rec.into())))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MergeListParams {
+    /// Only the merges of this customer: the one that stayed, or one merged into it.
+    pub customer: Option<String>,
+    pub cursor: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MergeList {
+    pub data: Vec<MergeOut>,
+    pub next_cursor: Option<String>,
+}
+
+/// The workspace's merges, newest first (undone ones too), or one customer's with
+/// `customer`: where a merge is found again to be checked or undone.
+#[utoipa::path(get, path = "/merges", tag = "customers", params(MergeListParams),
+    responses((status = 200, body = MergeList),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list_merges(
+    State(state): State<AppState>,
+    ApiAuth(p): ApiAuth,
+    ApiQuery(q): ApiQuery<MergeListParams>,
+) -> Result<Json<MergeList>, ApiError> {
+    let customer = match q
+        .customer
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        None => None,
+        Some(raw) => Some(raw.parse::<CustomerId>().map_err(|_| {
+            ApiError::invalid_fields(vec![FieldError {
+                field: "customer".into(),
+                code: Some("invalid_customer_id".into()),
+                message: format!("{raw:?} is not a customer id"),
+            }])
+        })?),
+    };
+    let cursor = parse_cursor(q.cursor.as_deref())?;
+    let page = customers::merge_history(
+        &state.app,
+        &p,
+        customer,
+        cursor.as_ref(),
+        q.limit.unwrap_or(50),
+    )
+    .await?;
+    Ok(Json(MergeList {
+        next_cursor: page.next.map(Cursor::encode),
+        data: page.items.into_iter().map(MergeOut::from).collect(),
+    }))
 }
 
 /// One merge.

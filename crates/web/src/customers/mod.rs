@@ -12,6 +12,7 @@ mod import_file;
 pub mod import_jobs;
 pub mod import_pages;
 pub mod import_progress;
+pub mod merge_history;
 pub mod merge_pages;
 pub mod merges_api;
 pub mod org_pages;

@@ -374,10 +374,10 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Uuid>,
-    Query(mq): Query<super::merge_pages::MergedQuery>,
+    Query(mq): Query<super::merge_history::MergedQuery>,
 ) -> Response {
     let id = CustomerId(id);
-    let merged = super::merge_pages::banner(&state, &ctx, id, &mq).await;
+    let merged = super::merge_history::banner(&state, &ctx, id, &mq).await;
     render(&state, &ctx, id, None, None, merged).await
 }
 

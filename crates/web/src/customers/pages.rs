@@ -618,7 +618,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<Uuid>,
     Query(tq): Query<TimelineQuery>,
-    Query(mq): Query<super::merge_pages::MergedQuery>,
+    Query(mq): Query<super::merge_history::MergedQuery>,
 ) -> Response {
     let id = CustomerId(id);
     let base = format!("/customers/{id}");
@@ -628,8 +628,8 @@ pub async fn show(
             match (timeline::glance(&state, &ctx, id).await, t) {
                 (Ok(g), Ok(t)) => {
                     let f = PersonForm::of(&l.c, &l.choices.fields);
-                    // Right after a merge, its undo comes first, above the glance.
-                    let undo = super::merge_pages::banner(&state, &ctx, id, &mq).await;
+                    // A merge into this customer: its undo comes first, above the glance.
+                    let undo = super::merge_history::banner(&state, &ctx, id, &mq).await;
                     let t = t.map(|t| html! { @if let Some(u) = &undo { (u) } (g) (t) });
                     show_page(&ctx, &l, &f, None, t)
                 }
