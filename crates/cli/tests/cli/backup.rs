@@ -1,4 +1,5 @@
-//! `vinculo backup` and `vinculo restore`: a backup restores into an empty data directory.
+//! `vinculo backup` and `vinculo restore`: a backup restores into an empty data directory,
+//! and `restore --help` explains the way back on both backends.
 use super::{text, vinculo, workspace_with_admin};
 
 #[test]
@@ -84,4 +85,22 @@ fn a_backup_restores_into_an_empty_data_dir() {
         "a refused restore leaves the data as it was: {}",
         text(&o)
     );
+}
+
+#[test]
+fn restore_help_says_what_path_is_and_how_each_backend_comes_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = vinculo(dir.path(), &["restore", "--help"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let help = text(&o);
+    for said in [
+        "PATH is the backup file",
+        "integrity check",
+        "--force",
+        "pg_restore --no-owner",
+        "credentials.key",
+        "VINCULO_CREDENTIALS_KEY",
+    ] {
+        assert!(help.contains(said), "{said:?} in {help}");
+    }
 }
