@@ -78,7 +78,8 @@ enum Command {
     /// (with their score and evidence). Pairs already suggested, merged or dismissed are
     /// left as they are.
     Dedup(dedup::DedupArgs),
-    /// Take a consistent online backup (SQLite: a single file; PostgreSQL: pg_dump).
+    /// Take a consistent online backup while the server runs (SQLite: one file, copied with
+    /// SQLite's online backup API; PostgreSQL: pg_dump's custom format).
     ///
     /// Mailbox passwords are stored sealed with the credentials key (<data dir>/credentials.key
     /// or VINCULO_CREDENTIALS_KEY), which is not in the backup: keep a copy of it too, apart
