@@ -370,7 +370,7 @@ async fn api_page(
         );
     }
     let v: serde_json::Value = r.json().await?;
-    let n = v["items"].as_array().map_or(0, Vec::len);
+    let n = v["data"].as_array().map_or(0, Vec::len);
     Ok((n, v["next_cursor"].as_str().map(str::to_owned)))
 }
 

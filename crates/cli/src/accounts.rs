@@ -11,6 +11,8 @@ use vinculo_store::{users, workspaces, DbConfig};
 pub enum UserCommand {
     /// Create a user (and the workspace, if new). The password is read from standard input.
     Create {
+        /// The e-mail address the user logs in with. When an account with it exists already,
+        /// that account joins the workspace (no password is asked).
         #[arg(long)]
         email: String,
         /// Display name [default: the e-mail].

@@ -1,13 +1,22 @@
 //! `vinculo backup` and `vinculo restore`.
 //!
-//! SQLite: `VACUUM INTO` writes a consistent snapshot while the server keeps running (one
-//! read transaction, like the online backup API), as a single self-contained file.
-//! PostgreSQL: `pg_dump --format=custom`, restored with `pg_restore` (printed by `restore`).
+//! SQLite: SQLite's online backup API copies the live file while the server keeps writing
+//! (`vinculo_store::backup` says how a steady stream of writes is dealt with), into a single
+//! self-contained file. PostgreSQL: `pg_dump --format=custom`, restored with `pg_restore`
+//! (printed by `restore`).
+//!
+//! Neither holds the credentials key that seals the stored mailbox passwords: the operator's
+//! guide says to keep it apart from the database backups (a stolen backup then reveals no
+//! password), so `backup` reminds of it rather than copying it next to the backup.
 use crate::config::connect;
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
 use std::path::Path;
 use vinculo_store::{Backend, Db, DbConfig};
+
+/// Where `vinculo serve` keeps the credentials key when `VINCULO_CREDENTIALS_KEY` is not set.
+const KEY_FILE: &str = "credentials.key";
+const KEY_ENV: &str = "VINCULO_CREDENTIALS_KEY";
 
 pub async fn backup(cfg: &DbConfig, dest: &Path) -> anyhow::Result<()> {
     anyhow::ensure!(
@@ -18,20 +27,46 @@ pub async fn backup(cfg: &DbConfig, dest: &Path) -> anyhow::Result<()> {
     match cfg.backend() {
         Backend::Sqlite => {
             let db = connect(cfg).await?;
-            db.sqlite_backup(dest)
+            let copied = db
+                .sqlite_backup(dest)
                 .await
-                .with_context(|| format!("backup to {} failed", dest.display()))?;
+                .with_context(|| format!("backup to {} failed", dest.display()));
             db.close().await;
+            let copied = copied?;
             let size = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+            let restarts = match copied.restarts {
+                0 => String::new(),
+                n => format!(
+                    "; the server wrote meanwhile and the copy started again {n} time(s){}",
+                    if copied.in_one_step {
+                        ", then finished in one step"
+                    } else {
+                        ""
+                    }
+                ),
+            };
             println!(
-                "Backup written to {} ({} KiB). Restore it with `vinculo restore {}`.",
+                "Backup written to {} ({} KiB, {} pages{restarts}). Restore it with `vinculo restore {}`.",
                 dest.display(),
                 size / 1024,
+                copied.pages,
                 dest.display()
             );
-            Ok(())
         }
-        Backend::Postgres => pg_dump(cfg, dest),
+        Backend::Postgres => pg_dump(cfg, dest)?,
+    }
+    remind_of_the_key(cfg);
+    Ok(())
+}
+
+/// The credentials key is in no backup: say where it is, so it is kept too.
+fn remind_of_the_key(cfg: &DbConfig) {
+    let from_env = std::env::var(KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
+    let file = cfg.data_dir.join(KEY_FILE);
+    if from_env {
+        println!("Mailbox passwords are sealed with the key in {KEY_ENV}, which is not in this backup: keep that value too, apart from the backups (see the operator's guide, \"The credentials key\").");
+    } else if file.is_file() {
+        println!("Mailbox passwords are sealed with {}, which is not in this backup: keep a copy of that file too, apart from the backups (see the operator's guide, \"The credentials key\").", file.display());
     }
 }
 
@@ -65,7 +100,7 @@ fn pg_dump(cfg: &DbConfig, dest: &Path) -> anyhow::Result<()> {
 
 pub async fn restore(cfg: &DbConfig, src: &Path, force: bool) -> anyhow::Result<()> {
     let Some(target) = cfg.sqlite_path() else {
-        anyhow::bail!("for PostgreSQL, restore with: pg_restore --no-owner --clean --dbname <postgres-url> {}\n(stop Vinculo first; then start it, and it applies any newer migrations)", src.display());
+        anyhow::bail!("for PostgreSQL, restore with: pg_restore --no-owner --clean --dbname <postgres-url> {}\n(stop Vinculo first, leave out --clean for a new empty database; then start it, and it applies any newer migrations. Put back the credentials key too: {KEY_ENV}, or {KEY_FILE} in the data directory)", src.display());
     };
     anyhow::ensure!(src.is_file(), "{} is not a file", src.display());
     // Check the backup before touching anything: it must open, pass an integrity check and
@@ -121,5 +156,9 @@ pub async fn restore(cfg: &DbConfig, src: &Path, force: bool) -> anyhow::Result<
         src.display(),
         target.display()
     );
+    let key = cfg.data_dir.join(KEY_FILE);
+    if !key.is_file() && std::env::var(KEY_ENV).is_err() {
+        println!("No credentials key at {}: put back the copy kept with your backups (or set {KEY_ENV}), or every mailbox password must be typed again.", key.display());
+    }
     Ok(())
 }

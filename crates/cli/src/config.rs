@@ -115,17 +115,27 @@ pub async fn migrate(cfg: &DbConfig, status: bool) -> anyhow::Result<()> {
     }
     let list = db.migration_status().await?;
     let pending = list.iter().filter(|m| m.applied_at.is_none()).count();
-    println!("VERSION  APPLIED                      DESCRIPTION");
-    for m in &list {
-        let applied = m
-            .applied_at
-            .map_or_else(|| "pending".to_owned(), |t| t.to_string());
-        println!(
-            "{:<8} {:<28} {}",
-            m.version,
-            applied.chars().take(28).collect::<String>(),
-            m.description
-        );
+    let rows: Vec<(String, String, &str)> = list
+        .iter()
+        .map(|m| {
+            let applied = m
+                .applied_at
+                .map_or_else(|| "pending".to_owned(), applied_at);
+            (m.version.to_string(), applied, m.description.as_str())
+        })
+        .collect();
+    let (version, applied) = ("VERSION", "APPLIED");
+    let vw = rows
+        .iter()
+        .map(|r| r.0.len())
+        .fold(version.len(), usize::max);
+    let aw = rows
+        .iter()
+        .map(|r| r.1.len())
+        .fold(applied.len(), usize::max);
+    println!("{version:<vw$}  {applied:<aw$}  DESCRIPTION");
+    for (v, a, d) in &rows {
+        println!("{v:<vw$}  {a:<aw$}  {d}");
     }
     println!(
         "{} migration(s), {} pending ({:?})",
@@ -135,4 +145,24 @@ pub async fn migrate(cfg: &DbConfig, status: bool) -> anyhow::Result<()> {
     );
     db.close().await;
     Ok(())
+}
+
+/// When a migration was applied, in RFC 3339 to the second, in UTC (`2026-11-23T06:32:19Z`).
+fn applied_at(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::applied_at;
+
+    #[test]
+    fn an_applied_time_is_rfc_3339_in_utc_to_the_second() {
+        let t = time::macros::datetime!(2026-11-23 7:32:19.123 +01:00);
+        assert_eq!(applied_at(t), "2026-11-23T06:32:19Z");
+    }
 }

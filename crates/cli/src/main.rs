@@ -78,13 +78,37 @@ enum Command {
     /// (with their score and evidence). Pairs already suggested, merged or dismissed are
     /// left as they are.
     Dedup(dedup::DedupArgs),
-    /// Take a consistent online backup (SQLite: a single file; PostgreSQL: pg_dump).
+    /// Take a consistent online backup while the server runs (SQLite: one file, copied with
+    /// SQLite's online backup API; PostgreSQL: pg_dump's custom format).
+    ///
+    /// Mailbox passwords are stored sealed with the credentials key (<data dir>/credentials.key
+    /// or VINCULO_CREDENTIALS_KEY), which is not in the backup: keep a copy of it too, apart
+    /// from the database backups (docs/operator-guide.md, "The credentials key").
     Backup {
-        /// Where to write the backup (must not exist yet).
+        /// Where to write the backup (a new file: an existing one is never overwritten).
         path: std::path::PathBuf,
     },
-    /// Restore a SQLite backup into the data directory (stop the server first).
+    /// Restore a backup taken by `vinculo backup`. Stop the server first.
+    ///
+    /// SQLite: PATH is the backup file. It is checked first (it opens, passes SQLite's
+    /// integrity check and holds Vinculo's migrations), then copied to the data directory as
+    /// vinculo.db. An existing database is replaced only with --force, and kept aside as
+    /// vinculo.db.before-restore-<time>. The next start applies any newer migrations.
+    ///
+    /// PostgreSQL: PATH is the pg_dump file `vinculo backup` wrote. This command only prints
+    /// how to restore it; run, with the server stopped:
+    ///
+    ///   pg_restore --no-owner --clean --dbname postgres://USER@HOST/DB PATH
+    ///
+    /// (without --clean into a new, empty database). Then start Vinculo.
+    ///
+    /// The credentials key that opens the stored mailbox passwords is in no backup: put
+    /// credentials.key back in the data directory (or set VINCULO_CREDENTIALS_KEY) from where
+    /// you keep it; without it every mailbox password must be typed again.
+    #[command(verbatim_doc_comment)]
     Restore {
+        /// The backup file: a SQLite database from `vinculo backup` (or, on PostgreSQL, its
+        /// pg_dump file, for which the pg_restore command is printed).
         path: std::path::PathBuf,
         /// Replace an existing database (it is kept aside as vinculo.db.before-restore-<time>).
         #[arg(long)]
@@ -128,5 +152,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Dedup(args) => dedup::run(args, &db_config).await,
         Command::Backup { path } => backup::backup(&db_config, &path).await,
         Command::Restore { path, force } => backup::restore(&db_config, &path, force).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every argument of every command, with the path of commands that leads to it.
+    fn arguments(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Arg)>) {
+        for arg in cmd.get_arguments() {
+            out.push((path.to_owned(), arg.clone()));
+        }
+        for sub in cmd.get_subcommands() {
+            arguments(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn the_commands_are_well_formed_and_every_argument_says_what_it_is() {
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        let mut all = Vec::new();
+        arguments(&cmd, "vinculo", &mut all);
+        let silent: Vec<String> = all
+            .iter()
+            .filter(|(_, a)| a.get_help().is_none() && a.get_long_help().is_none())
+            .map(|(path, a)| format!("{path} {}", a.get_id()))
+            .collect();
+        assert!(silent.is_empty(), "arguments without help: {silent:?}");
     }
 }

@@ -161,10 +161,10 @@ async fn a_reply_interrupted_after_the_smtp_server_took_it_is_not_sent_twice(
         &c,
         &format!("{base}/api/v1/conversations"),
         "reading the mailbox",
-        |v| v["items"].as_array().is_some_and(|a| a.len() == 1),
+        |v| v["data"].as_array().is_some_and(|a| a.len() == 1),
     )
     .await;
-    let conv = inbox["items"][0]["id"].as_str().expect("id").to_owned();
+    let conv = inbox["data"][0]["id"].as_str().expect("id").to_owned();
     let thread_url = format!("{base}/api/v1/conversations/{conv}");
     let replies = format!("{thread_url}/replies");
     let r = c

@@ -316,20 +316,19 @@ impl Db {
         }
     }
 
-    /// Writes a consistent copy of a SQLite database to `dest` while it is in use.
-    /// `VACUUM INTO` reads one snapshot under a read transaction, like the online backup
-    /// API, and writes a compacted file that opens on its own (no WAL needed).
-    pub async fn sqlite_backup(&self, dest: &std::path::Path) -> Result<(), StoreError> {
-        match self {
-            Db::Sqlite { write, .. } => {
-                sqlx::query("VACUUM INTO ?")
-                    .bind(dest.to_string_lossy().into_owned())
-                    .execute(write)
-                    .await?;
-                Ok(())
-            }
-            Db::Postgres(_) => Err(StoreError::Corrupt("VACUUM INTO is SQLite only".into())),
-        }
+    /// Writes a consistent copy of the SQLite database to the new file `dest` while it is in
+    /// use, with SQLite's online backup API (see [`crate::backup`]).
+    pub async fn sqlite_backup(
+        &self,
+        dest: &std::path::Path,
+    ) -> Result<crate::backup::Copied, crate::backup::BackupError> {
+        let Db::Sqlite { path, .. } = self else {
+            return Err(crate::backup::BackupError::NotSqlite);
+        };
+        let (src, dest) = (path.clone(), dest.to_owned());
+        tokio::task::spawn_blocking(move || crate::backup::online_backup(&src, &dest))
+            .await
+            .map_err(|e| crate::backup::BackupError::Io(std::io::Error::other(e)))?
     }
 
     /// `PRAGMA integrity_check` on a SQLite database (true when it reports `ok`).

@@ -3,6 +3,7 @@
 //! A tour:
 //! - [`db`]: connecting, migrating, and [`Conn`], the one handle every store function takes;
 //!   statements are built once with sea-query and rendered for the backend in use.
+//! - [`backup`]: a consistent copy of a live SQLite database (SQLite's online backup API).
 //! - [`checkpoint`]: SQLite's log is checkpointed on a thread of its own, not by the writer.
 //! - [`quick`]: point reads on SQLite run on the calling thread, without the driver's
 //!   thread hand-off (`GET /customers/{id}`).
@@ -15,6 +16,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod checkpoint;
 pub mod consent;
 pub mod conversations;

@@ -223,11 +223,6 @@ messages! {
     name_taken: "That name is already in use.", "Ese nombre ya está en uso.";
     last_admin: "This is the last administrator: make someone else administrator first.", "Es el último administrador: nombra antes a otra persona administradora.";
     logged_out: "You have logged out.", "Has cerrado la sesión.";
-    entity_member: "member", "miembro";
-    entity_user: "user account", "cuenta de usuario";
-    entity_team: "team", "equipo";
-    entity_invite: "invitation", "invitación";
-    entity_api_token: "API token", "token de API";
     err_email: "Write a valid e-mail address, like ana@example.com.", "Escribe un correo electrónico válido, como ana@ejemplo.com.";
     err_password: "The password must have between 10 and 256 characters.", "La contraseña debe tener entre 10 y 256 caracteres.";
     err_current_password: "The current password is not right.", "La contraseña actual no es correcta.";

@@ -4,12 +4,14 @@
 //! now", one read of what is new.
 use super::mailboxes::passwords;
 use super::reader::read_once;
-use crate::{App, AppError, Principal};
+use crate::{audit, App, AppError, Principal};
 use secrecy::SecretString;
+use serde_json::json;
 use vinculo_channels::email_transport::{
     self as transport, ImapCheck, ImapConfig, Security as TransportSecurity, SmtpConfig,
     TransportError,
 };
+use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::conversations::mailbox::{MailboxDraft, Security};
 use vinculo_domain::ids::MailChannelId;
@@ -138,12 +140,41 @@ pub async fn test_draft(
 }
 
 /// Reads what is new in a mailbox now, once: how many messages came in. A failure is also
-/// stored as the mailbox's last error, as the background reader's are.
+/// stored as the mailbox's last error, as the background reader's are. Audited: who asked,
+/// and what the read left on the mailbox (when it last read, its error, how many it took).
 pub async fn read_now(app: &App, actor: &Principal, id: MailChannelId) -> Result<usize, AppError> {
     actor.require(Area::Workspace, Access::Write)?;
     // Found (and in this workspace) before anything is dialled.
-    super::mailboxes::get(app, actor, id).await?;
-    read_once(app, (actor.workspace_id, id)).await
+    let before = super::mailboxes::get(app, actor, id).await?;
+    let outcome = read_once(app, (actor.workspace_id, id)).await;
+    // A read stores what it takes a batch at a time, each batch in its own transaction (a
+    // long read must not hold one open), so its entry follows in one of its own, with the
+    // state the read left; the messages themselves are the interaction stream, not audited.
+    let state = |m: &store::MailChannelRecord| {
+        json!({
+            "last_fetch_at": m.last_fetch_at.map(|t| t.to_string()),
+            "last_error": m.last_error,
+        })
+    };
+    let mut tx = app.db.begin().await?;
+    if let Some(after) = store::get(&mut tx, actor.workspace_id, id).await? {
+        let mut read = state(&after);
+        if let Ok(n) = &outcome {
+            read["messages_read"] = json!(n);
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "mail_channel",
+            id,
+            &state(&before),
+            &read,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    outcome
 }
 
 /// Keeps a mailbox's `last_error` in step with its background reader: each failure stored in

@@ -221,7 +221,7 @@ pub async fn assign_by_turn(
     super::thread(app, actor, id).await
 }
 
-/// Adds an internal note (never sent to the customer).
+/// Adds an internal note (never sent to the customer), audited.
 pub async fn add_note(
     app: &App,
     actor: &Principal,
@@ -256,6 +256,18 @@ pub async fn add_note(
             delivery: None,
             at: now(),
         },
+    )
+    .await?;
+    // The note's text stays in the conversation: the log says that one was written, where,
+    // and how long it is.
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::Create,
+        "conversation_note",
+        entry,
+        &json!(null),
+        &json!({"conversation_id": id.to_string(), "length": body.chars().count()}),
     )
     .await?;
     tx.commit().await?;

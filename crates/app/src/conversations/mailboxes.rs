@@ -20,8 +20,16 @@ fn key(app: &App) -> Result<&CredentialsKey, AppError> {
     })
 }
 
-/// What the audit log keeps of a mailbox: everything but the passwords.
+/// What the audit log keeps of a mailbox: everything but the passwords (an update says that
+/// one changed, never what it is), the CA certificate as the SHA-256 of its text.
 fn audited(m: &MailChannelRecord) -> Value {
+    let ca = m.tls_ca_pem.as_deref().map(|pem| {
+        let digest: String = crate::secrets::sha256(pem)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("sha256:{digest}")
+    });
     json!({
         "name": m.name, "address": m.address,
         "imap": {"host": m.imap.host, "port": m.imap.port, "security": m.imap.security.as_str(), "username": m.imap.username},
@@ -29,6 +37,7 @@ fn audited(m: &MailChannelRecord) -> Value {
         "smtp": {"host": m.smtp.host, "port": m.smtp.port, "security": m.smtp.security.as_str(), "username": m.smtp.username},
         "delete_after_fetch": m.delete_after_fetch, "enabled": m.enabled,
         "team_id": m.team_id.map(|t| t.to_string()),
+        "signature": m.signature, "tls_ca_pem": ca,
     })
 }
 
@@ -127,14 +136,24 @@ pub async fn update(
     let after = store::get(&mut tx, actor.workspace_id, id)
         .await?
         .ok_or(AppError::NotFound("mailbox"))?;
+    let (mut b, mut a) = (audited(&before), audited(&after));
+    for (field, given) in [
+        ("imap_password", m.imap.password.is_some()),
+        ("smtp_password", m.smtp.password.is_some()),
+    ] {
+        if given {
+            b[field] = json!("[redacted]");
+            a[field] = json!("[redacted, changed]");
+        }
+    }
     audit::record(
         &mut tx,
         actor,
         AuditAction::Update,
         "mail_channel",
         id,
-        &audited(&before),
-        &audited(&after),
+        &b,
+        &a,
     )
     .await?;
     tx.commit().await?;

@@ -2,16 +2,18 @@
 //!
 //! The reply is built once (its RFC 5322 bytes, under a Message-ID chosen here) and recorded
 //! in one transaction: the outbound interaction on the customer's timeline, the entry in the
-//! conversation (`queued`), its attachments and the outbox row holding the bytes. Nothing is
-//! sent before that commit; the sender (`sender`) hands the bytes to the SMTP server later,
-//! so a reply is never lost and a retry is the same message (same Message-ID).
+//! conversation (`queued`), its attachments, the outbox row holding the bytes and the audit
+//! entry (recipients, size and files; never the text). Nothing is sent before that commit;
+//! the sender (`sender`) hands the bytes to the SMTP server later, so a reply is never lost
+//! and a retry is the same message (same Message-ID).
 use super::receive::{store_attachments, Attachment};
-use crate::{now, App, AppError, Principal};
+use crate::{audit, now, App, AppError, Principal};
 use serde_json::json;
 use vinculo_channels::email::{header_value, reply_ids};
 use vinculo_channels::email_transport::reply::message_id;
 use vinculo_channels::email_transport::{build_reply, BuildError};
 use vinculo_channels::email_transport::{Attachment as MailFile, ReplyDraft as Mail};
+use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::conversations::{self as rules, Delivery, EntryKind, StatusChange};
 use vinculo_domain::identity::KeyKind;
@@ -133,7 +135,7 @@ pub async fn reply(
         channel: Some("email".into()),
         direction: Some("outbound".into()),
         kind: Some("message".into()),
-        subject: Some(subject),
+        subject: Some(subject.clone()),
         body: Some(text),
         attributes: Some(json!({
             "message_id": bare_id,
@@ -214,6 +216,49 @@ pub async fn reply(
         store::set_status(&mut tx, ws, id, status, until, at).await?;
     }
     store::mark_read(&mut tx, ws, id, actor.user_id, at).await?;
+    // What an auditor needs of a reply: who wrote to whom, from which mailbox, when, its
+    // size and files; the text itself stays on the customer's timeline.
+    let audited = json!({
+        "conversation_id": id.to_string(),
+        "mail_channel_id": mailbox.id.to_string(),
+        "from": mailbox.address,
+        "to": to,
+        "cc": mail.cc,
+        "subject": subject,
+        "length": body.chars().count(),
+        "attachments": draft.files.len(),
+        "message_id": bare_id,
+    });
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::Create,
+        "conversation_reply",
+        entry_id,
+        &json!(null),
+        &audited,
+    )
+    .await?;
+    let after = store::get(&mut tx, ws, id)
+        .await?
+        .ok_or(AppError::NotFound("conversation"))?;
+    let status = |c: &ConversationRecord| {
+        json!({
+            "status": c.status.as_str(),
+            "snoozed_until": c.snoozed_until.map(|t| t.to_string()),
+        })
+    };
+    // Nothing is recorded when the reply left the status as it was.
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::Update,
+        "conversation",
+        id,
+        &status(&conversation),
+        &status(&after),
+    )
+    .await?;
     tx.commit().await?;
     crate::interactions::published(app, actor, &ingested);
     super::changed(app, ws, id);
@@ -247,7 +292,8 @@ pub async fn sent_from(
 }
 
 /// Sends again a reply that failed, bounced or is in doubt: the agent's decision, since the
-/// customer may already have it. Its bytes (and Message-ID) are those of the first attempt.
+/// customer may already have it, and audited as such. Its bytes (and Message-ID) are those
+/// of the first attempt.
 pub async fn resend(
     app: &App,
     actor: &Principal,
@@ -257,19 +303,28 @@ pub async fn resend(
     actor.require(Area::Service, Access::Write)?;
     let ws = actor.workspace_id;
     let mut tx = app.db.begin().await?;
-    let belongs = store::entries(&mut tx, ws, id)
+    let before = store::entries(&mut tx, ws, id)
         .await?
-        .iter()
-        .any(|e| e.id == entry && e.kind == EntryKind::Outbound);
-    if !belongs {
-        return Err(AppError::NotFound("reply"));
-    }
+        .into_iter()
+        .find(|e| e.id == entry && e.kind == EntryKind::Outbound)
+        .ok_or(AppError::NotFound("reply"))?;
     if !vinculo_store::outbox::resend(&mut tx, ws, entry, now()).await? {
         return Err(AppError::invalid(
             "entry_id",
             "only a reply that failed, bounced or is in doubt can be sent again",
         ));
     }
+    let delivery = |d: Option<Delivery>| d.map(Delivery::as_str);
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::Update,
+        "conversation_reply",
+        entry,
+        &json!({"conversation_id": id.to_string(), "delivery": delivery(before.delivery)}),
+        &json!({"conversation_id": id.to_string(), "delivery": Delivery::Queued.as_str()}),
+    )
+    .await?;
     tx.commit().await?;
     super::changed(app, ws, id);
     app.outbox_wake.notify_one();

@@ -1,10 +1,12 @@
 //! The duplicate scan: reads every person of the workspace, runs the matcher over them (CPU
 //! work, off the async runtime) and raises a `duplicate_score` merge suggestion for each
 //! pair likely enough to be one person, with the evidence and the score. A pair already
-//! suggested, merged or dismissed is never raised again.
-use crate::{now, App, AppError, Principal};
+//! suggested, merged or dismissed is never raised again. A scan that raises suggestions is
+//! audited as one `duplicate_scan` entry with its counts (as an import is), not one per pair.
+use crate::{audit, now, App, AppError, Principal};
 use serde_json::json;
 use std::time::{Duration, Instant};
+use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area, Role};
 use vinculo_domain::identity::matching::{self, MatchRecord, Scored, DEFAULT_MIN_PROBABILITY};
 use vinculo_store::customers::{self as store, ScoredPair};
@@ -67,6 +69,20 @@ pub async fn scan(app: &App, actor: &Principal) -> Result<ScanReport, AppError> 
     let pairs: Vec<ScoredPair> = found.pairs.iter().map(scored_pair).collect();
     let mut tx = app.db.begin().await?;
     let suggested = store::suggest_duplicates(&mut tx, ws, &pairs, now()).await?;
+    if suggested > 0 {
+        let after = json!({"customers": customers, "found": pairs.len(), "suggested": suggested});
+        let id = uuid::Uuid::now_v7();
+        audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            "duplicate_scan",
+            id,
+            &json!(null),
+            &after,
+        )
+        .await?;
+    }
     tx.commit().await?;
     // Above the workspace's threshold, the suggestions are merged now (`auto_merge` does
     // nothing when the setting is off). A scan run by someone who may not merge only

@@ -1,7 +1,9 @@
 //! Saved views of the customer lists: a user names the filters and sort they are looking at,
 //! for themselves or (managers and admins) shared with the workspace.
-use crate::{now, App, AppError, Principal};
+use crate::{audit, now, App, AppError, Principal};
+use serde_json::{json, Value};
 use uuid::Uuid;
+use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area, Role};
 use vinculo_domain::customers::{FieldIssue, Problem};
 use vinculo_store::customers::{self as store, SavedView};
@@ -24,7 +26,15 @@ fn may_share(actor: &Principal) -> bool {
     matches!(actor.role, Role::Admin | Role::Manager)
 }
 
-/// Saves a view. `query` is the list's query string; a cursor in it is dropped (a view shows
+/// What the audit log keeps of a view: all of it (a query string of filters, no secret).
+fn audited(v: &SavedView) -> Value {
+    json!({
+        "name": v.name, "list": v.list, "query": v.query, "shared": v.shared,
+        "user_id": v.user_id.to_string(),
+    })
+}
+
+/// Saves a view, audited. `query` is the list's query string; a cursor in it is dropped (a view shows
 /// the list from its start).
 pub async fn save_view(
     app: &App,
@@ -69,11 +79,21 @@ pub async fn save_view(
     };
     let mut tx = app.db.begin().await?;
     store::insert_view(&mut tx, actor.workspace_id, &view).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::Create,
+        "saved_view",
+        view.id,
+        &json!(null),
+        &audited(&view),
+    )
+    .await?;
     tx.commit().await?;
     Ok(view)
 }
 
-/// Deletes a view: its author's, or a shared one by a manager or admin.
+/// Deletes a view (audited): its author's, or a shared one by a manager or admin.
 pub async fn delete_view(app: &App, actor: &Principal, id: Uuid) -> Result<(), AppError> {
     actor.require(Area::Customers, Access::Read)?;
     let mut tx = app.db.begin().await?;
@@ -85,6 +105,16 @@ pub async fn delete_view(app: &App, actor: &Principal, id: Uuid) -> Result<(), A
         return Err(AppError::Forbidden);
     }
     store::delete_view(&mut tx, actor.workspace_id, id).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::Delete,
+        "saved_view",
+        id,
+        &audited(&view),
+        &json!(null),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -518,7 +518,11 @@ async fn agents_work_the_inbox_over_the_api(#[case] backend: Backend) {
     assert_eq!((s, v["unread"].as_u64()), (200, Some(2)), "{v}");
     let (s, v) = get(&t, &agent, "/api/v1/conversations?status=open").await;
     assert_eq!(s, 200, "{v}");
-    let items = v["items"].as_array().expect("items");
+    let items = v["data"].as_array().expect("data");
+    assert!(
+        v.get("items").is_none() && v.get("next_cursor").is_some(),
+        "{v}"
+    );
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["id"], second.to_string());
     assert_eq!(items[0]["unread"], true);
@@ -558,11 +562,11 @@ async fn agents_work_the_inbox_over_the_api(#[case] backend: Backend) {
     .await;
     assert_eq!(s, 201);
     let (_, v) = get(&t, &agent, "/api/v1/conversations?assignee=me").await;
-    assert_eq!(v["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["data"].as_array().map(Vec::len), Some(1));
     let (_, v) = get(&t, &agent, "/api/v1/conversations?label=Urgente").await;
-    assert_eq!(v["items"][0]["id"], first.to_string());
+    assert_eq!(v["data"][0]["id"], first.to_string());
     let (_, v) = get(&t, &agent, "/api/v1/conversations?assignee=none").await;
-    assert_eq!(v["items"][0]["id"], second.to_string());
+    assert_eq!(v["data"][0]["id"], second.to_string());
     let r = agent
         .patch(t.url(&format!("/api/v1/conversations/{second}")))
         .json(&json!({"status": "snoozed", "snoozed_until": "2099-01-01T09:00:00Z"}))
@@ -571,7 +575,7 @@ async fn agents_work_the_inbox_over_the_api(#[case] backend: Backend) {
         .expect("snooze");
     assert_eq!(r.status().as_u16(), 200);
     let (_, v) = get(&t, &agent, "/api/v1/conversations?status=snoozed").await;
-    assert_eq!(v["items"][0]["snoozed_until"], "2099-01-01T09:00:00Z");
+    assert_eq!(v["data"][0]["snoozed_until"], "2099-01-01T09:00:00Z");
     let (_, v) = get(&t, &agent, &format!("/api/v1/conversations/{first}")).await;
     let kinds: Vec<&str> = v["entries"]
         .as_array()
@@ -610,7 +614,7 @@ async fn agents_work_the_inbox_over_the_api(#[case] backend: Backend) {
     let (s, _) = get(&t, &other, &format!("/api/v1/conversations/{first}")).await;
     assert_eq!(s, 404);
     let (_, v) = get(&t, &other, "/api/v1/conversations").await;
-    assert_eq!(v["items"].as_array().map(Vec::len), Some(0));
+    assert_eq!(v["data"].as_array().map(Vec::len), Some(0));
 }
 
 #[rstest]

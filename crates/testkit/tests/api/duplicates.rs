@@ -1,7 +1,8 @@
 //! The duplicate scan: `POST /merge-suggestions:scan` finds a typo'd and a swapped-name
 //! duplicate among people created through the API, leaves a household and same-name
-//! strangers alone, shows its evidence and score, never raises a pair twice, and is for
-//! admins and managers only; on both backends.
+//! strangers alone, shows its evidence and score, never raises a pair twice, is audited as
+//! one entry per scan that raised suggestions, and is for admins and managers only; on both
+//! backends.
 use crate::interactions::{admin, get, post};
 use rstest::rstest;
 use serde_json::{json, Value};
@@ -181,6 +182,13 @@ async fn a_scan_suggests_the_typo_and_the_swapped_duplicate_but_not_the_househol
     );
     let (_, list) = get(&t, &c, "/api/v1/merge-suggestions").await;
     assert_eq!(list["data"].as_array().map(Vec::len), Some(2));
+    // The scan that raised them is one audit entry with its counts; the second raised none.
+    let (_, log) = get(&t, &c, "/api/v1/audit-log?entity_type=duplicate_scan").await;
+    let scans = log["data"].as_array().expect("log");
+    assert_eq!(scans.len(), 1, "{log}");
+    assert_eq!(scans[0]["action"], "create");
+    assert_eq!(scans[0]["changes"]["suggested"]["after"], 2, "{log}");
+    assert_eq!(scans[0]["changes"]["customers"]["after"], 8, "{log}");
 }
 
 #[rstest]

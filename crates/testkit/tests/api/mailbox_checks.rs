@@ -139,7 +139,7 @@ async fn a_connection_test_tells_each_failure_apart_and_read_now_takes_new_mail(
     .await;
     assert_eq!(v["messages"], 0, "{v}");
     let (_, inbox) = get(&t, &c, "/api/v1/conversations").await;
-    assert_eq!(inbox["items"].as_array().map(Vec::len), Some(1), "{inbox}");
+    assert_eq!(inbox["data"].as_array().map(Vec::len), Some(1), "{inbox}");
     let (_, v) = get(&t, &c, &format!("/api/v1/mail-channels/{id}")).await;
     let read_at = v["last_fetch_at"].as_str().expect("read").to_owned();
     assert!(v["last_error"].is_null(), "{v}");

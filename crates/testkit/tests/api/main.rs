@@ -1,6 +1,7 @@
 //! The API and security suite: every test starts a real server on a fresh database, on
 //! SQLite always and on PostgreSQL when `VINCULO_TEST_POSTGRES_URL` is set.
 mod audit;
+mod audit_writes;
 mod auth;
 mod auto_merge;
 mod canned;

@@ -81,6 +81,19 @@ async fn the_openapi_document_is_3_1_and_describes_every_route() {
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Every paginated list has one envelope: `data` and `next_cursor` (the inbox's too).
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let pages: Vec<&String> = schemas
+        .iter()
+        .filter(|(_, s)| s["properties"]["next_cursor"].is_object())
+        .map(|(name, _)| name)
+        .collect();
+    assert!(pages.iter().any(|n| *n == "InboxPage"), "{pages:?}");
+    for name in pages {
+        let props = &schemas[name]["properties"];
+        assert!(props["data"].is_object(), "{name} has no `data`");
+        assert!(props.get("items").is_none(), "{name} still has `items`");
+    }
     let page = reqwest::get(t.url("/api/docs")).await.expect("docs");
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("body");

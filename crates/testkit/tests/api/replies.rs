@@ -87,7 +87,7 @@ async fn conversation(t: &TestApp, c: &reqwest::Client, s: &Sink, from: &str) ->
 }
 
 /// A customer's message arriving at `mailbox`.
-fn message(
+pub(crate) fn message(
     mailbox: vinculo_domain::ids::MailChannelId,
     from: &str,
     name: Option<&str>,
@@ -113,7 +113,7 @@ fn message(
 }
 
 /// The conversation a message opened.
-async fn take(t: &TestApp, msg: &InboundMessage) -> ConversationId {
+pub(crate) async fn take(t: &TestApp, msg: &InboundMessage) -> ConversationId {
     let actor = t.principal("acme", "ana@acme.test").await;
     match receive(&t.app, &actor, msg).await.expect("receive") {
         Received::Added {

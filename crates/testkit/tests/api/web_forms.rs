@@ -196,7 +196,7 @@ async fn a_submission_becomes_a_customer_with_consent_a_timeline_entry_and_a_con
     assert_eq!(first["attributes"]["fields"]["custom_fields.plan"], "Pro");
 
     let (_, inbox) = get(&t, &c, "/api/v1/conversations?status=open").await;
-    let convs = inbox["items"].as_array().expect("data");
+    let convs = inbox["data"].as_array().expect("data");
     assert_eq!(convs.len(), 1, "{inbox}");
     assert_eq!(convs[0]["customer_id"], json!(id));
     assert_eq!(convs[0]["channel"], "web_form");
@@ -261,7 +261,7 @@ async fn a_submission_becomes_a_customer_with_consent_a_timeline_entry_and_a_con
     );
     let (_, inbox) = get(&t, &c, "/api/v1/conversations").await;
     assert_eq!(
-        inbox["items"].as_array().map(Vec::len),
+        inbox["data"].as_array().map(Vec::len),
         Some(2),
         "one conversation per submission, none for the retry"
     );
@@ -394,7 +394,7 @@ async fn leads_honeypots_missing_fields_and_oversize_bodies(#[case] backend: Bac
     assert_eq!(cust["lifecycle_stage"], "lead");
     let (_, inbox) = get(&t, &c, "/api/v1/conversations").await;
     assert_eq!(
-        inbox["items"],
+        inbox["data"],
         json!([]),
         "a lead form opens no conversation"
     );

@@ -60,7 +60,10 @@ pub struct AuditList {
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
-    /// e.g. `member`, `team`, `api_token`, `invite`, `user`.
+    /// One of `customer`, `conversation`, `conversation_note`, `conversation_reply`,
+    /// `canned_response`, `mail_channel`, `web_form`, `custom_field`, `saved_view`, `import`,
+    /// `duplicate_scan`, `merge_suggestion`, `member`, `user`, `team`, `invite`, `api_token`,
+    /// `workspace`.
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub actor_user_id: Option<Uuid>,

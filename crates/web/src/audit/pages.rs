@@ -1,6 +1,6 @@
 //! `/settings/audit`: the audit log with filters and "older entries" paging.
 use crate::audit::api::AuditParams;
-use crate::i18n::Msg;
+use crate::audit::texts::{entity_name, ENTITY_TYPES};
 use crate::pages::{ctx_error, layout, when, Ctx};
 use crate::state::AppState;
 use crate::users::api::parse_cursor;
@@ -11,24 +11,10 @@ use vinculo_app::{audit, AppError};
 use vinculo_domain::audit::{AuditAction, ChangeSet};
 use vinculo_store::Cursor;
 
-const ENTITY_TYPES: &[&str] = &["member", "user", "team", "invite", "api_token"];
-
-/// The translated name of an entity type.
-fn entity_name(m: &Msg, t: &str) -> String {
-    match t {
-        "member" => m.entity_member,
-        "user" => m.entity_user,
-        "team" => m.entity_team,
-        "invite" => m.entity_invite,
-        "api_token" => m.entity_api_token,
-        other => return other.to_owned(),
-    }
-    .to_owned()
-}
-
-/// What a person recognises an entity by: its name or e-mail when the change carries one.
+/// What a person recognises an entity by: its name or e-mail when the change carries one, a
+/// reply's recipient, an import's file.
 fn entity_label(e: &vinculo_store::audit::AuditEntry) -> String {
-    ["name", "email"]
+    ["name", "email", "to", "file"]
         .iter()
         .find_map(|f| {
             e.changes

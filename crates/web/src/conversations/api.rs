@@ -161,7 +161,7 @@ pub struct InboxQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct InboxPage {
-    pub items: Vec<ConversationOut>,
+    pub data: Vec<ConversationOut>,
     pub next_cursor: Option<String>,
 }
 
@@ -220,7 +220,7 @@ pub async fn list_conversations(
     .await?;
     Ok(Json(InboxPage {
         next_cursor: page.next.map(|c| c.encode()),
-        items: page
+        data: page
             .items
             .into_iter()
             .map(|r| {
