@@ -27,6 +27,8 @@ mod platform;
 mod replies;
 mod search;
 mod security;
+mod security_fixture;
+mod security_matrix;
 mod teams;
 mod telephony;
 mod timeline;
