@@ -29,6 +29,7 @@ mod search;
 mod security;
 mod security_fixture;
 mod security_matrix;
+mod security_pages;
 mod teams;
 mod telephony;
 mod timeline;

@@ -1,69 +1,11 @@
-//! Token scopes, revocation, the settings pages by role, and the workspace boundary for
-//! members, teams, invites and tokens. Every role against every API route is in
-//! `security_matrix`.
+//! Token scopes, revocation, and the workspace boundary for members, teams, invites and
+//! tokens. Every role against every route is in `security_matrix` and `security_pages`.
 use crate::json;
 use crate::security_matrix::{call, Body};
 use rstest::rstest;
 use serde_json::{json, Value};
-use vinculo_domain::auth::{allows, Access, Area, Role};
+use vinculo_domain::auth::Role;
 use vinculo_testkit::{Backend, TestApp};
-
-#[rstest]
-#[case::sqlite(Backend::Sqlite)]
-#[case::postgres(Backend::Postgres)]
-#[tokio::test]
-async fn settings_pages_follow_the_matrix(#[case] backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else {
-        return;
-    };
-    let pages = [
-        ("/settings/users", Area::Users),
-        ("/settings/teams", Area::Teams),
-        ("/settings/tokens", Area::Tokens),
-        ("/settings/audit", Area::Audit),
-        ("/customers", Area::Customers),
-    ];
-    for role in Role::ALL {
-        let email = format!("{role}@acme.test");
-        t.user("acme", &email, role).await;
-        let (c, _) = t.login(&email).await;
-        assert_eq!(
-            c.get(t.url("/app")).send().await.expect("home").status(),
-            200,
-            "{role} home"
-        );
-        for (path, area) in pages {
-            let status = c.get(t.url(path)).send().await.expect("page").status();
-            let expected = if allows(role, area, Access::Read) {
-                200
-            } else {
-                403
-            };
-            assert_eq!(status, expected, "{role} GET {path}");
-        }
-        // Pages that change customers need write access.
-        let status = c
-            .get(t.url("/customers/new"))
-            .send()
-            .await
-            .expect("page")
-            .status();
-        let expected = if allows(role, Area::Customers, Access::Write) {
-            200
-        } else {
-            403
-        };
-        assert_eq!(status, expected, "{role} GET /customers/new");
-    }
-    let anonymous = t.browser();
-    let r = anonymous
-        .get(t.url("/settings/users"))
-        .send()
-        .await
-        .expect("page");
-    assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/login?next=%2Fsettings%2Fusers");
-}
 
 #[rstest]
 #[case::sqlite(Backend::Sqlite)]
