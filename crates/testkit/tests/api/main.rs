@@ -30,6 +30,7 @@ mod security;
 mod security_fixture;
 mod security_matrix;
 mod security_pages;
+mod security_tenants;
 mod teams;
 mod telephony;
 mod timeline;

@@ -1,5 +1,6 @@
 //! Token scopes, revocation, and the workspace boundary for members, teams, invites and
-//! tokens. Every role against every route is in `security_matrix` and `security_pages`.
+//! tokens. Every role against every route is in `security_matrix` and `security_pages`;
+//! workspace B's ids in every other route in `security_tenants`.
 use crate::json;
 use crate::security_matrix::{call, Body};
 use rstest::rstest;
