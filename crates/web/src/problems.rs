@@ -128,6 +128,7 @@ fn spanish(p: &Problem) -> String {
         }
         Key(KeyError::Domain(v)) => format!("«{v}» no es un dominio como acme.es"),
         Owner(e) => format!("«{}» no es un responsable: user:<id> o team:<id>", e.0),
+        NoSuchOwner(v) => format!("no hay ningún miembro ni equipo {v} en este espacio de trabajo"),
         NoName => "escribe un nombre, un correo o un teléfono".into(),
         NoOrganizationName => "una empresa necesita un nombre".into(),
         NotADate { value, example } => format!("«{value}» no es una fecha como {example}"),

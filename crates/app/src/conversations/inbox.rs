@@ -6,7 +6,7 @@ use serde_json::json;
 use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{allows, Access, Area};
 use vinculo_domain::conversations::{EntryKind, StatusChange};
-use vinculo_domain::ids::{ConversationId, EntryId, TeamId, UserId};
+use vinculo_domain::ids::{ConversationId, EntryId, TeamId, UserId, WorkspaceId};
 use vinculo_store::conversations::{self as store, InboxFilter, InboxRow, NewEntry};
 use vinculo_store::{Cursor, Page};
 
@@ -115,6 +115,7 @@ pub async fn change(
         store::set_status(&mut tx, ws, id, status, until, at).await?;
     }
     if c.assignee.is_some() || c.team.is_some() {
+        check_team(&mut tx, ws, c.team.flatten()).await?;
         let team = c.team.unwrap_or(before.team_id);
         // Moved to another team without naming an agent: whoever's turn it is there, when
         // that team assigns by turn.
@@ -133,14 +134,6 @@ pub async fn change(
                 return Err(AppError::invalid(
                     "assignee_id",
                     "not an active member who answers customers here",
-                ));
-            }
-        }
-        if let Some(t) = team {
-            if vinculo_store::teams::get(&mut tx, ws, t).await?.is_none() {
-                return Err(AppError::invalid(
-                    "team_id",
-                    "no such team in this workspace",
                 ));
             }
         }
@@ -177,6 +170,24 @@ pub async fn change(
     super::thread(app, actor, id).await
 }
 
+/// A team a request names for a conversation must be of its workspace; checked before any
+/// turn is taken in it.
+async fn check_team(
+    conn: &mut vinculo_store::Conn,
+    ws: WorkspaceId,
+    team: Option<TeamId>,
+) -> Result<(), AppError> {
+    if let Some(t) = team {
+        if vinculo_store::teams::get(conn, ws, t).await?.is_none() {
+            return Err(AppError::invalid(
+                "team_id",
+                "no such team in this workspace",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Gives a conversation to whoever's turn it is in `team` (its current team when `None`),
 /// moving it there. Refused on `assignee_id` when there is no one to give it to: no team, a
 /// team that does not assign by turn, or nobody active in it who answers customers.
@@ -193,6 +204,7 @@ pub async fn assign_by_turn(
     let before = store::get(&mut tx, ws, id)
         .await?
         .ok_or(AppError::NotFound("conversation"))?;
+    check_team(&mut tx, ws, team).await?;
     let team = team.or(before.team_id);
     let given = match team {
         Some(t) => super::turns::assign_by_turn(&mut tx, ws, t).await?,

@@ -6,8 +6,10 @@ use serde_json::{json, Value};
 use vinculo_domain::audit::AuditAction;
 use vinculo_domain::auth::{Access, Area};
 use vinculo_domain::conversations::mailbox::{Mailbox, MailboxDraft};
+use vinculo_domain::customers::{FieldIssue, Problem};
 use vinculo_domain::ids::{MailChannelId, TeamId};
 use vinculo_store::mail_channels::{self as store, MailChannelRecord};
+use vinculo_store::Conn;
 
 /// Where a sealed password belongs: a copy on another row or field does not open.
 pub fn seal_context(id: MailChannelId, which: &str) -> String {
@@ -41,8 +43,34 @@ fn audited(m: &MailChannelRecord) -> Value {
     })
 }
 
-fn checked(draft: &MailboxDraft, new: bool) -> Result<Mailbox, AppError> {
-    draft.validate(new).map_err(AppError::InvalidFields)
+/// The draft checked, and its team looked up in the actor's workspace (a team of another
+/// workspace is as unknown as one that never was): every problem named at once.
+async fn checked(
+    conn: &mut Conn,
+    actor: &Principal,
+    draft: &MailboxDraft,
+    team: Option<TeamId>,
+    new: bool,
+) -> Result<Mailbox, AppError> {
+    let (mailbox, mut issues) = match draft.validate(new) {
+        Ok(m) => (Some(m), Vec::new()),
+        Err(issues) => (None, issues),
+    };
+    if let Some(t) = team {
+        if vinculo_store::teams::get(conn, actor.workspace_id, t)
+            .await?
+            .is_none()
+        {
+            issues.push(FieldIssue::new(
+                "team_id",
+                Problem::NoSuchTeam(t.to_string()),
+            ));
+        }
+    }
+    match mailbox {
+        Some(m) if issues.is_empty() => Ok(m),
+        _ => Err(AppError::InvalidFields(issues)),
+    }
 }
 
 /// Connects a mailbox. Its conversations go to `team` (none: unassigned).
@@ -53,7 +81,8 @@ pub async fn create(
     team: Option<TeamId>,
 ) -> Result<MailChannelRecord, AppError> {
     actor.require(Area::Workspace, Access::Write)?;
-    let m = checked(draft, true)?;
+    let mut tx = app.db.begin().await?;
+    let m = checked(&mut tx, actor, draft, team, true).await?;
     let key = key(app)?;
     let id = MailChannelId::new();
     let imap = key.seal(
@@ -64,7 +93,6 @@ pub async fn create(
         &seal_context(id, "smtp"),
         m.smtp.password.as_deref().unwrap_or(""),
     );
-    let mut tx = app.db.begin().await?;
     store::insert(
         &mut tx,
         actor.workspace_id,
@@ -104,12 +132,12 @@ pub async fn update(
     team: Option<TeamId>,
 ) -> Result<MailChannelRecord, AppError> {
     actor.require(Area::Workspace, Access::Write)?;
-    let m = checked(draft, false)?;
-    let key = key(app)?;
     let mut tx = app.db.begin().await?;
     let before = store::get(&mut tx, actor.workspace_id, id)
         .await?
         .ok_or(AppError::NotFound("mailbox"))?;
+    let m = checked(&mut tx, actor, draft, team, false).await?;
+    let key = key(app)?;
     let imap = match &m.imap.password {
         Some(p) => key.seal(&seal_context(id, "imap"), p),
         None => before.imap.sealed_password.clone(),

@@ -11,6 +11,7 @@ mod draft;
 pub mod duplicates;
 mod fields;
 mod merge;
+mod owner;
 mod settings;
 pub(crate) mod tier;
 mod undo;
@@ -300,6 +301,7 @@ pub async fn create(
         }
         _ => return Err(AppError::KeyConflict(owners)),
     };
+    owner::check(&mut tx, actor, &customer, before.as_ref()).await?;
     let names = linked_organizations(&mut tx, actor, &customer).await?;
     let terms = search_terms(&customer, &names);
     if before.is_some() {
@@ -412,6 +414,7 @@ pub async fn update(
     if !taken.is_empty() {
         return Err(AppError::KeyConflict(taken));
     }
+    owner::check(&mut tx, actor, &customer, Some(&current)).await?;
     let names = linked_organizations(&mut tx, actor, &customer).await?;
     let at = now();
     store::replace(

@@ -33,6 +33,9 @@ pub enum Problem {
     Key(KeyError),
     #[error("{0}")]
     Owner(OwnerError),
+    /// An owner that is neither a member nor a team of the workspace.
+    #[error("no member or team {0} in this workspace")]
+    NoSuchOwner(String),
     #[error("give a name, an e-mail or a phone")]
     NoName,
     #[error("an organisation needs a name")]
@@ -255,6 +258,7 @@ impl Problem {
             Key(KeyError::External(_)) => "invalid_external_id",
             Key(KeyError::Domain(_)) => "invalid_domain",
             Owner(_) => "invalid_owner",
+            NoSuchOwner(_) => "unknown_owner",
             NoName => "name_required",
             NoOrganizationName => "organization_name_required",
             NotADate { .. } => "invalid_date",

@@ -117,7 +117,7 @@ impl Errors {
             AppError::InvalidFields(issues) => Errors {
                 fields: issues
                     .iter()
-                    .map(|i| (i.field.replace('.', "_"), problem_text(ctx.m, &i.problem)))
+                    .map(|i| (form_name(&i.field), problem_text(ctx.m, &i.problem)))
                     .collect(),
                 form: Some(t.mb_check.to_owned()),
             },
@@ -144,6 +144,14 @@ impl Errors {
             .map(|(_, m)| m.as_str())
             .collect();
         (!all.is_empty()).then(|| all.join("; "))
+    }
+}
+
+/// The form's name of a draft's field: `imap.host` is `imap_host`, `team_id` is `team`.
+fn form_name(field: &str) -> String {
+    match field {
+        "team_id" => "team".into(),
+        other => other.replace('.', "_"),
     }
 }
 
@@ -275,11 +283,12 @@ pub fn render(
                 (problem(errors, "signature"))
             }
             label { (t.team)
-                select name="team" {
+                select name="team" aria-invalid=[errors.on("team").map(|_| "true")] aria-describedby=[errors.on("team").map(|_| "err-team")] {
                     option value="" { (t.no_team) }
                     @for team in teams { option value=(team.id) selected[f.team == team.id.to_string()] { (team.name) } }
                 }
                 span class="hint" { (t.mb_team_hint) }
+                (problem(errors, "team"))
             }
             @if editing {
                 label class="check" { input type="checkbox" name="enabled" value="on" checked[f.enabled.is_some()]; (t.mb_enabled) }
