@@ -43,6 +43,7 @@ const PAGES: &[(&str, Need)] = &[
     ("/customers/new", Can(C, W)),
     ("/customers/import", Can(C, W)),
     ("/customers/duplicates", Can(C, R)),
+    ("/customers/merges", Can(C, R)),
     ("/customers/merge?ids={pair_a},{pair_b}", Can(C, R)),
     ("/customers/{customer}", Can(C, R)),
     ("/customers/{customer}/timeline", Both((C, R), (I, R))),
