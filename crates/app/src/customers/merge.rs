@@ -344,3 +344,25 @@ pub async fn merge_history(
         r.id.uuid()
     }))
 }
+
+/// The names the merged-away customers had, as the merge kept them (while it can still be
+/// undone; an undone merge's customers are back, an erased one's are gone).
+pub async fn merged_away_names(
+    app: &App,
+    actor: &Principal,
+    id: MergeId,
+) -> Result<Vec<String>, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    let Some((snapshot, _)) = merges::kept(&mut conn, actor.workspace_id, id).await? else {
+        return Err(AppError::NotFound("merge"));
+    };
+    Ok(snapshot
+        .losers
+        .iter()
+        .filter_map(|l| match l.customer.0.get("display_name") {
+            Some(vinculo_store::merges::Cell::Text(name)) => Some(name.clone()),
+            _ => None,
+        })
+        .collect())
+}

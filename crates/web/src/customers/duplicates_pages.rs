@@ -51,10 +51,13 @@ pub async fn duplicates(
     let body = html! {
         div class="row spread" {
             h1 { (m.duplicates_title) }
-            @if may_scan(&ctx) {
-                form method="post" action="/customers/duplicates/scan" {
-                    (csrf_field(&ctx.csrf))
-                    button type="submit" class="secondary" { (m.dup_scan) }
+            div class="row" {
+                a href="/customers/merges" { (m.merges_title) }
+                @if may_scan(&ctx) {
+                    form method="post" action="/customers/duplicates/scan" {
+                        (csrf_field(&ctx.csrf))
+                        button type="submit" class="secondary" { (m.dup_scan) }
+                    }
                 }
             }
         }

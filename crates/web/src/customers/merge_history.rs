@@ -64,7 +64,7 @@ pub async fn history(
                 " · " a href="/customers/merges" { (m.merges_all) } }
         }
         @if rows.is_empty() { p class="muted" { (m.merges_none) } }
-        ol class="merges stack" aria-label=(m.merges_title) {
+        ul class="plain merges stack" aria-label=(m.merges_title) {
             @for r in &rows { (r) }
         }
         @if let Some(url) = next {
@@ -87,12 +87,22 @@ async fn named(state: &AppState, ctx: &Ctx, id: CustomerId) -> Markup {
 async fn row(state: &AppState, ctx: &Ctx, rec: &MergeRecord, may_undo: bool) -> Markup {
     let m = ctx.m;
     let survivor = named(state, ctx, rec.survivor).await;
-    // Merged-away customers exist again only once the merge is undone.
+    // Merged away, they are known by the names the merge kept; undone, they are back; in an
+    // erased merge nobody's data is left to show.
     let mut losers = Vec::new();
-    if rec.status == "undone" {
-        for l in &rec.losers {
-            losers.push(named(state, ctx, *l).await);
+    match rec.status.as_str() {
+        "undone" => {
+            for l in &rec.losers {
+                losers.push(named(state, ctx, *l).await);
+            }
         }
+        "merged" => {
+            let names = customers::merged_away_names(&state.app, &ctx.principal, rec.id)
+                .await
+                .unwrap_or_default();
+            losers.extend(names.iter().map(|n| html! { strong { (n) } }));
+        }
+        _ => {}
     }
     let n = rec.losers.len().to_string();
     html! {
@@ -163,11 +173,19 @@ pub async fn banner(
     let n = rec.losers.len().to_string();
     let m = ctx.m;
     Some(html! {
-        form class={ "row merged-banner" @if just { " card" } @else { " quiet small" } } method="post" action={ "/merges/" (rec.id) "/undo" } {
-            (csrf_field(&ctx.csrf))
-            span { (m.merged_into_this.replace("{n}", &n)) @if !just { " · " (when(rec.merged_at)) } }
-            button type="submit" class="secondary" { (m.undo_merge) }
-            a href={ "/customers/merges?customer=" (survivor) } { (m.merges_title) }
+        @if just {
+            form class="card row merged-banner" method="post" action={ "/merges/" (rec.id) "/undo" } {
+                (csrf_field(&ctx.csrf))
+                span { (m.merged_into_this.replace("{n}", &n)) }
+                button type="submit" class="secondary" { (m.undo_merge) }
+            }
+        } @else {
+            form class="merged-banner muted small" method="post" action={ "/merges/" (rec.id) "/undo" } {
+                (csrf_field(&ctx.csrf))
+                (m.merged_into_this.replace("{n}", &n)) " · " (when(rec.merged_at)) " · "
+                button type="submit" class="link" { (m.undo_merge) }
+                " · " a href={ "/customers/merges?customer=" (survivor) } { (m.merges_title) }
+            }
         }
     })
 }
