@@ -11,7 +11,7 @@
 use crate::config::connect;
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use vinculo_store::{Backend, Db, DbConfig};
 
 /// Where `vinculo serve` keeps the credentials key when `VINCULO_CREDENTIALS_KEY` is not set.
@@ -103,33 +103,26 @@ pub async fn restore(cfg: &DbConfig, src: &Path, force: bool) -> anyhow::Result<
         anyhow::bail!("for PostgreSQL, restore with: pg_restore --no-owner --clean --dbname <postgres-url> {}\n(stop Vinculo first, leave out --clean for a new empty database; then start it, and it applies any newer migrations. Put back the credentials key too: {KEY_ENV}, or {KEY_FILE} in the data directory)", src.display());
     };
     anyhow::ensure!(src.is_file(), "{} is not a file", src.display());
-    // Check the backup before touching anything: it must open, pass an integrity check and
-    // carry Vinculo's migration table.
-    let check = DbConfig {
-        url: Some(format!("sqlite://{}", src.display()).into()),
-        ..cfg.clone()
-    };
-    let db = Db::connect(&check)
-        .await
-        .with_context(|| format!("{} is not a SQLite database", src.display()))?;
-    let status = db
-        .migration_status()
-        .await
-        .context("cannot read the backup's migrations")?;
     anyhow::ensure!(
-        status.iter().any(|m| m.applied_at.is_some()),
-        "{} is not a Vinculo backup (no migrations applied)",
-        src.display()
+        !target.exists() || force,
+        "{} exists; stop the server and add --force to replace it (the current file is kept aside)",
+        target.display()
     );
-    let ok = db.sqlite_integrity_check().await?;
-    db.close().await;
-    anyhow::ensure!(
-        ok,
-        "{} fails SQLite's integrity check; not restoring it",
-        src.display()
-    );
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    // The backup is copied next to the database and the copy is checked, so the operator's
+    // file is only ever read (opening a database can change it: its journal mode, its
+    // statistics), and what is put in place is exactly what passed the checks.
+    let staged = PathBuf::from(format!("{}.restoring", target.display()));
+    remove_with_sides(&staged);
+    std::fs::copy(src, &staged)
+        .with_context(|| format!("cannot copy {} to {}", src.display(), staged.display()))?;
+    if let Err(e) = check_backup(cfg, &staged, src).await {
+        remove_with_sides(&staged);
+        return Err(e);
+    }
     if target.exists() {
-        anyhow::ensure!(force, "{} exists; stop the server and add --force to replace it (the current file is kept aside)", target.display());
         let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
         let aside = target.with_extension(format!("db.before-restore-{stamp}"));
         std::fs::rename(&target, &aside)
@@ -146,11 +139,17 @@ pub async fn restore(cfg: &DbConfig, src: &Path, force: bool) -> anyhow::Result<
         }
         println!("The previous database was kept as {}", aside.display());
     }
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+    // The check closed its connections, which folds the copy's log back into it; a log
+    // left behind goes along with it.
+    for side in ["-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{side}", staged.display()));
+        if from.exists() {
+            std::fs::rename(&from, format!("{}{side}", target.display()))
+                .with_context(|| format!("cannot move {} into place", from.display()))?;
+        }
     }
-    std::fs::copy(src, &target)
-        .with_context(|| format!("cannot copy {} to {}", src.display(), target.display()))?;
+    std::fs::rename(&staged, &target)
+        .with_context(|| format!("cannot move {} into place", staged.display()))?;
     println!(
         "Restored {} into {}. Start the server as usual.",
         src.display(),
@@ -161,4 +160,38 @@ pub async fn restore(cfg: &DbConfig, src: &Path, force: bool) -> anyhow::Result<
         println!("No credentials key at {}: put back the copy kept with your backups (or set {KEY_ENV}), or every mailbox password must be typed again.", key.display());
     }
     Ok(())
+}
+
+/// Checks a copy of a backup before it is put in place: it must open, carry Vinculo's
+/// migration table and pass SQLite's integrity check.
+async fn check_backup(cfg: &DbConfig, copy: &Path, src: &Path) -> anyhow::Result<()> {
+    let check = DbConfig {
+        url: Some(format!("sqlite://{}", copy.display()).into()),
+        ..cfg.clone()
+    };
+    let db = Db::connect(&check)
+        .await
+        .with_context(|| format!("{} is not a SQLite database", src.display()))?;
+    let status = db.migration_status().await;
+    let ok = db.sqlite_integrity_check().await;
+    db.close().await;
+    let status = status.context("cannot read the backup's migrations")?;
+    anyhow::ensure!(
+        status.iter().any(|m| m.applied_at.is_some()),
+        "{} is not a Vinculo backup (no migrations applied)",
+        src.display()
+    );
+    anyhow::ensure!(
+        ok?,
+        "{} fails SQLite's integrity check; not restoring it",
+        src.display()
+    );
+    Ok(())
+}
+
+/// Removes a database file and its log files, if there.
+fn remove_with_sides(db: &Path) {
+    for side in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", db.display()));
+    }
 }

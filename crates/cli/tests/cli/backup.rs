@@ -47,12 +47,26 @@ fn a_backup_restores_into_an_empty_data_dir() {
     );
 
     let other = tempfile::tempdir().expect("tempdir");
+    let before = std::fs::read(&backup).expect("read backup");
     let o = vinculo(
         other.path(),
         &["restore", backup.to_str().expect("path")],
         None,
     );
     assert!(o.status.success(), "{}", text(&o));
+    // The operator's backup is only read: a copy is checked and put in place.
+    assert!(
+        std::fs::read(&backup).expect("read backup") == before,
+        "restore changed the backup file"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .chain(std::fs::read_dir(other.path()).expect("dir"))
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with("-wal") && n.starts_with("acme") || n.contains(".restoring"))
+        .collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
     assert!(
         text(&o).contains("No credentials key at"),
         "the key is in no backup: {}",
@@ -84,6 +98,13 @@ fn a_backup_restores_into_an_empty_data_dir() {
         None,
     );
     assert!(!o.status.success(), "{}", text(&o));
+    assert!(
+        !std::fs::read_dir(other.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().contains(".restoring")),
+        "a refused restore leaves no copy behind"
+    );
     let o = vinculo(
         other.path(),
         &[
@@ -188,12 +209,26 @@ fn a_backup_taken_while_another_connection_writes_is_one_consistent_moment() {
     drop(copy);
 
     let other = tempfile::tempdir().expect("tempdir");
+    let before = std::fs::read(&backup).expect("read backup");
     let o = vinculo(
         other.path(),
         &["restore", backup.to_str().expect("path")],
         None,
     );
     assert!(o.status.success(), "{}", text(&o));
+    // The operator's backup is only read: a copy is checked and put in place.
+    assert!(
+        std::fs::read(&backup).expect("read backup") == before,
+        "restore changed the backup file"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .chain(std::fs::read_dir(other.path()).expect("dir"))
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with("-wal") && n.starts_with("acme") || n.contains(".restoring"))
+        .collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
 }
 
 #[test]
