@@ -602,6 +602,17 @@ async fn agents_work_the_inbox_over_the_api(#[case] backend: Backend) {
     assert_eq!(r.status().as_u16(), 422);
     let (s, _) = get(&t, &agent, "/api/v1/conversations?status=closed").await;
     assert_eq!(s, 422);
+    // A query string that does not parse is a problem like any other list's.
+    let r = agent
+        .get(t.url("/api/v1/conversations?limit=many"))
+        .send()
+        .await
+        .expect("bad limit");
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap_or_default(),
+        "application/problem+json"
+    );
     let (s, _) = get(&t, &marketer, "/api/v1/conversations").await;
     assert_eq!(s, 403);
     t.user(

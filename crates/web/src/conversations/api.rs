@@ -1,10 +1,10 @@
 //! `/api/v1/conversations`: the shared inbox over HTTP.
 use crate::error::{ApiError, Problem};
-use crate::extract::{ApiAuth, ApiJson, ApiPath};
+use crate::extract::{ApiAuth, ApiJson, ApiPath, ApiQuery};
 use crate::interactions::api::InteractionOut;
 use crate::state::AppState;
 use crate::users::api::parse_cursor;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -176,7 +176,7 @@ fn bad(field: &'static str, message: &str) -> ApiError {
 pub async fn list_conversations(
     State(state): State<AppState>,
     ApiAuth(p): ApiAuth,
-    Query(q): Query<InboxQuery>,
+    ApiQuery(q): ApiQuery<InboxQuery>,
 ) -> Result<Json<InboxPage>, ApiError> {
     let status = match q.status.as_deref() {
         None | Some("") | Some("all") => None,
