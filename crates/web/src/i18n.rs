@@ -307,6 +307,7 @@ messages! {
     undo_merge: "Undo merge", "Deshacer la fusión";
     merged_into_this: "{n} merged into this customer", "{n} fusionado(s) en este cliente";
     merges_title: "Merge history", "Historial de fusiones";
+    merge_leads_only: "Only admins and managers merge customers: tell one of them what you found.", "Solo los administradores y responsables fusionan clientes: cuéntale a uno lo que has encontrado.";
     merges_of: "Merges of", "Fusiones de";
     merges_all: "all merges", "todas las fusiones";
     merges_none: "No merges yet.", "Todavía no hay fusiones.";

@@ -177,4 +177,13 @@ async fn the_history_page_and_the_survivors_page_keep_the_undo_in_reach_of_those
         "the merged-away customer is back, by name: {html}"
     );
     assert!(!html.contains(&undo), "{html}");
+
+    // An agent may compare the two, but the merge is for admins and managers.
+    let compare = format!("/customers/merge?ids={rosa},{rosa2}");
+    let (s, html) = page(&t, &agent, compare.clone()).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Only admins and managers merge"), "{html}");
+    assert!(!html.contains(">Merge</button>"), "{html}");
+    let (_, html) = page(&t, &manager, compare).await;
+    assert!(html.contains(">Merge</button>"), "{html}");
 }

@@ -191,6 +191,8 @@ pub async fn compare(
         .map(|c| c.id.to_string())
         .collect::<Vec<_>>()
         .join(",");
+    // Others compare (to tell a lead what they found); admins and managers merge.
+    let may_merge = customers::may_merge(&ctx.principal).is_ok();
     let body = html! {
         p { a href="/customers/duplicates" { "← " (m.duplicates_title) } }
         h1 { (m.merge_title) }
@@ -232,7 +234,11 @@ pub async fn compare(
                     }
                 }
             }
-            div { button type="submit" { (m.merge_button) } }
+            @if may_merge {
+                div { button type="submit" { (m.merge_button) } }
+            } @else {
+                p class="muted" role="note" { (m.merge_leads_only) }
+            }
         }
     };
     form_page(&ctx, m.merge_title, body, false)
