@@ -67,6 +67,31 @@ test('a suggested duplicate is compared, merged with a chosen name, and the merg
   await context.close();
 });
 
+test('a merge left behind is found again in the history and undone from there', async () => {
+  const { context, page } = await newPage(fx.browser);
+  await login(page, fx.server, ADMIN.email, ADMIN.password);
+  const [s, merge] = await api('POST', '/customers:merge', { survivor: fixture.ana, merge: [fixture.twin] });
+  assert.equal(s, 201);
+  // Days later, on the survivor's page: a quiet line keeps the undo and the way to the history.
+  await page.goto(`${fx.server.url}/customers/${fixture.ana}`);
+  const line = page.locator('form.merged-banner');
+  assert.match(await line.innerText(), /1 fusionado\(s\) en este cliente/);
+  await page.goto(`${fx.server.url}/customers/duplicates`);
+  await submitAndWait(page, page.locator('a', { hasText: 'Historial de fusiones' }));
+  await page.locator('h1', { hasText: 'Historial de fusiones' }).waitFor();
+  const item = page.locator('li[data-status=merged]').first();
+  assert.match(await item.innerText(), /Ana María García → Ana/);
+  await shot(page, '16-history');
+  const undone = await submitAndWait(page, item.locator('button', { hasText: 'Deshacer la fusión' }));
+  assert.ok(undone.ok(), `undo answered ${undone.status()}`);
+  await page.locator('.flash.ok', { hasText: 'Fusión deshecha.' }).waitFor();
+  assert.equal((await api('GET', `/customers/${fixture.twin}`))[0], 200);
+  assert.equal((await api('GET', `/merges/${merge.id}`))[1].status, 'undone');
+  await page.goto(`${fx.server.url}/customers/merges`);
+  assert.equal(await page.locator('li[data-status=undone]').count(), 2, 'both merges, undone');
+  await context.close();
+});
+
 test('phone: the comparison fits 360 px, its table scrolling inside itself', async () => {
   const { context, page } = await newPage(fx.browser, { viewport: PHONE });
   await login(page, fx.server, ADMIN.email, ADMIN.password);
