@@ -47,26 +47,7 @@ fn a_backup_restores_into_an_empty_data_dir() {
     );
 
     let other = tempfile::tempdir().expect("tempdir");
-    let before = std::fs::read(&backup).expect("read backup");
-    let o = vinculo(
-        other.path(),
-        &["restore", backup.to_str().expect("path")],
-        None,
-    );
-    assert!(o.status.success(), "{}", text(&o));
-    // The operator's backup is only read: a copy is checked and put in place.
-    assert!(
-        std::fs::read(&backup).expect("read backup") == before,
-        "restore changed the backup file"
-    );
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .chain(std::fs::read_dir(other.path()).expect("dir"))
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with("-wal") && n.starts_with("acme") || n.contains(".restoring"))
-        .collect();
-    assert!(left.is_empty(), "files left behind: {left:?}");
+    let o = restore_reading_only(&backup, dir.path(), other.path());
     assert!(
         text(&o).contains("No credentials key at"),
         "the key is in no backup: {}",
@@ -122,6 +103,31 @@ fn a_backup_restores_into_an_empty_data_dir() {
         "a refused restore leaves the data as it was: {}",
         text(&o)
     );
+}
+
+/// Restores `backup` into the data dir `into` and checks it went well without touching the
+/// backup: a copy is checked and put in place, and nothing is left beside either folder.
+fn restore_reading_only(
+    backup: &std::path::Path,
+    beside: &std::path::Path,
+    into: &std::path::Path,
+) -> std::process::Output {
+    let before = std::fs::read(backup).expect("read backup");
+    let o = vinculo(into, &["restore", backup.to_str().expect("path")], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        std::fs::read(backup).expect("read backup") == before,
+        "restore changed the backup file"
+    );
+    let left: Vec<_> = std::fs::read_dir(beside)
+        .expect("dir")
+        .chain(std::fs::read_dir(into).expect("dir"))
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with("-wal") && n.starts_with("acme") || n.contains(".restoring"))
+        .collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+    o
 }
 
 /// Rows of the filler table: about 12 MB, so the copy takes several steps of 1024 pages.
@@ -209,26 +215,7 @@ fn a_backup_taken_while_another_connection_writes_is_one_consistent_moment() {
     drop(copy);
 
     let other = tempfile::tempdir().expect("tempdir");
-    let before = std::fs::read(&backup).expect("read backup");
-    let o = vinculo(
-        other.path(),
-        &["restore", backup.to_str().expect("path")],
-        None,
-    );
-    assert!(o.status.success(), "{}", text(&o));
-    // The operator's backup is only read: a copy is checked and put in place.
-    assert!(
-        std::fs::read(&backup).expect("read backup") == before,
-        "restore changed the backup file"
-    );
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .chain(std::fs::read_dir(other.path()).expect("dir"))
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with("-wal") && n.starts_with("acme") || n.contains(".restoring"))
-        .collect();
-    assert!(left.is_empty(), "files left behind: {left:?}");
+    restore_reading_only(&backup, dir.path(), other.path());
 }
 
 #[test]
