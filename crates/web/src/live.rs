@@ -22,8 +22,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 use uuid::Uuid;
+use vinculo_app::events::Event;
 
 /// How often an idle stream says it is still there (proxies close silent ones).
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -42,6 +44,35 @@ pub fn stream(rx: mpsc::Receiver<Result<SseEvent, Infallible>>) -> Response {
     Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response()
+}
+
+/// Forwards the app's events to a page's stream until the page goes away: `pick` turns an
+/// event into what the page hears (`None`: not for it), and says what a page that fell
+/// behind hears when given `None` for the events it missed.
+pub fn forward(
+    app: &vinculo_app::App,
+    tx: Sender,
+    mut pick: impl FnMut(Option<Event>) -> Option<SseEvent> + Send + 'static,
+) {
+    let mut events = app.events.subscribe();
+    tokio::spawn(async move {
+        loop {
+            let e = tokio::select! {
+                _ = tx.closed() => break,
+                e = events.recv() => e,
+            };
+            let heard = match e {
+                Ok(e) => pick(Some(e)),
+                Err(RecvError::Lagged(_)) => pick(None),
+                Err(RecvError::Closed) => break,
+            };
+            if let Some(out) = heard {
+                if tx.send(Ok(out)).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
 }
 
 #[derive(Deserialize, Default)]

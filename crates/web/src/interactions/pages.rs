@@ -11,7 +11,6 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
-use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 use vinculo_app::events::Event;
 use vinculo_app::AppError;
@@ -428,30 +427,19 @@ pub async fn follow(
     // Only a customer of the caller's workspace can be listened to.
     vinculo_app::customers::get(&state.app, &ctx.principal, CustomerId(id), None).await?;
     let (ws, customer) = (ctx.principal.workspace_id, CustomerId(id));
-    let mut events = state.app.events.subscribe();
-    // Forwards this customer's events until the page goes away.
-    tokio::spawn(async move {
-        loop {
-            let e = tokio::select! {
-                _ = tx.closed() => break,
-                e = events.recv() => e,
-            };
-            let out = match e {
-                Ok(Event::InteractionAdded {
-                    workspace_id,
-                    customer_id,
-                    interaction_id,
-                }) if workspace_id == ws && customer_id == customer => SseEvent::default()
-                    .event("interaction")
-                    .data(interaction_id.to_string()),
-                Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => SseEvent::default().event("reload").data(""),
-                Err(RecvError::Closed) => break,
-            };
-            if tx.send(Ok(out)).await.is_err() {
-                break;
-            }
-        }
+    crate::live::forward(&state.app, tx, move |e| match e {
+        Some(Event::InteractionAdded {
+            workspace_id,
+            customer_id,
+            interaction_id,
+        }) if workspace_id == ws && customer_id == customer => Some(
+            SseEvent::default()
+                .event("interaction")
+                .data(interaction_id.to_string()),
+        ),
+        Some(_) => None,
+        // Fell behind: the page fetches its timeline again.
+        None => Some(SseEvent::default().event("reload").data("")),
     });
     Ok(())
 }

@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::response::sse::Event as SseEvent;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
-use tokio::sync::broadcast::error::RecvError;
 use vinculo_app::events::Event;
 use vinculo_app::telephony::{CallCard, CardCustomer};
 use vinculo_domain::auth::{Access, Area};
@@ -53,58 +52,46 @@ pub fn follow(
         return Err(vinculo_app::AppError::Forbidden);
     }
     let (ws, me, m) = (ctx.principal.workspace_id, ctx.principal.user_id, ctx.m);
-    let mut events = state.app.events.subscribe();
-    tokio::spawn(async move {
-        loop {
-            let e = tokio::select! {
-                _ = tx.closed() => break,
-                e = events.recv() => e,
-            };
-            let out = match e {
-                Ok(Event::ScreenPop {
-                    workspace_id,
-                    to,
-                    card,
-                }) if workspace_id == ws && to.contains(&me) => SseEvent::default()
-                    .event("card")
-                    .data(render(m, &card).into_string()),
-                Ok(Event::CallUpdated {
-                    workspace_id,
-                    to,
-                    call_id,
-                    state,
-                    answered_by,
-                    duration_seconds,
-                    customer_id,
-                }) if workspace_id == ws && to.contains(&me) => {
-                    let text = match (state, duration_seconds) {
-                        (CallState::Ended, Some(0)) => m.pop_missed.to_owned(),
-                        (CallState::Ended, Some(s)) => {
-                            format!("{} · {}", m.pop_ended, duration(u64::from(s)))
-                        }
-                        (CallState::Ended, None) => m.pop_ended.to_owned(),
-                        _ => match &answered_by {
-                            Some(ext) => format!("{} · {} {ext}", m.pop_answered, m.pop_ext),
-                            None => m.pop_answered.to_owned(),
-                        },
-                    };
-                    let data = serde_json::json!({
-                        "call_id": call_id,
-                        "state": state.as_str(),
-                        "text": text,
-                        "customer_id": customer_id.map(|c| c.to_string()),
-                    });
-                    SseEvent::default().event("call").data(data.to_string())
-                }
-                Ok(_) => continue,
-                // Missed cards are for calls already ringing out: nothing to reload.
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            };
-            if tx.send(Ok(out)).await.is_err() {
-                break;
+    crate::live::forward(&state.app, tx, move |e| {
+        Some(match e {
+            Some(Event::ScreenPop {
+                workspace_id,
+                to,
+                card,
+            }) if workspace_id == ws && to.contains(&me) => SseEvent::default()
+                .event("card")
+                .data(render(m, &card).into_string()),
+            Some(Event::CallUpdated {
+                workspace_id,
+                to,
+                call_id,
+                state,
+                answered_by,
+                duration_seconds,
+                customer_id,
+            }) if workspace_id == ws && to.contains(&me) => {
+                let text = match (state, duration_seconds) {
+                    (CallState::Ended, Some(0)) => m.pop_missed.to_owned(),
+                    (CallState::Ended, Some(s)) => {
+                        format!("{} · {}", m.pop_ended, duration(u64::from(s)))
+                    }
+                    (CallState::Ended, None) => m.pop_ended.to_owned(),
+                    _ => match &answered_by {
+                        Some(ext) => format!("{} · {} {ext}", m.pop_answered, m.pop_ext),
+                        None => m.pop_answered.to_owned(),
+                    },
+                };
+                let data = serde_json::json!({
+                    "call_id": call_id,
+                    "state": state.as_str(),
+                    "text": text,
+                    "customer_id": customer_id.map(|c| c.to_string()),
+                });
+                SseEvent::default().event("call").data(data.to_string())
             }
-        }
+            // Missed cards are for calls already ringing out: nothing to reload.
+            _ => return None,
+        })
     });
     Ok(())
 }
