@@ -366,3 +366,14 @@ pub async fn merged_away_names(
         })
         .collect())
 }
+
+/// The newest merge into `survivor` that can still be undone, if any.
+pub async fn latest_merge_into(
+    app: &App,
+    actor: &Principal,
+    survivor: CustomerId,
+) -> Result<Option<MergeRecord>, AppError> {
+    actor.require(Area::Customers, Access::Read)?;
+    let mut conn = app.db.conn().await?;
+    Ok(merges::latest_into(&mut conn, actor.workspace_id, survivor).await?)
+}

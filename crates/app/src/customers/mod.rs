@@ -23,7 +23,9 @@ pub use draft::{customer_of, Draft, Lists};
 pub use fields::{
     create_field, custom_fields, delete_field, field_usage, update_field, FieldChange,
 };
-pub use merge::{get_merge, may_merge, merge, merge_history, merged_away_names, MergeCommand};
+pub use merge::{
+    get_merge, latest_merge_into, may_merge, merge, merge_history, merged_away_names, MergeCommand,
+};
 pub use settings::{customer_settings, update_customer_settings, SettingsChange};
 pub use tier::{value_tier, ValueTier};
 pub use undo::{undo, UndoBlocked};

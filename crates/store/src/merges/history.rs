@@ -37,3 +37,19 @@ pub async fn history(
     let rows: Vec<RecordRow> = conn.fetch_all(&stmt).await?;
     Ok(rows.into_iter().map(MergeRecord::from).collect())
 }
+
+/// The newest merge into `survivor` that still stands (not undone, not erased): what its page
+/// offers to undo. One look-up in the survivor index.
+pub async fn latest_into(
+    conn: &mut Conn,
+    ws: WorkspaceId,
+    survivor: CustomerId,
+) -> Result<Option<MergeRecord>, StoreError> {
+    let mut stmt = records(ws);
+    stmt.and_where(Expr::col(Merges::SurvivorId).eq(survivor.uuid()))
+        .and_where(Expr::col(Merges::Status).eq("merged"))
+        .order_by(Merges::Id, Order::Desc)
+        .limit(1);
+    let row: Option<RecordRow> = conn.fetch_optional(&stmt).await?;
+    Ok(row.map(MergeRecord::from))
+}

@@ -7,7 +7,7 @@ mod moves;
 mod rows;
 pub mod snapshot;
 
-pub use history::history;
+pub use history::{history, latest_into};
 
 pub use moves::{
     delete_added, delete_suggestions, dismiss_suggestion, link_again, links_to, move_back,

@@ -160,12 +160,9 @@ pub async fn banner(
         Some(id) => customers::get_merge(&state.app, &ctx.principal, MergeId(id))
             .await
             .ok()?,
-        None => customers::merge_history(&state.app, &ctx.principal, Some(survivor), None, 1)
+        None => customers::latest_merge_into(&state.app, &ctx.principal, survivor)
             .await
-            .ok()?
-            .items
-            .into_iter()
-            .next()?,
+            .ok()??,
     };
     if rec.survivor != survivor || rec.status != "merged" {
         return None;
